@@ -1,0 +1,44 @@
+# The two commands: `make run` and `make test`. Everything they need is installed from here.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export SAMIZDAT_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: run test test-sqlite test-postgres bench lint clean system-test-deps
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+run: $(VENV)/.installed
+	$(BIN)/samizdat setup
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/samizdat run
+
+# Debian's Chromium for the browser tests and PostgreSQL for the second database run.
+system-test-deps:
+	./scripts/install-test-deps
+
+test: $(VENV)/.installed-test system-test-deps
+	./scripts/run-tests
+
+test-sqlite: $(VENV)/.installed-test
+	$(BIN)/pytest
+
+test-postgres: $(VENV)/.installed-test
+	./scripts/with-postgres $(BIN)/pytest
+
+bench: $(VENV)/.installed-test
+	@echo "No benchmarks yet: they arrive with the publishing issue."
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,40 @@
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+
+@register_setting(icon="site")
+class NewsroomSettings(BaseSiteSetting):
+    """Who publishes the site: shown in the header, feeds, structured data and emails."""
+
+    name = models.CharField(max_length=100, default="samizdat")
+    tagline = models.CharField(max_length=200, blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    privacy_policy_page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    footer_text = models.TextField(blank=True, help_text="Shown at the foot of every page.")
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("tagline"),
+        FieldPanel("logo"),
+        FieldPanel("privacy_policy_page"),
+        FieldPanel("footer_text"),
+    ]
+
+    class Meta:
+        verbose_name = "newsroom"
+
+
+class StandardPage(Page):
+    """A plain page: the privacy policy, About us, Contact."""
+
+    body = RichTextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("body")]
+    subpage_types = ["core.StandardPage"]

@@ -1,0 +1,176 @@
+from django.db import models
+from django.utils import timezone
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from ..blocks import ArticleBodyBlock
+
+
+class HomePage(RoutablePageMixin, Page):
+    """The front page: the lead story, then the latest from each section."""
+
+    lead_article = models.ForeignKey(
+        "news.ArticlePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Leave empty to lead with the newest article.",
+    )
+    description = models.TextField(blank=True, help_text="Used for search engines and link previews.")
+
+    content_panels = Page.content_panels + [FieldPanel("lead_article"), FieldPanel("description")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["news.SectionPage", "core.StandardPage"]
+    max_count = 1
+
+    @path("")
+    def front_page(self, request):
+        from ..listing import front_page_context
+
+        return self.render(request, context_overrides=front_page_context(self))
+
+    @path("page/<int:number>/")
+    def latest_page(self, request, number):
+        from ..listing import latest_context
+
+        return self.render(
+            request, template="news/latest_page.html", context_overrides=latest_context(self, number)
+        )
+
+
+class SectionPage(RoutablePageMixin, Page):
+    """A section such as News or Opinion; its articles are its children."""
+
+    description = models.TextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("description")]
+    parent_page_types = ["news.HomePage"]
+    subpage_types = ["news.ArticlePage"]
+
+    def articles(self):
+        from ..listing import published_articles
+
+        return published_articles().child_of(self)
+
+    @path("")
+    @path("page/<int:number>/")
+    def listing(self, request, number=1):
+        from ..listing import paginate
+
+        return self.render(request, context_overrides={"articles": paginate(self.articles(), number)})
+
+
+class ArticleTag(TaggedItemBase):
+    content_object = ParentalKey("news.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE)
+
+
+class ArticlePage(Page):
+    standfirst = models.TextField(blank=True, help_text="One or two sentences under the headline.")
+    dateline = models.CharField(max_length=100, blank=True, help_text="Where the story was reported from.")
+    published_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="Shown as the publication time; set on first publish."
+    )
+    updated_at = models.DateTimeField(
+        null=True, blank=True, help_text='Set when the story changed materially; shown as "Updated".'
+    )
+    lead_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lead_image_caption = models.CharField(max_length=300, blank=True)
+    lead_image_credit = models.CharField(max_length=200, blank=True)
+    body = StreamField(ArticleBodyBlock(), blank=True)
+    agency = models.ForeignKey(
+        "news.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    credit_line = models.CharField(
+        max_length=255, blank=True, help_text="Overrides the agency's credit line when set."
+    )
+    tags = ClusterTaggableManager(through=ArticleTag, blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("standfirst"),
+        InlinePanel("article_authors", label="Bylines"),
+        FieldRowPanel([FieldPanel("dateline"), FieldPanel("published_at"), FieldPanel("updated_at")]),
+        MultiFieldPanel(
+            [FieldPanel("lead_image"), FieldPanel("lead_image_caption"), FieldPanel("lead_image_credit")],
+            heading="Lead image",
+        ),
+        FieldPanel("body"),
+        FieldRowPanel([FieldPanel("agency"), FieldPanel("credit_line")]),
+        InlinePanel("corrections", label="Corrections and editor's notes"),
+        FieldPanel("tags"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("standfirst"),
+        index.SearchField("body"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.FilterField("published_at"),
+    ]
+    parent_page_types = ["news.SectionPage"]
+    subpage_types = []
+
+    def save(self, *args, **kwargs):
+        if self.live and self.published_at is None:
+            self.published_at = self.first_published_at or timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def section(self):
+        parent = self.get_parent()
+        return parent.specific if parent else None
+
+    @property
+    def authors(self):
+        return [link.author for link in self.article_authors.all() if link.author_id]
+
+    @property
+    def agency_credit(self):
+        if self.credit_line:
+            return self.credit_line
+        return self.agency.credit_line if self.agency else ""
+
+    @property
+    def display_updated_at(self):
+        """The "Updated" time, shown only when it is later than publication."""
+        if self.updated_at and self.published_at and self.updated_at > self.published_at:
+            return self.updated_at
+        return None
+
+    @property
+    def modified_at(self):
+        return self.display_updated_at or self.last_published_at or self.published_at
+
+    def get_context(self, request, *args, **kwargs):
+        from ..related import read_more
+
+        context = super().get_context(request, *args, **kwargs)
+        context["read_more"] = read_more(self)
+        return context
+
+
+class ArticleAuthor(Orderable):
+    page = ParentalKey(ArticlePage, related_name="article_authors", on_delete=models.CASCADE)
+    author = models.ForeignKey("news.Author", on_delete=models.CASCADE, related_name="article_links")
+
+    panels = [FieldPanel("author")]
+
+
+class Correction(Orderable):
+    CORRECTION = "correction"
+    EDITORS_NOTE = "editors_note"
+    KINDS = [(CORRECTION, "Correction"), (EDITORS_NOTE, "Editor's note")]
+
+    page = ParentalKey(ArticlePage, related_name="corrections", on_delete=models.CASCADE)
+    kind = models.CharField(max_length=20, choices=KINDS, default=CORRECTION)
+    date = models.DateField(default=timezone.localdate)
+    text = models.TextField()
+
+    panels = [FieldRowPanel([FieldPanel("kind"), FieldPanel("date")]), FieldPanel("text")]
+

@@ -1,0 +1,66 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+from wagtail.admin.panels import FieldPanel
+from wagtail.search import index
+
+
+class Author(index.Indexed, models.Model):
+    """A person with a byline. Author pages live at /authors/<slug>/."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+    role = models.CharField(max_length=120, blank=True, help_text="e.g. Business correspondent")
+    bio = models.TextField(blank=True)
+    photo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("role"), FieldPanel("bio"), FieldPanel("photo")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Author, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("news:author", args=[self.slug])
+
+
+class Agency(models.Model):
+    """A news agency whose reporting an article uses, with the credit line it asks for."""
+
+    name = models.CharField(max_length=120, unique=True)
+    credit = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text='Leave empty for "<name> contributed reporting to this article."',
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("credit")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def credit_line(self):
+        return self.credit or f"{self.name} contributed reporting to this article."
+
+
+def unique_slug(model, text, field="slug"):
+    base = slugify(text, allow_unicode=True)[:100] or "item"
+    slug, n = base, 2
+    while model.objects.filter(**{field: slug}).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug

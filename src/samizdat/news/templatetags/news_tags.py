@@ -1,0 +1,17 @@
+import json
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from ..structured_data import news_article
+
+register = template.Library()
+
+# The same escapes as Django's json_script: nothing in the data can close the <script> element.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, article):
+    data = json.dumps(news_article(article), ensure_ascii=False).translate(_JSON_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{data}</script>')

@@ -1,0 +1,6 @@
+"""A pytest plugin, loaded before Django (-p in pyproject): keep the test run's files (database, secret key, uploads) out of the developer's var/."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SAMIZDAT_VAR_DIR", tempfile.mkdtemp(prefix="samizdat-test-var-"))
