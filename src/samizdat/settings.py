@@ -187,5 +187,8 @@ LOGGING = {
     "loggers": {
         # The request logger would write client addresses on errors; we keep IPs out of logs.
         "django.server": {"level": "WARNING"},
+        # One line per task is noise in the embedded run; failures are still logged.
+        "django_tasks": {"level": "WARNING"},
+        "django_tasks_db": {"level": "WARNING"},
     },
 }

@@ -1,0 +1,61 @@
+"""`samizdat serve`: the embedded web server (gunicorn) and, by default, the background worker."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve the site with gunicorn on HOST:PORT and run the background worker beside it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+        parser.add_argument("--no-worker", action="store_true", help="Don't start the background worker.")
+
+    def handle(self, *args, host, port, workers, no_worker, **options):
+        base = f"http://{host}:{port}"
+        env = dict(os.environ)
+        # Links in feeds and pages should point where this server answers, unless told otherwise.
+        env.setdefault("SITE_URL", base)
+        children = [
+            subprocess.Popen(
+                [
+                    sys.executable, "-m", "gunicorn", "samizdat.wsgi:application",
+                    "--bind", f"{host}:{port}", "--workers", str(workers),
+                    "--worker-class", "gthread", "--threads", "4", "--graceful-timeout", "5",
+                ],
+                env=env,
+            )
+        ]
+        if not no_worker:
+            children.append(subprocess.Popen([sys.executable, "-m", "samizdat.cli", "worker"], env=env))
+        self.stdout.write(f"\nSite:  {base}/\nAdmin: {base}/admin/\n(Ctrl+C stops the server and the worker.)\n\n")
+        self.stdout.flush()
+
+        def stop(signum=None, frame=None):
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop()
+            for child in children:
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+        failed = [child.returncode for child in children if child.returncode not in (0, -signal.SIGTERM, None)]
+        if failed:
+            sys.exit(1)

@@ -1,0 +1,48 @@
+"""The background worker: runs queued tasks and publishes scheduled pages on time."""
+
+import logging
+import threading
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections, connections
+
+logger = logging.getLogger(__name__)
+
+
+def publish_scheduled_forever(interval, stop):
+    """Wagtail's go-live and expiry run here, so scheduled articles appear without a cron job."""
+    while not stop.wait(interval):
+        close_old_connections()
+        try:
+            call_command("publish_scheduled", verbosity=0)
+        except Exception:
+            logger.exception("Publishing scheduled pages failed; trying again in %s s", interval)
+        finally:
+            connections.close_all()
+
+
+class Command(BaseCommand):
+    help = "Run background tasks (django-tasks database queue) and publish scheduled pages."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--schedule-interval",
+            type=float,
+            default=settings.PUBLISH_SCHEDULED_INTERVAL,
+            help="Seconds between checks for pages due to go live or expire (default %(default)s).",
+        )
+        parser.add_argument("--interval", type=float, default=1, help="Seconds between polls of the task queue.")
+
+    def handle(self, *args, **options):
+        stop = threading.Event()
+        call_command("publish_scheduled", verbosity=0)
+        scheduler = threading.Thread(
+            target=publish_scheduled_forever, args=(options["schedule_interval"], stop), daemon=True
+        )
+        scheduler.start()
+        try:
+            call_command("db_worker", interval=options["interval"], queue_name="*")
+        finally:
+            stop.set()
