@@ -8,8 +8,9 @@ export SAMIZDAT_VAR_DIR ?= $(CURDIR)/var
 
 .PHONY: run test test-sqlite test-postgres bench lint clean system-test-deps
 
+# Debian splits venv out of Python; install it when it is missing (as root, or with sudo).
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); ./scripts/apt-install python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
@@ -21,8 +22,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 run: $(VENV)/.installed
-	$(BIN)/samizdat setup
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/samizdat run
+	$(BIN)/samizdat migrate --noinput --verbosity 0
+	$(BIN)/samizdat load_demo
+	$(BIN)/samizdat serve --host $(HOST) --port $(PORT)
 
 # Debian's Chromium for the browser tests and PostgreSQL for the second database run.
 system-test-deps:
