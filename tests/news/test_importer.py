@@ -342,6 +342,21 @@ def test_future_date_is_scheduled_and_goes_live_when_publish_scheduled_runs(tmp_
     assert "Night ferry resumes" in client.get("/").content.decode()
 
 
+def test_a_scheduled_article_marked_draft_no_longer_goes_live(tmp_path, client):
+    soon = (timezone.now() + timedelta(hours=1)).replace(microsecond=0).isoformat()
+    write(tmp_path, "a.md", article("Embargoed report").replace("2026-01-10T08:00", soon))
+    import_directory(tmp_path)
+    write(tmp_path, "a.md", article("Embargoed report", extra="draft: true\n").replace("2026-01-10T08:00", soon))
+    assert statuses(import_directory(tmp_path)) == {"a.md": "updated"}
+
+    page = ArticlePage.objects.get()
+    assert page.scheduled_revision is None
+    # Time passes: anything still scheduled is moved into the past, so publish_scheduled would take it.
+    page.revisions.filter(approved_go_live_at__isnull=False).update(approved_go_live_at=timezone.now())
+    call_command("publish_scheduled")
+    assert client.get("/news/embargoed-report/").status_code == 404
+
+
 def test_a_date_without_offset_is_in_the_newsrooms_time_zone(tmp_path, settings):
     settings.TIME_ZONE = "Europe/Berlin"
     write(tmp_path, "a.md", article())  # 2026-01-10T08:00, winter time in Berlin is UTC+1

@@ -161,6 +161,7 @@ class _BodyReader:
         if not paragraphs:
             return
         html = nh3.clean("".join(paragraphs), tags=RICH_TEXT_TAGS, attributes={"a": {"href"}}, link_rel=None)
+        html = re.sub(r"<a>(.*?)</a>", r"\1", html, flags=re.S)  # a link whose address was refused
         paragraphs.clear()
         if plain_text_of_html(html):
             self.out.append(("paragraph", html))
