@@ -1,6 +1,7 @@
 """Importing a folder of Markdown files, one transaction per file, with a line of report for each."""
 
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,6 +139,18 @@ def import_file(path, root, *, home=None, slugs_seen=None):
         logger.exception("Importing %s failed", name)
         return FileResult(name, REJECTED, f"file: could not be saved ({type(error).__name__}: {error})")
     return FileResult(name, status, page=page, ignored_fields=source.ignored_fields)
+
+
+@contextmanager
+def quiet_wagtail_log():
+    """Wagtail logs three INFO lines per page saved; the import's own report says it in one."""
+    wagtail_logger = logging.getLogger("wagtail")
+    level = wagtail_logger.level
+    wagtail_logger.setLevel(max(logging.WARNING, level))
+    try:
+        yield
+    finally:
+        wagtail_logger.setLevel(level)
 
 
 def _remove(stored_files):

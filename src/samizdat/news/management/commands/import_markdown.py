@@ -2,7 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from samizdat.news.importing import CannotImport, import_directory
+from contextlib import nullcontext
+
+from samizdat.news.importing import CannotImport, import_directory, quiet_wagtail_log
 
 
 class Command(BaseCommand):
@@ -13,7 +15,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, directory, **options):
         try:
-            report = import_directory(directory)
+            with quiet_wagtail_log() if options["verbosity"] < 2 else nullcontext():
+                report = import_directory(directory)
         except CannotImport as error:
             raise CommandError(f"Nothing imported: {error}.") from None
         if not report.results:
