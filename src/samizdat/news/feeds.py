@@ -1,20 +1,60 @@
 """RSS 2.0 and Atom feeds for the site, each section, each tag and each author: full text, images
 with their credits."""
 
+import re
+
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.template.loader import render_to_string
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from samizdat.core.links import absolute_url
 
-from .listing import published_articles, with_listing_parts
+from .listing import public_path, public_url, published_articles, with_listing_parts
+from .structured_data import newsroom_name
 
 FEED_SIZE = 30
-FEED_TYPES = {"rss": Rss201rev2Feed, "atom": Atom1Feed}
+
+# XML 1.0 forbids these. One pasted from a word processor into a headline must not break the feed
+# (Django refuses to write them at all, which would turn the feed into an error page).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Feed readers fetch our HTML from elsewhere, so /media/... and /news/... must carry the host.
+_ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+def xml_safe(text):
+    return _NOT_XML.sub("", text) if text else text
+
+
+def with_absolute_links(html):
+    return _ROOT_RELATIVE.sub(lambda match: f"{match.group(1)}{settings.SITE_URL}/", html)
+
+
+def full_text(article):
+    """The whole article as HTML for feed readers: standfirst, lead image with its credit, body,
+    agency credit and corrections."""
+    return xml_safe(with_absolute_links(render_to_string("news/feed_item.html", {"article": article})))
+
+
+class FullTextAtomFeed(Atom1Feed):
+    """Atom with the standfirst as <summary> and the full text in <content>, where readers look
+    for it (Django's Atom writer only knows <summary>)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+FEED_TYPES = {"rss": Rss201rev2Feed, "atom": FullTextAtomFeed}
 
 
 class NewsFeed(Feed):
     """A feed of the newest articles in one scope (the whole site, a section, a tag, an author)."""
+
+    # A guid that survives a corrected headline or slug, so readers never show a story twice.
+    item_guid_is_permalink = False
 
     def __init__(self, scope=None, kind="rss"):
         super().__init__()
@@ -35,14 +75,9 @@ class NewsFeed(Feed):
         return "/"
 
     def title(self, scope):
-        from wagtail.models import Site
-
-        from samizdat.core.models import NewsroomSettings
-
-        site = Site.objects.filter(is_default_site=True).first()
-        name = NewsroomSettings.for_site(site).name if site else "samizdat"
+        name = newsroom_name()
         suffix = self.scope_title(scope)
-        return f"{name}: {suffix}" if suffix else name
+        return xml_safe(f"{name}: {suffix}" if suffix else name)
 
     def link(self, scope):
         return absolute_url(self.scope_path(scope))
@@ -59,19 +94,24 @@ class NewsFeed(Feed):
         return with_listing_parts(self.articles(scope)).prefetch_related("tagged_items__tag")[:FEED_SIZE]
 
     def item_title(self, article):
-        return article.title
+        return xml_safe(article.title)
 
     def item_link(self, article):
-        return absolute_url(article.url)
+        return public_url(article)
 
     def item_guid(self, article):
-        return absolute_url(article.url)
+        return f"urn:uuid:{article.translation_key}"
 
     def item_description(self, article):
-        return render_to_string("news/feed_item.html", {"article": article})
+        if self.kind == "atom":
+            return xml_safe(escape(article.standfirst)) or None
+        return full_text(article)
+
+    def item_extra_kwargs(self, article):
+        return {"content": full_text(article)} if self.kind == "atom" else {}
 
     def item_author_name(self, article):
-        return ", ".join(author.name for author in article.authors) or None
+        return xml_safe(", ".join(author.name for author in article.authors)) or None
 
     def item_pubdate(self, article):
         return article.published_at
@@ -80,7 +120,7 @@ class NewsFeed(Feed):
         return article.modified_at
 
     def item_categories(self, article):
-        return [item.tag.name for item in article.tagged_items.all()]
+        return [xml_safe(item.tag.name) for item in article.tagged_items.all()]
 
 
 class SiteFeed(NewsFeed):
@@ -95,7 +135,7 @@ class SectionFeed(NewsFeed):
         return section.title
 
     def scope_path(self, section):
-        return section.url
+        return public_path(section)
 
 
 class TagFeed(NewsFeed):
@@ -111,7 +151,7 @@ class TagFeed(NewsFeed):
 
 class AuthorFeed(NewsFeed):
     def articles(self, author):
-        return published_articles().filter(article_authors__author=author)
+        return published_articles().filter(article_authors__author=author).distinct()
 
     def scope_title(self, author):
         return author.name

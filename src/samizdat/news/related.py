@@ -11,7 +11,9 @@ def read_more(article, limit=READ_MORE_COUNT):
     """Up to `limit` live articles: those sharing most tags first, then the same section; newest first
     within each group. Never the article itself."""
     others = published_articles().exclude(pk=article.pk)
-    tag_ids = list(article.tags.values_list("pk", flat=True)) if article.pk else []
+    # .all(), not .values_list(): in a preview the tags are modelcluster's in-memory stand-ins,
+    # which know no "pk" lookup.
+    tag_ids = [tag.pk for tag in article.tags.all() if tag.pk]
     chosen = []
     if tag_ids:
         chosen = list(

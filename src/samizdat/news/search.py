@@ -2,28 +2,41 @@
 
 import re
 
+from django.conf import settings
 from django.core.paginator import Paginator
 
 from .listing import published_articles
 
 MAX_QUERY_LENGTH = 200
-SEARCH_PAGE_SIZE = 20
+# Typed in capitals these are search syntax on other sites; taken as words they would demand that
+# every result contains "OR", so "harbour OR ferry" would find nothing.
+SYNTAX_WORDS = {"AND", "OR", "NOT", "NEAR"}
 
 
 def clean_query(raw):
-    """Keep words only: search syntax characters, control characters and floods of text are dropped."""
-    words = re.findall(r"\w+", raw[: MAX_QUERY_LENGTH * 4])
+    """Keep words only: search syntax, control characters and floods of text are dropped."""
+    words = [word for word in re.findall(r"\w+", raw[: MAX_QUERY_LENGTH * 4]) if word not in SYNTAX_WORDS]
     return " ".join(words)[:MAX_QUERY_LENGTH].strip()
 
 
-def search_articles(raw_query, raw_page="1"):
-    query = clean_query(raw_query or "")
+def page_number(raw):
+    """The page asked for; anything that is not a positive whole number means the first."""
     try:
-        number = max(1, int(raw_page))
-    except (TypeError, ValueError):
-        number = 1
+        return max(1, int(raw))
+    except (TypeError, ValueError, OverflowError):
+        return 1
+
+
+def search_articles(raw_query, raw_page="1", per_page=None):
+    """(the query as searched, one page of matching published articles or None for no query).
+
+    A page past the end shows the last page rather than an error: the reader followed a stale link.
+    """
+    query = clean_query(raw_query or "")
     if not query:
         return query, None
+    # The search backend ranks by relevance; the listing's date ordering is dropped, as some
+    # backends refuse to order by fields they have not indexed.
     results = published_articles().order_by().search(query, operator="and")
-    paginator = Paginator(results, SEARCH_PAGE_SIZE)
-    return query, paginator.get_page(number)
+    paginator = Paginator(results, per_page or settings.NEWS_PAGE_SIZE)
+    return query, paginator.get_page(page_number(raw_page))

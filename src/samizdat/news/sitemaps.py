@@ -1,23 +1,26 @@
-"""sitemap.xml for published pages and a Google News sitemap of the last 48 hours."""
+"""sitemap.xml (an index of sitemap-<part>.xml) and a Google News sitemap of the last 48 hours.
 
-from datetime import timedelta
+Every address is built from SITE_URL, never from the request's host or a Wagtail Site's hostname.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
 from django.utils import timezone
-from taggit.models import Tag
-from wagtail.models import Page
 
-from samizdat.core.links import site_domain, site_scheme
+from samizdat.core.links import absolute_url, site_domain, site_scheme
 
-from .listing import published_articles
-from .models import ArticlePage, Author
+from .feeds import xml_safe
+from .listing import public_path, public_url, published_articles, published_authors, published_tags
+from .models import ArticlePage, HomePage
 
 NEWS_SITEMAP_WINDOW = timedelta(hours=48)
+NEWS_SITEMAP_LIMIT = 1000  # Google reads no more than this from a news sitemap
 
 
 class SiteSitemap(Sitemap):
-    """Builds every address from SITE_URL, not from the request's host."""
-
     limit = 5000
 
     def get_domain(self, site=None):
@@ -29,23 +32,27 @@ class SiteSitemap(Sitemap):
 
 class ArticleSitemap(SiteSitemap):
     def items(self):
-        return published_articles().only("url_path", "published_at", "last_published_at", "updated_at")
+        return published_articles()
 
     def location(self, article):
-        return article.url
+        return public_path(article)
 
     def lastmod(self, article):
         return article.modified_at
 
 
 class PageSitemap(SiteSitemap):
-    """Front page, sections and plain pages: every live page that is not an article."""
+    """Front page, sections and plain pages: every live page of the newsroom that is not an article."""
 
     def items(self):
-        return Page.objects.live().public().exclude(depth=1).not_type(ArticlePage).order_by("path")
+        home = HomePage.objects.first()
+        if home is None:
+            return []
+        pages = home.get_descendants(inclusive=True).live().public().not_type(ArticlePage)
+        return pages.order_by("path")
 
     def location(self, page):
-        return page.url
+        return public_path(page)
 
     def lastmod(self, page):
         return page.last_published_at
@@ -53,7 +60,7 @@ class PageSitemap(SiteSitemap):
 
 class AuthorSitemap(SiteSitemap):
     def items(self):
-        return Author.objects.filter(article_links__page__live=True).distinct().order_by("slug")
+        return published_authors().order_by("slug")
 
     def location(self, author):
         return author.get_absolute_url()
@@ -61,7 +68,7 @@ class AuthorSitemap(SiteSitemap):
 
 class TagSitemap(SiteSitemap):
     def items(self):
-        return Tag.objects.filter(news_articletag_items__content_object__live=True).distinct().order_by("slug")
+        return published_tags().order_by("slug")
 
     def location(self, tag):
         return f"/tags/{tag.slug}/"
@@ -70,6 +77,38 @@ class TagSitemap(SiteSitemap):
 SITEMAPS = {"pages": PageSitemap, "articles": ArticleSitemap, "authors": AuthorSitemap, "tags": TagSitemap}
 
 
+@dataclass
+class IndexEntry:
+    location: str
+    last_mod: datetime | None = None
+
+
+def sitemap_index_entries(sitemaps=SITEMAPS):
+    """One entry per sitemap page, as Django's index view makes, but on SITE_URL's host."""
+    entries = []
+    for section, sitemap_class in sitemaps.items():
+        sitemap = sitemap_class()
+        location = absolute_url(reverse("news:sitemap_section", kwargs={"section": section}))
+        last_mod = sitemap.get_latest_lastmod()
+        entries.append(IndexEntry(location, last_mod))
+        entries += [IndexEntry(f"{location}?p={n}", last_mod) for n in range(2, sitemap.paginator.num_pages + 1)]
+    return entries
+
+
+@dataclass
+class NewsEntry:
+    location: str
+    title: str
+    published_at: datetime
+
+
 def recent_news():
     since = timezone.now() - NEWS_SITEMAP_WINDOW
     return published_articles().filter(published_at__gte=since)
+
+
+def news_sitemap_entries():
+    return [
+        NewsEntry(public_url(article), xml_safe(article.title), article.published_at)
+        for article in recent_news()[:NEWS_SITEMAP_LIMIT]
+    ]

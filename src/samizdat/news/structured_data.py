@@ -1,27 +1,60 @@
 """schema.org NewsArticle for search engines and link previews."""
 
+from django.conf import settings
+from wagtail.images.shortcuts import get_rendition_or_not_found
 from wagtail.models import Site
 
 from samizdat.core.links import absolute_url
 from samizdat.core.models import NewsroomSettings
 
+from .listing import public_url
+
+
+def rendition_url(image, spec):
+    """An absolute URL for a rendition, or None when the original file has gone missing: a lost
+    upload costs the article its picture, not its page."""
+    if not image:
+        return None
+    rendition = get_rendition_or_not_found(image, spec)
+    if rendition.file.name == "not-found":
+        return None
+    return absolute_url(rendition.url)
+
 
 def lead_image_url(article, spec="width-1200"):
-    if not article.lead_image:
-        return None
-    return absolute_url(article.lead_image.get_rendition(spec).url)
+    return rendition_url(article.lead_image, spec)
+
+
+def newsroom_settings():
+    site = Site.objects.filter(is_default_site=True).first()
+    return NewsroomSettings.for_site(site) if site else None
+
+
+def newsroom_name():
+    newsroom = newsroom_settings()
+    return newsroom.name if newsroom else settings.WAGTAIL_SITE_NAME
+
+
+def publisher():
+    newsroom = newsroom_settings()
+    data = {
+        "@type": "NewsMediaOrganization",
+        "name": newsroom.name if newsroom else settings.WAGTAIL_SITE_NAME,
+        "url": absolute_url("/"),
+    }
+    logo = rendition_url(newsroom.logo, "max-600x60") if newsroom else None
+    if logo:
+        data["logo"] = {"@type": "ImageObject", "url": logo}
+    return data
 
 
 def news_article(article):
-    site = Site.objects.filter(is_default_site=True).first()
-    newsroom = NewsroomSettings.for_site(site) if site else None
-    publisher = {"@type": "Organization", "name": newsroom.name if newsroom else "samizdat", "url": absolute_url("/")}
-    if newsroom and newsroom.logo:
-        publisher["logo"] = {"@type": "ImageObject", "url": absolute_url(newsroom.logo.get_rendition("max-600x60").url)}
+    url = public_url(article)
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "mainEntityOfPage": absolute_url(article.url),
+        "mainEntityOfPage": url,
+        "url": url,
         "headline": article.title[:110],
         "description": article.search_description or article.standfirst,
         "datePublished": article.published_at.isoformat() if article.published_at else None,
@@ -30,14 +63,11 @@ def news_article(article):
             {"@type": "Person", "name": author.name, "url": absolute_url(author.get_absolute_url())}
             for author in article.authors
         ],
-        "publisher": publisher,
+        "publisher": publisher(),
+        "image": [url for url in [lead_image_url(article)] if url],
+        "dateline": article.dateline,
     }
-    image = lead_image_url(article)
-    if image:
-        data["image"] = [image]
     if article.section:
         data["articleSection"] = article.section.title
-    tags = [tag.name for tag in article.tags.all()]
-    if tags:
-        data["keywords"] = tags
+    data["keywords"] = [tag.name for tag in article.tags.all()]
     return {key: value for key, value in data.items() if value not in (None, "", [])}

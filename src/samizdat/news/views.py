@@ -1,11 +1,12 @@
 from django.shortcuts import get_object_or_404, render
-from taggit.models import Tag
+from django.template.response import TemplateResponse
 
-from .feeds import AuthorFeed, SectionFeed, SiteFeed, TagFeed
-from .listing import paginate, published_articles, with_listing_parts
+from .feeds import AuthorFeed, SectionFeed, SiteFeed, TagFeed, xml_safe
+from .listing import paginate, published_articles, published_tags, with_listing_parts
 from .models import Author, SectionPage
 from .search import search_articles
-from .sitemaps import recent_news
+from .sitemaps import news_sitemap_entries, sitemap_index_entries
+from .structured_data import newsroom_name
 
 
 def author_page(request, slug, number=1):
@@ -19,7 +20,7 @@ def author_page(request, slug, number=1):
 
 
 def tag_page(request, slug, number=1):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = get_object_or_404(published_tags(), slug=slug)
     articles = published_articles().filter(tagged_items__tag=tag)
     return render(
         request, "news/tag_page.html", {"tag": tag, "articles": paginate(with_listing_parts(articles), number)}
@@ -40,7 +41,7 @@ def author_feed(request, slug, kind):
 
 
 def tag_feed(request, slug, kind):
-    return TagFeed(get_object_or_404(Tag, slug=slug), kind)(request)
+    return TagFeed(get_object_or_404(published_tags(), slug=slug), kind)(request)
 
 
 def search(request):
@@ -48,16 +49,19 @@ def search(request):
     return render(request, "news/search.html", {"query": query, "results": results})
 
 
+def sitemap_index(request):
+    response = TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": sitemap_index_entries()}, content_type="application/xml"
+    )
+    response.headers["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response
+
+
 def news_sitemap(request):
-    from wagtail.models import Site
-
-    from samizdat.core.models import NewsroomSettings
-
-    site = Site.objects.filter(is_default_site=True).first()
     return render(
         request,
         "news/news_sitemap.xml",
-        {"articles": recent_news(), "publication": NewsroomSettings.for_site(site).name if site else "samizdat"},
+        {"articles": news_sitemap_entries(), "publication": xml_safe(newsroom_name())},
         content_type="application/xml",
     )
 

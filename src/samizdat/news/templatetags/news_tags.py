@@ -3,6 +3,7 @@ import json
 from django import template
 from django.utils.safestring import mark_safe
 
+from .. import listing
 from ..structured_data import news_article
 
 register = template.Library()
@@ -15,3 +16,9 @@ _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 def article_json_ld(context, article):
     data = json.dumps(news_article(article), ensure_ascii=False).translate(_JSON_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{data}</script>')
+
+
+@register.filter
+def public_url(page):
+    """The page's address on SITE_URL, for canonical links and link previews."""
+    return listing.public_url(page) or ""

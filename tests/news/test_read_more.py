@@ -1,0 +1,105 @@
+""""Read more" under an article: up to four related stories, those sharing tags first, then the same
+section, newest first; never the article itself, never anything unpublished."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from samizdat.news.related import read_more
+from tests.factories import make_article, make_section
+from tests.news.conftest import soup
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(articles):
+    return [article.title for article in articles]
+
+
+@pytest.fixture
+def news():
+    return make_section("News")
+
+
+@pytest.fixture
+def business():
+    return make_section("Business")
+
+
+def test_read_more_puts_stories_sharing_tags_before_stories_from_the_same_section(news, business):
+    story = make_article(news, "Cranes fall silent", tags=["port"], minutes_ago=1)
+    make_article(news, "Same section, newest", minutes_ago=5)
+    make_article(business, "Shares a tag, older", tags=["port"], minutes_ago=300)
+    assert titles(read_more(story)) == ["Shares a tag, older", "Same section, newest"]
+
+
+def test_read_more_ranks_stories_sharing_more_tags_first_then_newest(news, business):
+    story = make_article(news, "Cranes fall silent", tags=["port", "strike"], minutes_ago=1)
+    make_article(business, "One tag, newer", tags=["port"], minutes_ago=10)
+    make_article(business, "Two tags, oldest", tags=["port", "strike"], minutes_ago=500)
+    make_article(business, "One tag, older", tags=["strike"], minutes_ago=100)
+    assert titles(read_more(story)) == ["Two tags, oldest", "One tag, newer", "One tag, older"]
+
+
+def test_read_more_fills_from_the_same_section_newest_first(news, business):
+    story = make_article(news, "Cranes fall silent", minutes_ago=1)
+    make_article(news, "Older news", minutes_ago=120)
+    make_article(news, "Newer news", minutes_ago=30)
+    make_article(business, "Other section", minutes_ago=10)
+    assert titles(read_more(story)) == ["Newer news", "Older news"]
+
+
+def test_read_more_never_lists_the_article_itself(news):
+    story = make_article(news, "Cranes fall silent", tags=["port"], minutes_ago=1)
+    make_article(news, "Dock talks", tags=["port"])
+    assert story.pk not in [article.pk for article in read_more(story)]
+    assert titles(read_more(story)) == ["Dock talks"]
+
+
+def test_read_more_lists_a_story_once_even_when_it_shares_tags_and_section(news):
+    story = make_article(news, "Cranes fall silent", tags=["port", "strike"])
+    make_article(news, "Dock talks", tags=["port", "strike"])
+    assert titles(read_more(story)) == ["Dock talks"]
+
+
+def test_read_more_stops_at_four(news):
+    story = make_article(news, "Cranes fall silent", tags=["port"], minutes_ago=1)
+    for n in range(6):
+        make_article(news, f"Port story {n}", tags=["port"], minutes_ago=10 + n)
+    assert titles(read_more(story)) == [f"Port story {n}" for n in range(4)]
+
+
+def test_read_more_leaves_out_drafts_and_scheduled_stories(news):
+    story = make_article(news, "Cranes fall silent", tags=["port"])
+    make_article(news, "Draft about the port", tags=["port"], live=False)
+    make_article(news, "Scheduled about the port", tags=["port"], go_live_at=timezone.now() + timedelta(days=1))
+    make_article(news, "Published about the port", tags=["port"])
+    assert titles(read_more(story)) == ["Published about the port"]
+
+
+def test_read_more_is_empty_for_a_lone_story_and_the_page_shows_no_heading(client, news):
+    story = make_article(news, "Cranes fall silent", tags=["port"])
+    assert read_more(story) == []
+    assert soup(client.get(story.url)).find(class_="read-more") is None
+
+
+def test_article_page_shows_read_more_as_linked_teasers_after_the_article(client, news):
+    story = make_article(news, "Cranes fall silent", tags=["port"], minutes_ago=1)
+    related = make_article(news, "Dock talks resume", tags=["port"], standfirst="Unions and owners meet.")
+    page = soup(client.get(story.url))
+    section = page.find("section", class_="read-more")
+    assert section.find("h2").get_text() == "Read more"
+    assert section.find_previous("article", class_="article") is not None  # it follows the story
+    teaser_links = [(a.get_text(), a["href"]) for a in section.select(".teaser-headline a")]
+    assert teaser_links == [("Dock talks resume", related.url)]
+    assert "Unions and owners meet." in section.get_text()
+
+
+def test_read_more_follows_tags_changed_in_an_unsaved_preview(news):
+    """The admin's preview renders a page built from the edit form, its tags held in memory."""
+    story = make_article(news, "Cranes fall silent", tags=["port"], minutes_ago=1)
+    make_article(news, "Strike ballot", tags=["strike"], minutes_ago=50)
+    make_article(news, "Port fees", tags=["port"], minutes_ago=10)
+    story.tags.set(["strike"])  # edited, not saved
+    assert titles(read_more(story)) == ["Strike ballot", "Port fees"]
