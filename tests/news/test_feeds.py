@@ -1,0 +1,203 @@
+"""RSS 2.0 and Atom feeds for the site, each section, each tag and each author: full text, images
+with their credits, valid enough that feedparser has nothing to complain about."""
+
+from datetime import date, timedelta
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+from django.conf import settings
+from django.utils import timezone
+
+from samizdat.news import feeds
+from samizdat.news.models import Agency, ArticlePage, Correction
+from tests.factories import make_article, make_author, make_image, make_section
+from tests.news.conftest import built_once, soup
+
+pytestmark = pytest.mark.django_db
+
+FEEDS = [
+    "/rss.xml",
+    "/atom.xml",
+    "/news/rss.xml",
+    "/news/atom.xml",
+    "/tags/port/rss.xml",
+    "/tags/port/atom.xml",
+    "/authors/irina-volkova/rss.xml",
+    "/authors/irina-volkova/atom.xml",
+]
+
+
+def build_newsroom():
+    news, business = make_section("News"), make_section("Business")
+    irina, tomas = make_author("Irina Volkova"), make_author("Tomas Brandt")
+    cranes = make_article(
+        news,
+        "Cranes fall silent",
+        standfirst="Dockers walk out over night shifts.",
+        authors=[irina],
+        tags=["port", "strike"],
+        minutes_ago=10,
+        image=make_image("Cranes at dusk"),
+        lead_image_caption="Idle cranes at Pier 4.",
+        lead_image_credit="Lindenport Port Authority",
+        agency=Agency.objects.create(name="Reuters"),
+        body=[
+            ("paragraph", '<p>Not a container moved. <a href="/business/">More business news</a>.</p>'),
+            ("image", {"image": make_image("Picket"), "alt": "The picket", "caption": "Gate 2.", "credit": "Marta Lenz"}),
+            ("embed", {"url": "https://video.example.org/w/1", "title": "Watch the walkout"}),
+        ],
+        corrections=[Correction(date=date(2026, 3, 2), text="An earlier version misnamed the pier.")],
+    )
+    shipyard = make_article(business, "Shipyard hires 200", authors=[tomas], tags=["port"], minutes_ago=20)
+    ferry = make_article(news, "Ferry fares rise", authors=[irina], minutes_ago=30)
+    make_article(business, "Secret merger talks", authors=[irina], tags=["port", "merger"], live=False)
+    return {"news": news, "cranes": cranes, "shipyard": shipyard, "ferry": ferry}
+
+
+@pytest.fixture(scope="module")
+def newsroom(django_db_setup, django_db_blocker, shared_media):
+    with built_once(django_db_blocker, shared_media):
+        yield build_newsroom()
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, shared_media, newsroom):
+    settings.MEDIA_ROOT = shared_media
+
+
+def parse(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, (url, parsed.get("bozo_exception"))
+    return parsed
+
+
+def entry_titled(feed, title):
+    return next(entry for entry in feed.entries if entry.title == title)
+
+
+def full_text(entry):
+    """The article HTML a reader's app shows: <content> in Atom, <description> in RSS."""
+    return entry.content[0].value if "content" in entry else entry.description
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_every_feed_is_valid_and_links_to_the_public_site(client, url):
+    feed = parse(client, url)
+    assert feed.version == ("atom10" if "atom" in url else "rss20")
+    assert feed.entries
+    assert feed.feed.link == settings.SITE_URL + url.rsplit("/", 1)[0] + "/"
+    for entry in feed.entries:
+        assert entry.link.startswith(settings.SITE_URL + "/")
+        assert entry.published_parsed and entry.author
+
+
+@pytest.mark.parametrize(
+    "url, title, headlines",
+    [
+        ("/rss.xml", "samizdat", ["Cranes fall silent", "Shipyard hires 200", "Ferry fares rise"]),
+        ("/news/atom.xml", "samizdat: News", ["Cranes fall silent", "Ferry fares rise"]),
+        ("/tags/port/rss.xml", "samizdat: port", ["Cranes fall silent", "Shipyard hires 200"]),
+        ("/authors/irina-volkova/atom.xml", "samizdat: Irina Volkova", ["Cranes fall silent", "Ferry fares rise"]),
+    ],
+)
+def test_each_feed_carries_its_own_published_stories_newest_first(client, url, title, headlines):
+    feed = parse(client, url)
+    assert feed.feed.title == title
+    assert [entry.title for entry in feed.entries] == headlines
+
+
+@pytest.mark.parametrize("url", ["/rss.xml", "/atom.xml"])
+def test_feeds_carry_the_full_text_with_images_and_their_credits(client, url):
+    entry = entry_titled(parse(client, url), "Cranes fall silent")
+    html = BeautifulSoup(full_text(entry), "html.parser")
+    words = html.get_text(" ")
+    assert "Dockers walk out over night shifts." in words
+    assert "Not a container moved." in words
+    lead, inline = html.find_all("figure")
+    assert lead.img["src"].startswith(settings.SITE_URL + "/media/images/")
+    assert "Idle cranes at Pier 4." in lead.figcaption.get_text() and "Lindenport Port Authority" in lead.figcaption.get_text()
+    assert inline.img["src"].startswith(settings.SITE_URL + "/media/images/")
+    assert "Marta Lenz" in inline.figcaption.get_text()
+    assert html.find("a", href="https://video.example.org/w/1").get_text() == "Watch the walkout"
+    assert "Reuters contributed reporting to this article." in words
+    assert "An earlier version misnamed the pier." in words
+    assert [tag.term for tag in entry.tags] == ["port", "strike"]
+
+
+def test_atom_summary_is_the_standfirst_and_content_the_whole_story(client):
+    entry = entry_titled(parse(client, "/atom.xml"), "Cranes fall silent")
+    assert entry.summary == "Dockers walk out over night shifts."
+    assert "Not a container moved." in entry.content[0].value
+
+
+@pytest.mark.parametrize("url", ["/rss.xml", "/atom.xml"])
+def test_links_and_images_inside_feed_stories_carry_the_sites_address(client, url):
+    html = BeautifulSoup(full_text(entry_titled(parse(client, url), "Cranes fall silent")), "html.parser")
+    addresses = [tag.get("href") or tag.get("src") for tag in html.find_all(["a", "img"])]
+    assert settings.SITE_URL + "/business/" in addresses
+    assert all(address.startswith(("https://", "http://")) for address in addresses), addresses
+
+
+@pytest.mark.parametrize("url", ["/rss.xml", "/atom.xml"])
+def test_headlines_with_markup_characters_survive_the_feed_intact(client, newsroom, url):
+    title = 'Mayor says "no" & <b>never</b> to </script> tolls'
+    make_article(newsroom["news"], title, minutes_ago=1, standfirst="Tolls < taxes & fees.")
+    entry = parse(client, url).entries[0]
+    assert entry.title == title
+    assert "Tolls &lt; taxes &amp; fees." in full_text(entry)
+
+
+@pytest.mark.parametrize("url", ["/rss.xml", "/atom.xml", "/news/rss.xml"])
+def test_a_control_character_pasted_into_a_headline_does_not_break_the_feeds(client, newsroom, url):
+    make_article(newsroom["news"], "Tolls\x0b rise\x08 again", minutes_ago=1, standfirst="Up\x01 by 5%.")
+    assert parse(client, url).entries[0].title == "Tolls rise again"
+
+
+def test_a_story_keeps_its_feed_id_when_its_headline_and_address_are_corrected(client, newsroom):
+    before = entry_titled(parse(client, "/rss.xml"), "Ferry fares rise")
+    story = ArticlePage.objects.get(pk=newsroom["ferry"].pk)
+    story.title, story.slug = "Ferry fares rise by a tenth", "ferry-fares-rise-tenth"
+    story.save_revision().publish()
+    after = entry_titled(parse(client, "/rss.xml"), "Ferry fares rise by a tenth")
+    assert after.id == before.id
+    assert after.link.endswith("/news/ferry-fares-rise-tenth/")
+
+
+def test_a_feed_holds_only_the_newest_stories(client, monkeypatch):
+    monkeypatch.setattr(feeds, "FEED_SIZE", 2)
+    assert [entry.title for entry in parse(client, "/atom.xml").entries] == ["Cranes fall silent", "Shipyard hires 200"]
+
+
+def test_updated_stories_say_so_in_atom(client, newsroom):
+    published = timezone.now() - timedelta(hours=6)
+    make_article(newsroom["news"], "Bridge closes", published_at=published, updated_at=published + timedelta(hours=5))
+    entry = entry_titled(parse(client, "/atom.xml"), "Bridge closes")
+    assert entry.updated_parsed[:5] == (published + timedelta(hours=5)).utctimetuple()[:5]
+    assert entry.published_parsed[:5] == published.utctimetuple()[:5]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/nowhere/rss.xml",
+        "/news/cranes-fall-silent/rss.xml",
+        "/tags/merger/rss.xml",  # only a draft carries it
+        "/tags/nothing/atom.xml",
+        "/authors/nobody/rss.xml",
+        "/rss2.xml",
+        "/news/json.xml",
+    ],
+)
+def test_feeds_that_do_not_exist_are_not_found(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_pages_advertise_their_feeds(client):
+    page = soup(client.get("/news/"))
+    alternates = {link["href"] for link in page.find_all("link", rel="alternate")}
+    assert {"/rss.xml", "/atom.xml", "/news/rss.xml", "/news/atom.xml"} <= alternates
+    for href in alternates:
+        parse(client, href)

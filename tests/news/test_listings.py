@@ -1,0 +1,216 @@
+"""The front page, section, author and tag pages, their pagination, and the page-not-found page."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from samizdat.news.models import ArticlePage
+from tests.factories import home_page, make_article, make_author, make_image, make_section
+from tests.news.conftest import built_once, soup
+
+pytestmark = pytest.mark.django_db
+
+
+def build_newsroom():
+    news, business, culture = make_section("News"), make_section("Business"), make_section("Culture")
+    irina = make_author("Irina Volkova", role="Port correspondent", bio="Irina has covered the docks since 2015.")
+    tomas = make_author("Tomas Brandt")
+    stories = {
+        "cranes": make_article(news, "Cranes fall silent", authors=[irina], tags=["port"], minutes_ago=10,
+                               image=make_image()),
+        "shipyard": make_article(business, "Shipyard hires 200", authors=[tomas], tags=["port"], minutes_ago=15),
+        "ferry": make_article(news, "Ferry fares rise", authors=[irina], minutes_ago=20),
+        "tolls": make_article(news, "Council votes on tolls", authors=[tomas], minutes_ago=30),
+        "grain": make_article(business, "Grain prices climb", authors=[irina], minutes_ago=40),
+        "draft": make_article(business, "Secret merger talks", authors=[irina], tags=["port"], live=False),
+    }
+    return {"news": news, "business": business, "culture": culture, "irina": irina, **stories}
+
+
+@pytest.fixture(scope="module")
+def newsroom(django_db_setup, django_db_blocker, shared_media):
+    with built_once(django_db_blocker, shared_media):
+        yield build_newsroom()
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, shared_media, newsroom):
+    settings.MEDIA_ROOT = shared_media
+    settings.NEWS_PAGE_SIZE = 2
+
+
+def unpublish(article):
+    # A fresh copy: the module's objects are shared, and must not carry one test's changes to the next.
+    ArticlePage.objects.get(pk=article.pk).unpublish()
+
+
+def headlines(page):
+    return [a.get_text() for a in page.select(".teaser-headline a")]
+
+
+def pagination(page):
+    nav = page.find("nav", class_="pagination")
+    return {a["rel"][0]: a["href"] for a in nav.find_all("a")} if nav else None
+
+
+# The front page
+
+
+def test_front_page_leads_with_the_newest_story(client):
+    page = soup(client.get("/"))
+    lead = page.find("section", class_="lead-story")
+    assert headlines(lead) == ["Cranes fall silent"]
+    assert lead.h2 is not None  # the lead's headline outranks the section teasers
+    assert "loading" not in lead.img.attrs  # the lead picture is above the fold
+
+
+def test_front_page_leads_with_the_editors_choice_when_there_is_one(client, newsroom):
+    home = home_page()
+    home.lead_article = newsroom["grain"]
+    home.save_revision().publish()
+    lead = soup(client.get("/")).find("section", class_="lead-story")
+    assert headlines(lead) == ["Grain prices climb"]
+
+
+def test_front_page_falls_back_to_the_newest_when_the_chosen_lead_is_unpublished(client, newsroom):
+    home = home_page()
+    home.lead_article = newsroom["grain"]
+    home.save_revision().publish()
+    unpublish(newsroom["grain"])
+    lead = soup(client.get("/")).find("section", class_="lead-story")
+    assert headlines(lead) == ["Cranes fall silent"]
+
+
+def test_front_page_shows_the_latest_from_each_section_without_repeating_the_lead(client):
+    page = soup(client.get("/"))
+    blocks = {
+        block.h2.get_text(strip=True): headlines(block) for block in page.find_all("section", class_="front-section")
+    }
+    assert blocks == {
+        "News": ["Ferry fares rise", "Council votes on tolls"],
+        "Business": ["Shipyard hires 200", "Grain prices climb"],
+    }  # Culture has nothing published, so it is left out
+    assert [a["href"] for a in page.select(".front-section h2 a")] == ["/news/", "/business/"]
+
+
+def test_front_page_links_to_more_of_the_latest_news(client):
+    more = soup(client.get("/")).find(class_="more-latest")
+    assert more.a["href"] == "/page/2/"
+
+
+def test_latest_news_is_paginated_newest_first(client):
+    second = soup(client.get("/page/2/"))
+    assert headlines(second) == ["Ferry fares rise", "Council votes on tolls"]
+    assert pagination(second) == {"prev": "/", "next": "/page/3/"}
+    third = soup(client.get("/page/3/"))
+    assert headlines(third) == ["Grain prices climb"]
+    assert pagination(third) == {"prev": "/page/2/"}
+
+
+def test_an_empty_newsroom_says_nothing_is_published_yet(client, newsroom):
+    for key in ["cranes", "shipyard", "ferry", "tolls", "grain"]:
+        unpublish(newsroom[key])
+    page = soup(client.get("/"))
+    assert "Nothing published yet." in page.get_text()
+    assert headlines(page) == []
+
+
+# Section, author and tag pages
+
+
+def test_section_page_lists_only_its_own_articles_newest_first_and_paginates(client):
+    first = soup(client.get("/news/"))
+    assert first.h1.get_text() == "News"
+    assert headlines(first) == ["Cranes fall silent", "Ferry fares rise"]
+    assert pagination(first) == {"next": "/news/page/2/"}
+    second = soup(client.get("/news/page/2/"))
+    assert headlines(second) == ["Council votes on tolls"]
+    assert pagination(second) == {"prev": "/news/"}
+    assert "page 2" in second.title.get_text()
+
+
+def test_section_page_offers_its_feeds(client):
+    page = soup(client.get("/business/"))
+    assert {a.get_text(): a["href"] for a in page.select(".feeds a")} == {
+        "RSS": "/business/rss.xml",
+        "Atom": "/business/atom.xml",
+    }
+
+
+def test_author_page_shows_who_they_are_and_their_published_stories(client):
+    page = soup(client.get("/authors/irina-volkova/"))
+    assert page.h1.get_text() == "Irina Volkova"
+    assert page.find(class_="author-role").get_text() == "Port correspondent"
+    assert page.find(class_="author-bio").get_text() == "Irina has covered the docks since 2015."
+    assert headlines(page) == ["Cranes fall silent", "Ferry fares rise"]
+    assert pagination(page) == {"next": "/authors/irina-volkova/page/2/"}
+    second = soup(client.get("/authors/irina-volkova/page/2/"))
+    assert headlines(second) == ["Grain prices climb"]  # the draft is not listed
+
+
+def test_tag_page_lists_published_stories_with_the_tag(client):
+    page = soup(client.get("/tags/port/"))
+    assert page.h1.get_text() == "port"
+    assert headlines(page) == ["Cranes fall silent", "Shipyard hires 200"]
+    assert pagination(page) is None  # the tagged draft does not make a second page
+
+
+def test_bylines_and_tags_on_a_story_lead_to_these_pages(client, newsroom):
+    article = soup(client.get(newsroom["cranes"].url)).find("article")
+    for href in [a["href"] for a in article.select(".byline a, .tags a")]:
+        assert client.get(href).status_code == 200
+
+
+def test_the_section_navigation_lists_sections_in_order(client):
+    nav = soup(client.get("/")).find("nav", class_="site-nav")
+    assert [(a.get_text(), a["href"]) for a in nav.find_all("a")] == [
+        ("News", "/news/"),
+        ("Business", "/business/"),
+        ("Culture", "/culture/"),
+    ]
+
+
+# Pages that are not there
+
+
+def test_page_not_found_is_a_styled_page_with_a_way_on(client):
+    response = client.get("/no-such-story/")
+    assert response.status_code == 404
+    page = soup_404(response)
+    assert page.h1.get_text() == "Page not found"
+    assert page.find("link", rel="stylesheet")["href"] == "/static/core/site.css"
+    assert page.find("nav", class_="site-nav") is not None
+    assert page.find("form", action="/search/") is not None
+    assert page.find("a", href="/", string="Go to the front page") is not None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/page/4/",
+        "/page/0/",
+        "/page/99999999999999999999/",
+        "/news/page/3/",
+        "/news/page/0/",
+        "/news/page/-1/",
+        "/news/page/abc/",
+        "/authors/nobody/",
+        "/authors/irina-volkova/page/9/",
+        "/authors/%00/",
+        "/authors/%22%3E%3Cscript%3E/",
+        "/tags/never-used/",
+        "/tags/port/page/2/",
+        "/tags/%00/",
+        "/culture/page/2/",
+        "/news/cranes-fall-silent/extra/",
+        "/business/secret-merger-talks/",
+        "/%E2%80%AE/",
+    ],
+)
+def test_bad_addresses_get_the_not_found_page_never_an_error(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert soup_404(response).h1.get_text() == "Page not found"
+
+
+def soup_404(response):
+    return BeautifulSoup(response.content, "html.parser")
