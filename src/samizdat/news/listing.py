@@ -14,12 +14,16 @@ SECTION_TEASERS = 4
 
 
 def published_articles():
-    """Live, public articles, newest first. Drafts and scheduled articles are not live."""
+    """Live, public articles, newest first. Drafts and scheduled articles are not live.
+
+    Ordered only by fields the search index can filter on ("id", not "pk"), so the same queryset
+    can be searched with `.search(q, order_by_relevance=False)` for newest-first results.
+    """
     return (
         ArticlePage.objects.live()
         .public()
         .filter(published_at__isnull=False)
-        .order_by("-published_at", "-pk")
+        .order_by("-published_at", "-id")
     )
 
 
