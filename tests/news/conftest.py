@@ -36,8 +36,8 @@ def shared_media(tmp_path_factory):
     return tmp_path_factory.mktemp("media")
 
 
-def soup(response):
-    assert response.status_code == 200, response.status_code
+def soup(response, status=200):
+    assert response.status_code == status, response.status_code
     return BeautifulSoup(response.content, "html.parser")
 
 

@@ -1,7 +1,6 @@
 """The front page, section, author and tag pages, their pagination, and the page-not-found page."""
 
 import pytest
-from bs4 import BeautifulSoup
 
 from samizdat.news.models import ArticlePage
 from tests.factories import home_page, make_article, make_author, make_image, make_section
@@ -173,9 +172,7 @@ def test_the_section_navigation_lists_sections_in_order(client):
 
 
 def test_page_not_found_is_a_styled_page_with_a_way_on(client):
-    response = client.get("/no-such-story/")
-    assert response.status_code == 404
-    page = soup_404(response)
+    page = soup(client.get("/no-such-story/"), status=404)
     assert page.h1.get_text() == "Page not found"
     assert page.find("link", rel="stylesheet")["href"] == "/static/core/site.css"
     assert page.find("nav", class_="site-nav") is not None
@@ -207,10 +204,4 @@ def test_page_not_found_is_a_styled_page_with_a_way_on(client):
     ],
 )
 def test_bad_addresses_get_the_not_found_page_never_an_error(client, url):
-    response = client.get(url)
-    assert response.status_code == 404
-    assert soup_404(response).h1.get_text() == "Page not found"
-
-
-def soup_404(response):
-    return BeautifulSoup(response.content, "html.parser")
+    assert soup(client.get(url), status=404).h1.get_text() == "Page not found"
