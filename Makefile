@@ -30,14 +30,17 @@ run: $(VENV)/.installed
 system-test-deps:
 	./scripts/install-test-deps
 
+# The suite on SQLite, then on a throwaway PostgreSQL (docs/testing.md). Extra pytest arguments:
+# make test PYTEST_ARGS="-x -k feed". Without the exported SAMIZDAT_VAR_DIR, tests/isolation.py
+# gives the run its own temporary var/, so tests never touch the site's.
 test: $(VENV)/.installed-test system-test-deps
-	./scripts/run-tests
+	env -u SAMIZDAT_VAR_DIR ./scripts/run-tests $(PYTEST_ARGS)
 
-test-sqlite: $(VENV)/.installed-test
-	$(BIN)/pytest
+test-sqlite: $(VENV)/.installed-test system-test-deps
+	env -u SAMIZDAT_VAR_DIR -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: $(VENV)/.installed-test
-	./scripts/with-postgres $(BIN)/pytest
+test-postgres: $(VENV)/.installed-test system-test-deps
+	env -u SAMIZDAT_VAR_DIR ./scripts/with-postgres $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test
 	@echo "No benchmarks yet: they arrive with the publishing issue."
