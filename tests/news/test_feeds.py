@@ -118,9 +118,9 @@ def test_feeds_carry_the_full_text_with_images_and_their_credits(client, url):
     assert "Not a container moved." in words
     lead, inline = html.find_all("figure")
     assert lead.img["src"].startswith(settings.SITE_URL + "/media/images/")
-    assert "Idle cranes at Pier 4." in lead.figcaption.get_text() and "Lindenport Port Authority" in lead.figcaption.get_text()
+    assert lead.figcaption.get_text() == "Idle cranes at Pier 4. Photo: Lindenport Port Authority"
     assert inline.img["src"].startswith(settings.SITE_URL + "/media/images/")
-    assert "Marta Lenz" in inline.figcaption.get_text()
+    assert inline.figcaption.get_text() == "Gate 2. Photo: Marta Lenz"
     assert html.find("a", href="https://video.example.org/w/1").get_text() == "Watch the walkout"
     assert "Reuters contributed reporting to this article." in words
     assert "An earlier version misnamed the pier." in words
@@ -154,6 +154,13 @@ def test_headlines_with_markup_characters_survive_the_feed_intact(client, newsro
 def test_a_control_character_pasted_into_a_headline_does_not_break_the_feeds(client, newsroom, url):
     make_article(newsroom["news"], "Tolls\x0b rise\x08 again", minutes_ago=1, standfirst="Up\x01 by 5%.")
     assert parse(client, url).entries[0].title == "Tolls rise again"
+
+
+def test_a_story_without_a_byline_is_credited_to_the_newsroom_in_atom(client, newsroom):
+    make_article(newsroom["news"], "Grain prices climb", minutes_ago=1)  # agency copy, no byline
+    feed = parse(client, "/atom.xml")
+    assert "author" not in feed.entries[0] or feed.entries[0].author == "samizdat"
+    assert feed.feed.author == "samizdat"
 
 
 def test_a_story_keeps_its_feed_id_when_its_headline_and_address_are_corrected(client, newsroom):
