@@ -208,3 +208,12 @@ def test_pages_advertise_their_feeds(client):
     assert {"/rss.xml", "/atom.xml", "/news/rss.xml", "/news/atom.xml"} <= alternates
     for href in alternates:
         parse(client, href)
+
+
+def test_a_section_with_an_address_in_another_script_has_working_feeds(client):
+    culture = make_section("Культура", slug="культура")
+    make_article(culture, "Театр открывается", minutes_ago=1)
+    page = soup(client.get("/культура/"))
+    rss = page.find("link", type="application/rss+xml", title="Культура")["href"]
+    assert [entry.title for entry in parse(client, rss).entries] == ["Театр открывается"]
+    assert [entry.title for entry in parse(client, "/культура/atom.xml").entries] == ["Театр открывается"]
