@@ -114,7 +114,15 @@ def test_every_field_of_a_full_article_lands_on_the_page(newsroom_files, client)
     assert correction.date == date(2026, 1, 21) and "misstated the date" in correction.text
 
     blocks = [(block.block_type, block.value) for block in page.body]
-    assert [kind for kind, _ in blocks] == ["paragraph", "heading", "quote", "pull_quote", "image", "embed", "paragraph"]
+    assert [kind for kind, _ in blocks] == [
+        "paragraph",
+        "heading",
+        "quote",
+        "pull_quote",
+        "image",
+        "embed",
+        "paragraph",
+    ]
     first_paragraph = blocks[0][1].source
     assert "<strong>eight per cent</strong>" in first_paragraph
     assert '<a href="https://example.org/statement">statement</a>' in first_paragraph
@@ -125,14 +133,16 @@ def test_every_field_of_a_full_article_lands_on_the_page(newsroom_files, client)
     assert blocks[3][1]["text"] == "Nobody asked us what we could afford."
     figure = blocks[4][1]
     assert (figure["caption"], figure["credit"], figure["alt"]) == (
-        "Old pipes awaiting replacement.", "Anna Lind", "Rusty pipes stacked on a pavement"
+        "Old pipes awaiting replacement.",
+        "Anna Lind",
+        "Rusty pipes stacked on a pavement",
     )
     assert figure["image"].pk != page.lead_image.pk
     assert blocks[5][1]["url"] == "https://example.org/council-meeting-recording"
     assert "script" not in blocks[6][1].source and "The vote is on Thursday." in blocks[6][1].source
 
     html = client.get(page.url).content.decode()
-    assert "By <a rel=\"author\" href=\"/authors/irina-volkova/\">Irina Volkova</a> and" in html
+    assert 'By <a rel="author" href="/authors/irina-volkova/">Irina Volkova</a> and' in html
     assert "Marta Koenig, councillor" in html and "Anna Lind" in html
     assert 'href="https://example.org/council-meeting-recording"' in html
     assert "alert(" not in html
@@ -161,7 +171,11 @@ def test_existing_section_and_authors_are_reused_whatever_their_case(tmp_path):
 def test_tags_may_be_a_comma_separated_string(tmp_path):
     write(tmp_path, "a.md", article(extra="tags: harbour, ferries ,  night services\n"))
     import_directory(tmp_path)
-    assert sorted(t.name for t in ArticlePage.objects.get().tags.all()) == ["ferries", "harbour", "night services"]
+    assert sorted(t.name for t in ArticlePage.objects.get().tags.all()) == [
+        "ferries",
+        "harbour",
+        "night services",
+    ]
 
 
 def test_a_bad_date_rejects_that_file_by_name_and_field_and_the_others_still_import(tmp_path):
@@ -194,7 +208,10 @@ def test_an_impossible_calendar_date_is_rejected_not_a_crash(tmp_path):
         ("title: '???'\nsection: News\ndate: 2026-01-10\n", 'slug: the title "???" has no letters or digits'),
         ("title: [a, b]\nsection: News\ndate: 2026-01-10\n", "title: must be text, not a list"),
         ("title: T\nsection: News\ndate: 2026-01-10\ndraft: maybe\n", 'draft: "maybe" must be true or false'),
-        ("title: T\nsection: News\ndate: 2026-01-10\nauthors: {name: x}\n", "authors: must be a list of names"),
+        (
+            "title: T\nsection: News\ndate: 2026-01-10\nauthors: {name: x}\n",
+            "authors: must be a list of names",
+        ),
         ("title: T\nsection: News\ndate: 2026-01-10\ncorrections: fixed\n", "corrections: must be a list"),
         (
             "title: T\nsection: News\ndate: 2026-01-10\ncorrections:\n  - text: Fixed a name.\n",
@@ -249,7 +266,10 @@ def test_two_files_with_one_slug_reject_the_second_naming_the_first(tmp_path):
     write(tmp_path, "b-second.md", article("Harbour Reopens!", section="Business"))
     first, second = import_directory(tmp_path).results
     assert first.status == "created"
-    assert second.line() == 'b-second.md: rejected: slug: "harbour-reopens" is also the slug of a-first.md in this import'
+    assert (
+        second.line()
+        == 'b-second.md: rejected: slug: "harbour-reopens" is also the slug of a-first.md in this import'
+    )
     assert ArticlePage.objects.count() == 1
 
 
@@ -346,7 +366,9 @@ def test_a_scheduled_article_marked_draft_no_longer_goes_live(tmp_path, client):
     soon = (timezone.now() + timedelta(hours=1)).replace(microsecond=0).isoformat()
     write(tmp_path, "a.md", article("Embargoed report").replace("2026-01-10T08:00", soon))
     import_directory(tmp_path)
-    write(tmp_path, "a.md", article("Embargoed report", extra="draft: true\n").replace("2026-01-10T08:00", soon))
+    write(
+        tmp_path, "a.md", article("Embargoed report", extra="draft: true\n").replace("2026-01-10T08:00", soon)
+    )
     assert statuses(import_directory(tmp_path)) == {"a.md": "updated"}
 
     page = ArticlePage.objects.get()
@@ -361,11 +383,17 @@ def test_a_date_without_offset_is_in_the_newsrooms_time_zone(tmp_path, settings)
     settings.TIME_ZONE = "Europe/Berlin"
     write(tmp_path, "a.md", article())  # 2026-01-10T08:00, winter time in Berlin is UTC+1
     import_directory(tmp_path)
-    assert ArticlePage.objects.get().published_at == timezone.datetime.fromisoformat("2026-01-10T07:00:00+00:00")
+    assert ArticlePage.objects.get().published_at == timezone.datetime.fromisoformat(
+        "2026-01-10T07:00:00+00:00"
+    )
 
 
 def test_malformed_yaml_is_rejected_with_its_line(tmp_path):
-    write(tmp_path, "broken.md", "---\ntitle: Harbour\nsection: News\ntags: [port, ships\ndate: 2026-01-10\n---\nBody\n")
+    write(
+        tmp_path,
+        "broken.md",
+        "---\ntitle: Harbour\nsection: News\ntags: [port, ships\ndate: 2026-01-10\n---\nBody\n",
+    )
     [result] = import_directory(tmp_path).results
     assert result.reason.startswith("front matter: is not valid YAML on line 5")
 
@@ -424,7 +452,10 @@ def test_unknown_fields_are_reported_but_do_not_block_the_import(tmp_path):
 def test_command_prints_a_line_per_file_and_a_summary(newsroom_files):
     out = StringIO()
     call_command("import_markdown", str(newsroom_files), stdout=out)
-    assert out.getvalue().splitlines() == ["water-prices.md: created", "1 created, 0 updated, 0 unchanged, 0 rejected"]
+    assert out.getvalue().splitlines() == [
+        "water-prices.md: created",
+        "1 created, 0 updated, 0 unchanged, 0 rejected",
+    ]
 
 
 def test_command_fails_with_exit_code_1_when_a_file_is_rejected(tmp_path):

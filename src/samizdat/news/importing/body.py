@@ -20,14 +20,27 @@ from .fields import Rejected, shown
 # What a paragraph block holds: the inline features of blocks.INLINE_FEATURES, as Wagtail stores them.
 RICH_TEXT_TAGS = {"p", "a", "strong", "b", "em", "i", "ul", "ol", "li", "br", "sup", "sub"}
 # The first pass keeps the structure that decides the blocks; everything else is unwrapped to text.
-STRUCTURE_TAGS = RICH_TEXT_TAGS | {"h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr", "img", "div"}
+STRUCTURE_TAGS = RICH_TEXT_TAGS | {
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "hr",
+    "img",
+    "div",
+}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 PULL_QUOTE = re.compile(r"\{\{[<%]\s*pullquote\s*[>%]\}\}(.*?)\{\{[<%]\s*/\s*pullquote\s*[>%]\}\}", re.S)
 TOKEN = re.compile(
-    r"""(?P<shortcode>\{\{[<%]\s*(?P<name>/?\s*[\w-]*)(?P<params>(?:[^}"']|"[^"]*"|'[^']*')*?)/?\s*[>%]\}\})"""
-    r"|(?P<url>^[ \t]{0,3}(?P<address>https?://[^\s<>]+)[ \t]*$)",
-    re.M,
+    r"""(?P<shortcode>\{\{[<%]\s*(?P<name>/?\s*[\w-]*)
+          (?P<params>(?:[^}"']|"[^"]*"|'[^']*')*?)/?\s*[>%]\}\})
+    |(?P<url>^[\ \t]{0,3}(?P<address>https?://[^\s<>]+)[\ \t]*$)""",
+    re.M | re.X,
 )
 PARAM = re.compile(r"""([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s"']+))""")
 ATTRIBUTION = re.compile(r"^(?:—|―|–|--)\s*(?P<name>\S.*)$")
@@ -95,14 +108,26 @@ class _BodyReader:
         values = {}
         for match in PARAM.finditer(params):
             quoted, single, bare = match.group(2), match.group(3), match.group(4)
-            value = re.sub(r"\\(.)", r"\1", quoted) if quoted is not None else (single if single is not None else bare)
+            value = (
+                re.sub(r"\\(.)", r"\1", quoted)
+                if quoted is not None
+                else (single if single is not None else bare)
+            )
             values[match.group(1).lower()] = value.strip()
         if not values.get("src"):
             raise Rejected(where, 'the figure has no src="…" image path')
         image = self.find_image(values["src"], f"{where}, figure src")
         caption = plain_text(values.get("caption") or values.get("title") or "")
         self.out.append(
-            ("image", {"image": image, "alt": values.get("alt", ""), "caption": caption, "credit": values.get("attr", "")})
+            (
+                "image",
+                {
+                    "image": image,
+                    "alt": values.get("alt", ""),
+                    "caption": caption,
+                    "credit": values.get("attr", ""),
+                },
+            )
         )
 
     def markdown(self, start, end):
@@ -111,7 +136,9 @@ class _BodyReader:
             return
         stray = re.search(r"\{\{[<%]", source)
         if stray:
-            raise Rejected(f"body line {self.line(start + stray.start())}", "a shortcode is not closed with >}}")
+            raise Rejected(
+                f"body line {self.line(start + stray.start())}", "a shortcode is not closed with >}}"
+            )
         html = nh3.clean(
             markdown.markdown(source),
             tags=STRUCTURE_TAGS,
@@ -183,7 +210,9 @@ class _BodyReader:
         where = f"body line {self.line(position)}" if position >= 0 else "body"
         image = self.find_image(src, f"{where}, image")
         caption = node.attrs.get("title") or ""
-        self.out.append(("image", {"image": image, "alt": node.attrs.get("alt") or "", "caption": caption, "credit": ""}))
+        self.out.append(
+            ("image", {"image": image, "alt": node.attrs.get("alt") or "", "caption": caption, "credit": ""})
+        )
 
     def refuse_inline_images(self, node):
         image = next(node.find_all("img"), None)

@@ -131,7 +131,9 @@ def slug_from(meta, title):
         return slug
     slug = slugify(title, allow_unicode=True)[:255].strip("-")
     if not slug:
-        raise Rejected("slug", f"the title {shown(title)} has no letters or digits to make a URL from; add a slug")
+        raise Rejected(
+            "slug", f"the title {shown(title)} has no letters or digits to make a URL from; add a slug"
+        )
     return slug
 
 

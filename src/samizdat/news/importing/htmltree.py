@@ -20,7 +20,9 @@ class Element:
         return f"<{self.tag}{attrs}>{inner_html(self.children)}</{self.tag}>"
 
     def text(self):
-        return "".join("\n" if isinstance(c, Element) and c.tag == "br" else text_of(c) for c in self.children)
+        return "".join(
+            "\n" if isinstance(c, Element) and c.tag == "br" else text_of(c) for c in self.children
+        )
 
     def find_all(self, tag):
         for child in self.children:

@@ -122,7 +122,9 @@ def import_file(path, root, *, home=None, slugs_seen=None):
     try:
         source = read_article(path, root)
         if source.slug in slugs_seen:
-            raise Rejected("slug", f'"{source.slug}" is also the slug of {slugs_seen[source.slug]} in this import')
+            raise Rejected(
+                "slug", f'"{source.slug}" is also the slug of {slugs_seen[source.slug]} in this import'
+            )
         slugs_seen[source.slug] = name
         with transaction.atomic():
             status, page = save_article(source, home or home_page(), created_files)

@@ -15,7 +15,11 @@ KNOWN_FIELDS = {
     "title", "slug", "standfirst", "section", "authors", "date", "updated", "dateline", "tags",
     "image", "image_caption", "image_credit", "credit_line", "corrections", "draft",
 }  # fmt: skip
-CORRECTION_KINDS = {"correction": "correction", "editors_note": "editors_note", "editor's note": "editors_note"}
+CORRECTION_KINDS = {
+    "correction": "correction",
+    "editors_note": "editors_note",
+    "editor's note": "editors_note",
+}
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 

@@ -59,7 +59,9 @@ def section_named(home, name):
         return section
     taken = home.get_children().filter(slug=slug).first()
     if taken:
-        raise Rejected("section", f'"{name}" can\'t become a section: the page "{taken.title}" already uses /{slug}/')
+        raise Rejected(
+            "section", f'"{name}" can\'t become a section: the page "{taken.title}" already uses /{slug}/'
+        )
     section = SectionPage(title=name, slug=slug, show_in_menus=True)
     home.add_child(instance=section)
     section.save_revision().publish()
@@ -105,7 +107,10 @@ def _page_values(source, created_files):
     body = []
     for block_type, value in source.body:
         if block_type == "image":
-            value = {**value, "image": wagtail_image(value["image"], value["alt"] or value["caption"], created_files)}
+            value = {
+                **value,
+                "image": wagtail_image(value["image"], value["alt"] or value["caption"], created_files),
+            }
         body.append((block_type, value))
     return {
         "title": source.title,
@@ -132,8 +137,12 @@ def _apply(page, values):
     simple = {k: v for k, v in values.items() if k not in ("authors", "tags", "corrections")}
     for name, value in simple.items():
         setattr(page, name, value)
-    page.article_authors = [ArticleAuthor(author=author, sort_order=n) for n, author in enumerate(values["authors"])]
-    page.corrections = [Correction(sort_order=n, **correction) for n, correction in enumerate(values["corrections"])]
+    page.article_authors = [
+        ArticleAuthor(author=author, sort_order=n) for n, author in enumerate(values["authors"])
+    ]
+    page.corrections = [
+        Correction(sort_order=n, **correction) for n, correction in enumerate(values["corrections"])
+    ]
     page.tags.set(values["tags"])
 
 
@@ -146,8 +155,17 @@ def _snapshot(page, parent_pk, state):
         "fields": [
             getattr(page, name)
             for name in (
-                "title", "slug", "standfirst", "dateline", "published_at", "updated_at", "go_live_at",
-                "lead_image_id", "lead_image_caption", "lead_image_credit", "credit_line",
+                "title",
+                "slug",
+                "standfirst",
+                "dateline",
+                "published_at",
+                "updated_at",
+                "go_live_at",
+                "lead_image_id",
+                "lead_image_caption",
+                "lead_image_credit",
+                "credit_line",
             )
         ],  # fmt: skip
         "body": body,

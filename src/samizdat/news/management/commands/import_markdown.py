@@ -1,8 +1,8 @@
 """`samizdat import markdown DIR`: import a folder of Markdown articles (docs/import-format.md)."""
 
-from django.core.management.base import BaseCommand, CommandError
-
 from contextlib import nullcontext
+
+from django.core.management.base import BaseCommand, CommandError
 
 from samizdat.news.importing import CannotImport, import_directory, quiet_wagtail_log
 
