@@ -5,6 +5,7 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.cache import caches
 from django.db import transaction
 from django.test.utils import override_settings
 from wagtail.models import Site
@@ -27,6 +28,15 @@ def built_once(django_db_blocker, media_root):
             transaction.set_rollback(True)
     # Wagtail caches the site's root paths; after a rollback the cache could name pages that are gone.
     Site.clear_site_root_paths_cache()
+
+
+@pytest.fixture(autouse=True)
+def forget_cached_renditions():
+    """Wagtail caches renditions by image id, and a rolled-back image's id is handed out again: a
+    later test would be shown the earlier test's rendition, a file that is not in its MEDIA_ROOT."""
+    yield
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(scope="module")

@@ -128,6 +128,11 @@ def test_pages_need_no_javascript(client, url):
     assert not [tag.name for tag in page.find_all(True) if any(attr.startswith("on") for attr in tag.attrs)]
 
 
+@pytest.mark.parametrize("url", ["/", "/news/cranes-fall-silent/", "/no-such-page/"])
+def test_pages_bring_their_own_icon_so_browsers_do_not_ask_for_favicon_ico(client, url):
+    assert page_at(client, url).find("link", rel="icon")["href"].startswith("data:")
+
+
 def test_the_story_is_in_the_html_and_links_elsewhere_are_plain_links(client):
     article = page_at(client, "/news/cranes-fall-silent/").find("article")
     assert "the union statement" in article.get_text()
