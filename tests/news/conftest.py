@@ -7,6 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import caches
 from django.db import transaction
+from django.test import Client
 from django.test.utils import override_settings
 from wagtail.models import Site
 
@@ -28,6 +29,14 @@ def built_once(django_db_blocker, media_root):
             transaction.set_rollback(True)
     # Wagtail caches the site's root paths; after a rollback the cache could name pages that are gone.
     Site.clear_site_root_paths_cache()
+
+
+def render_once(*urls):
+    """Request pages while a module's newsroom is being built, so their image renditions belong to
+    the module's transaction: made inside a test, they would be rolled back and made again."""
+    client = Client()
+    for url in urls:
+        assert client.get(url).status_code == 200, url
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from samizdat.news.models import Agency, Correction
 from tests.factories import make_article, make_author, make_image, make_section
-from tests.news.conftest import built_once, soup
+from tests.news.conftest import built_once, render_once, soup
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +49,7 @@ def build_story():
                        text="This story has been updated with the union's demands."),
         ],
     )
+    render_once(story.url)
     return {"story": story, "news": news}
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from samizdat.news import feeds
 from samizdat.news.models import Agency, ArticlePage, Correction
 from tests.factories import make_article, make_author, make_image, make_section
-from tests.news.conftest import built_once, soup
+from tests.news.conftest import built_once, render_once, soup
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +53,7 @@ def build_newsroom():
     shipyard = make_article(business, "Shipyard hires 200", authors=[tomas], tags=["port"], minutes_ago=20)
     ferry = make_article(news, "Ferry fares rise", authors=[irina], minutes_ago=30)
     make_article(business, "Secret merger talks", authors=[irina], tags=["port", "merger"], live=False)
+    render_once("/rss.xml")
     return {"news": news, "cranes": cranes, "shipyard": shipyard, "ferry": ferry}
 
 

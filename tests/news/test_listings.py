@@ -4,7 +4,7 @@ import pytest
 
 from samizdat.news.models import ArticlePage
 from tests.factories import home_page, make_article, make_author, make_image, make_section
-from tests.news.conftest import built_once, soup
+from tests.news.conftest import built_once, render_once, soup
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,7 @@ def build_newsroom():
         "grain": make_article(business, "Grain prices climb", authors=[irina], minutes_ago=40),
         "draft": make_article(business, "Secret merger talks", authors=[irina], tags=["port"], live=False),
     }
+    render_once("/", "/news/", stories["cranes"].url)
     return {"news": news, "business": business, "culture": culture, "irina": irina, **stories}
 
 

@@ -10,7 +10,7 @@ from wagtail.models import Page, Site
 
 from samizdat.core.models import NewsroomSettings
 from tests.factories import make_article, make_author, make_image, make_section
-from tests.news.conftest import built_once, soup, text
+from tests.news.conftest import built_once, render_once, soup, text
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,7 @@ def build_story():
         dateline="Lindenport",
         image=make_image("Cranes at dusk"),
     )
+    render_once(story.url)
     return {"news": news, "story": story}
 
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 
 from tests.factories import make_article, make_author, make_image, make_section
-from tests.news.conftest import built_once, soup
+from tests.news.conftest import built_once, render_once, soup
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,7 @@ def build_newsroom():
     )
     make_article(news, "Ferry fares rise", authors=[irina], tags=["port"], minutes_ago=10, image=make_image("Ferry"))
     make_article(news, "Council votes", authors=[irina], tags=["port"], minutes_ago=15, image=make_image("Council"))
+    render_once(*[url for url in READER_PAGES if url != "/no-such-page/"])
     return {"cranes": cranes}
 
 
