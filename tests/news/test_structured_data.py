@@ -174,3 +174,10 @@ def test_addresses_follow_the_configured_site_url(client, settings, newsroom):
 def test_listing_pages_name_their_canonical_address(client, settings, url, canonical):
     head = head_of(client, url)
     assert head.find("link", rel="canonical")["href"] == settings.SITE_URL + canonical
+
+
+def test_pictures_served_from_a_media_host_of_their_own_keep_its_address(client, settings, newsroom):
+    settings.MEDIA_URL = "https://media.courier.example/"
+    head = head_of(client, newsroom["story"].url)
+    assert meta(head, "og:image").startswith("https://media.courier.example/images/")
+    assert json_ld(head)["image"][0].startswith("https://media.courier.example/images/")

@@ -3,6 +3,8 @@ import json
 from django import template
 from django.utils.safestring import mark_safe
 
+from samizdat.core.links import absolute_url
+
 from .. import listing
 from ..structured_data import news_article
 
@@ -16,6 +18,12 @@ _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 def article_json_ld(context, article):
     data = json.dumps(news_article(article), ensure_ascii=False).translate(_JSON_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{data}</script>')
+
+
+@register.filter
+def absolute(path):
+    """A site path made absolute on SITE_URL; a URL that already names a host (a media CDN) is kept."""
+    return absolute_url(path)
 
 
 @register.filter
