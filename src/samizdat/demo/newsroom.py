@@ -40,7 +40,38 @@ SECTIONS = [
 ]
 
 AUTHORS = [
-    # (name, role, bio); the articles in demo/content/ refer to them by name.
+    # (name, role, bio). The articles in demo/content/ name their authors exactly like this; an
+    # author the content names but this list doesn't would be created without a role or bio.
+    (
+        "Irina Volkova",
+        "City hall reporter",
+        "Irina covers the city council, housing and the utilities. She joined the Courier in 2017.",
+    ),
+    (
+        "Tomas Brandt",
+        "Port and business correspondent",
+        "Tomas reports on shipping, the shipyard and the businesses around the harbour.",
+    ),
+    (
+        "Amara Okafor",
+        "Opinion editor",
+        "Amara edits the opinion pages and writes a weekly column on life in Lindenport.",
+    ),
+    (
+        "Lena Haugen",
+        "Arts and culture editor",
+        "Lena writes about theatre, music, books and food, and reviews more concerts than she admits.",
+    ),
+    (
+        "Jonas Meyer",
+        "Courts and education reporter",
+        "Jonas covers the district court, the schools and the university.",
+    ),
+    (
+        "Pieter de Wit",
+        "Editor-in-chief",
+        "Pieter has edited the Courier since it became a reader-owned cooperative in 2019.",
+    ),
 ]
 
 PASSWORD = "samizdat-demo"
