@@ -206,10 +206,11 @@ DATE_LINE = re.compile(
 
 def shift_dates(folder, now):
     """Move every date in the demo's front matter by the same whole number of days, so the newest
-    article is from the last day: the demo looks alive (and the 48-hour news sitemap has entries)
+    published article is from the last day: the demo looks alive (and the 48-hour news sitemap has entries)
     whenever it is loaded, with the stories' order, times of day and gaps as written."""
     files = sorted(folder.rglob("*.md"))
-    newest = max((_newest_date(path.read_text(encoding="utf-8")) for path in files), default=None)
+    dates = (_newest_date(path.read_text(encoding="utf-8")) for path in files if not _is_draft(path))
+    newest = max((moment for moment in dates if moment is not None), default=None)
     if newest is None:
         return
     days = (now.date() - newest.date()).days
@@ -225,6 +226,11 @@ def shift_dates(folder, now):
 def _front_matter(text):
     end = text.find("\n---", 3)
     return (text[: end + 1], text[end + 1 :]) if text.startswith("---") and end > 0 else ("", text)
+
+
+def _is_draft(path):
+    front, _ = _front_matter(path.read_text(encoding="utf-8"))
+    return re.search(r"^draft:[ \t]*true[ \t]*$", front, re.M | re.I) is not None
 
 
 def _newest_date(text):
