@@ -77,6 +77,12 @@ def test_reader_clicks_from_the_front_page_to_an_article_and_sees_it_whole(newsr
     assert lead_image.evaluate("img => img.complete && img.naturalWidth > 0"), "the lead image did not load"
     credit = page.locator("figure.lead-image figcaption").get_by_text(STRIKE_CREDIT)
     expect(credit).to_be_visible()
+    # On a desktop screen the header spans the page and the lead picture fills its column.
+    header_width = page.locator(".site-header .wrap").evaluate("el => el.getBoundingClientRect().width")
+    assert header_width > 1000, f"the header is squeezed into {header_width}px"
+    figure_width = page.locator("figure.lead-image").evaluate("el => el.getBoundingClientRect().width")
+    image_width = lead_image.evaluate("img => img.getBoundingClientRect().width")
+    assert image_width >= figure_width - 1, f"the lead picture is {image_width}px in a {figure_width}px figure"
 
     read_more = page.get_by_role("region", name="Read more")
     expect(read_more).to_be_visible()
