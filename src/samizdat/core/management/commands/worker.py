@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connections
+from django_tasks_db.management.commands.db_worker import Command as DbWorker
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +22,16 @@ def publish_scheduled_forever(interval, stop):
             logger.exception("Publishing scheduled pages failed; trying again in %s s", interval)
         finally:
             connections.close_all()
+
+
+class QuietDbWorker(DbWorker):
+    """django-tasks' worker logs two lines per task at verbosity 1; we keep its warnings and failures."""
+
+    def configure_logging(self, verbosity):
+        super().configure_logging(verbosity)
+        if verbosity <= 1:
+            for name in ("django_tasks", "django_tasks_db"):
+                logging.getLogger(name).setLevel(logging.WARNING)
 
 
 class Command(BaseCommand):
@@ -43,6 +54,6 @@ class Command(BaseCommand):
         )
         scheduler.start()
         try:
-            call_command("db_worker", interval=options["interval"], queue_name="*")
+            call_command(QuietDbWorker(), interval=options["interval"], queue_name="*")
         finally:
             stop.set()
