@@ -10,3 +10,11 @@ def run_tasks_at_once(settings):
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def publishing_off(settings, tmp_path):
+    """Most tests are about pages as Django renders them; tests/publishing/ turns publishing on."""
+    settings.PUBLISHING_ENABLED = False
+    settings.PUBLIC_DIR = tmp_path / "public"
+    settings.PUBLISH_PROCESSES = 1

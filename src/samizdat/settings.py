@@ -51,6 +51,7 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 INSTALLED_APPS = [
     "samizdat.core",
     "samizdat.news",
+    "samizdat.publishing",
     "samizdat.demo",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
@@ -170,6 +171,16 @@ TAGGIT_CASE_INSENSITIVE = True
 NEWS_PAGE_SIZE = int(os.environ.get("NEWS_PAGE_SIZE", "20"))
 # How often the worker publishes scheduled pages (go-live and expiry), in seconds.
 PUBLISH_SCHEDULED_INTERVAL = int(os.environ.get("PUBLISH_SCHEDULED_INTERVAL", "60"))
+
+# Static-first publishing (docs/publishing.md): every public page rendered as a file in PUBLIC_DIR.
+PUBLISHING_ENABLED = env_bool("PUBLISHING_ENABLED", True)
+PUBLIC_DIR = Path(os.environ.get("PUBLIC_DIR", VAR_DIR / "public"))
+# The embedded server answers anonymous readers from PUBLIC_DIR before asking Django.
+SERVE_PUBLIC_FILES = env_bool("SERVE_PUBLIC_FILES", True)
+PUBLIC_MAX_AGE = int(os.environ.get("PUBLIC_MAX_AGE", "60"))  # seconds browsers may reuse a page
+PUBLISH_PROCESSES = int(os.environ.get("PUBLISH_PROCESSES", "0"))  # full rebuilds; 0: one per CPU
+# Addresses beyond the pages themselves, for a full rebuild: tags, authors, feeds, sitemaps.
+PUBLISHED_URL_SOURCES = ["samizdat.news.public_urls.extra_public_urls"]
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"

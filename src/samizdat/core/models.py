@@ -30,6 +30,10 @@ class NewsroomSettings(BaseSiteSetting):
     class Meta:
         verbose_name = "newsroom"
 
+    def listed_on(self):
+        """The name, tagline and footer are on every page: the static publisher rebuilds them all."""
+        return ["*"]
+
 
 class StandardPage(Page):
     """A plain page: the privacy policy, About us, Contact."""

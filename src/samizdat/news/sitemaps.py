@@ -78,6 +78,17 @@ class TagSitemap(SiteSitemap):
 SITEMAPS = {"pages": PageSitemap, "articles": ArticleSitemap, "authors": AuthorSitemap, "tags": TagSitemap}
 
 
+def sitemap_page_path(section, number=1):
+    """Pages of a sitemap by path, not Django's `?p=N`, so each is a file a static host can serve."""
+    if number == 1:
+        return reverse("news:sitemap_section", kwargs={"section": section})
+    return reverse("news:sitemap_page", kwargs={"section": section, "number": number})
+
+
+def sitemap_page_paths():
+    return [sitemap_page_path(section, n) for section, cls in SITEMAPS.items() for n in cls().paginator.page_range]
+
+
 @dataclass
 class IndexEntry:
     location: str
@@ -92,7 +103,10 @@ def sitemap_index_entries(sitemaps=SITEMAPS):
         location = absolute_url(reverse("news:sitemap_section", kwargs={"section": section}))
         last_mod = sitemap.get_latest_lastmod()
         entries.append(IndexEntry(location, last_mod))
-        entries += [IndexEntry(f"{location}?p={n}", last_mod) for n in range(2, sitemap.paginator.num_pages + 1)]
+        entries += [
+            IndexEntry(absolute_url(sitemap_page_path(section, n)), last_mod)
+            for n in range(2, sitemap.paginator.num_pages + 1)
+        ]
     return entries
 
 

@@ -43,6 +43,7 @@ urlpatterns = [
     path("tags/<anyslug:slug>/<feedkind:kind>.xml", views.tag_feed, name="tag_feed"),
     path("<feedkind:kind>.xml", views.site_feed, name="site_feed"),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>-<int:number>.xml", views.sitemap_page, name="sitemap_page"),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("news-sitemap.xml", views.news_sitemap, name="news_sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),

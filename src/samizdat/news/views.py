@@ -1,3 +1,4 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 
@@ -5,7 +6,7 @@ from .feeds import AuthorFeed, SectionFeed, SiteFeed, TagFeed, xml_safe
 from .listing import paginate, published_articles, published_tags, with_listing_parts
 from .models import Author, SectionPage
 from .search import search_articles
-from .sitemaps import news_sitemap_entries, sitemap_index_entries
+from .sitemaps import SITEMAPS, news_sitemap_entries, sitemap_index_entries
 from .structured_data import newsroom_name
 
 
@@ -55,6 +56,13 @@ def sitemap_index(request):
     )
     response.headers["X-Robots-Tag"] = "noindex, noodp, noarchive"
     return response
+
+
+def sitemap_page(request, section, number):
+    """Page `number` of a sitemap at its own path: Django's sitemap view reads the page from `?p=`."""
+    request.GET = request.GET.copy()
+    request.GET["p"] = str(number)
+    return sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section)
 
 
 def news_sitemap(request):

@@ -30,6 +30,11 @@ class HomePage(RoutablePageMixin, Page):
     subpage_types = ["news.SectionPage", "core.StandardPage"]
     max_count = 1
 
+    def public_urls(self):
+        from ..public_urls import home_urls
+
+        return home_urls(self)
+
     @path("")
     def front_page(self, request):
         from ..listing import front_page_context
@@ -58,6 +63,15 @@ class SectionPage(RoutablePageMixin, Page):
         from ..listing import published_articles
 
         return published_articles().child_of(self)
+
+    def public_urls(self):
+        from ..public_urls import section_urls
+
+        return section_urls(self)
+
+    def listed_on(self):
+        """Sections are in every page's menu: a change to one is a change to every page."""
+        return ["*"]
 
     @path("")
     @path("page/<int:number>/")
@@ -146,6 +160,17 @@ class ArticlePage(Page):
     @property
     def modified_at(self):
         return self.display_updated_at or self.last_published_at or self.published_at
+
+    def public_urls(self):
+        from ..listing import public_path
+
+        path = public_path(self)
+        return [path] if path else []
+
+    def listed_on(self):
+        from ..public_urls import article_listed_on
+
+        return article_listed_on(self)
 
     def get_context(self, request, *args, **kwargs):
         from ..related import read_more

@@ -1,0 +1,141 @@
+"""Which public addresses each part of the newsroom is shown at: what the static publisher renders.
+
+Pages and snippets answer two questions (docs/publishing.md):
+  `public_urls()`  the addresses that are this object's own: a page and its feeds, an author's page;
+  `listed_on()`    the addresses of other pages that show it: listings, feeds, sitemaps, Read more.
+Addresses come in the order readers should get them: the story first, page 1 of a listing before
+page 40. `extra_public_urls()` lists the addresses that are not pages, for a full rebuild.
+"""
+
+from math import ceil
+
+from collections import defaultdict
+
+from django.conf import settings
+from taggit.models import Tag
+
+from .listing import public_path, published_articles, published_authors, published_tags
+from .models import ArticleTag, Author, HomePage, SectionPage
+from .related import READ_MORE_COUNT, read_more_ids
+from .sitemaps import sitemap_page_paths
+
+FEED_KINDS = ("rss", "atom")
+
+
+def site_wide_urls():
+    """Feeds of the whole site, sitemaps, robots.txt: every published change touches most of them."""
+    return ["/rss.xml", "/atom.xml", "/news-sitemap.xml", "/sitemap.xml", *sitemap_page_paths(), "/robots.txt"]
+
+
+def paginated(path, count):
+    """`path` and its `page/N/` pages for a listing of `count` articles."""
+    pages = max(1, ceil(count / settings.NEWS_PAGE_SIZE))
+    return [path] + [f"{path}page/{number}/" for number in range(2, pages + 1)]
+
+
+def feeds(path):
+    return [f"{path}{kind}.xml" for kind in FEED_KINDS]
+
+
+def home_urls(home):
+    return paginated(public_path(home) or "/", published_articles().descendant_of(home).count())
+
+
+def section_urls(section):
+    path = public_path(section)
+    if path is None:
+        return []
+    return paginated(path, published_articles().child_of(section).count()) + feeds(path)
+
+
+def author_urls(author):
+    path = author.get_absolute_url()
+    count = published_articles().filter(article_authors__author=author).distinct().count()
+    return paginated(path, count) + feeds(path)
+
+
+def tag_urls(tag):
+    path = f"/tags/{tag.slug}/"
+    return paginated(path, published_articles().filter(tagged_items__tag=tag).count()) + feeds(path)
+
+
+def article_listed_on(article):
+    """Where an article is shown besides its own page, whether or not it is live now: a story
+    just taken down must leave the same listings it was in. First pages of listings come first,
+    then feeds, the stories whose Read more lists it, sitemaps, and last the deeper listing pages."""
+    first, feed_urls, deeper = [], [], []
+    for urls in listing_urls_of(article):
+        for url in urls:
+            if url.endswith(".xml"):
+                feed_urls.append(url)
+            elif "/page/" in url:
+                deeper.append(url)
+            else:
+                first.append(url)
+    readers = [public_path(other) for other in articles_whose_read_more_lists(article)]
+    return first + feed_urls + [url for url in readers if url] + site_wide_urls() + deeper
+
+
+def urls_showing(article_ids, feeds_only=False):
+    """The pages of these articles and every listing and feed that shows them."""
+    urls = []
+    for article in published_articles().filter(pk__in=article_ids):
+        urls.append(public_path(article))
+        for listing in listing_urls_of(article):
+            urls += [url for url in listing if url.endswith(".xml")] if feeds_only else listing
+    return list(dict.fromkeys(url for url in urls if url)) + site_wide_urls()
+
+
+def listing_urls_of(article):
+    home = HomePage.objects.ancestor_of(article).first()
+    parent = article.get_parent()
+    section = parent.specific if parent else None
+    listings = [home_urls(home)] if home else []
+    if isinstance(section, SectionPage):
+        listings.append(section_urls(section))
+    listings += [author_urls(author) for author in Author.objects.filter(article_links__page=article).distinct()]
+    listings += [tag_urls(tag) for tag in Tag.objects.filter(news_articletag_items__content_object=article)]
+    return listings
+
+
+def articles_whose_read_more_lists(article):
+    """Live articles whose Read more shows `article` now, or would if it were live."""
+    others = published_articles().exclude(pk=article.pk).only("path", "depth", "url_path")
+    tag_ids = list(Tag.objects.filter(news_articletag_items__content_object=article).values_list("pk", flat=True))
+    candidates = {other.pk: other for other in others.filter(tagged_items__tag_id__in=tag_ids)} if tag_ids else {}
+    parent = article.get_parent()
+    if parent is not None:
+        # Same-section stories are shown only under articles with fewer than four tag mates.
+        for other in others.child_of(parent).filter(pk__in=few_tag_mates(parent)):
+            candidates.setdefault(other.pk, other)
+    return [other for other in candidates.values() if article.pk in read_more_ids(other, as_if_live=article)]
+
+
+def few_tag_mates(section, enough=READ_MORE_COUNT):
+    """Ids of the section's live articles that share tags with fewer than `enough` live articles."""
+    live = set(published_articles().values_list("pk", flat=True))
+    in_section = set(published_articles().child_of(section).values_list("pk", flat=True))
+    tags_of = defaultdict(set)
+    for pk, tag_id in ArticleTag.objects.filter(content_object_id__in=in_section).values_list(
+        "content_object_id", "tag_id"
+    ):
+        tags_of[pk].add(tag_id)
+    members = defaultdict(set)
+    tag_ids = set().union(*tags_of.values())
+    for pk, tag_id in ArticleTag.objects.filter(tag_id__in=tag_ids).values_list("content_object_id", "tag_id"):
+        if pk in live:
+            members[tag_id].add(pk)
+    return [
+        pk
+        for pk in in_section
+        if len(set().union(*(members[tag_id] for tag_id in tags_of[pk])) - {pk}) < enough
+    ]
+
+
+def extra_public_urls():
+    """Addresses that are not pages: site feeds, sitemaps, robots.txt, authors' and tags' pages."""
+    yield from site_wide_urls()
+    for author in published_authors().order_by("slug"):
+        yield from author_urls(author)
+    for tag in published_tags().order_by("slug"):
+        yield from tag_urls(tag)

@@ -1,0 +1,34 @@
+"""`samizdat publish --all` rebuilds the public site; `samizdat publish URL ...` renders addresses."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from samizdat.publishing.progress import ProgressBar
+from samizdat.publishing.publish import publish_urls
+from samizdat.publishing.rebuild import rebuild_site
+from samizdat.publishing.sources import every_url
+
+
+class Command(BaseCommand):
+    help = "Render the public site into PUBLIC_DIR: everything (--all) or the addresses given."
+
+    def add_arguments(self, parser):
+        parser.add_argument("urls", nargs="*", help="Addresses to render, such as /news/ or /rss.xml")
+        parser.add_argument("--all", action="store_true", help="Rebuild the whole site and swap it in at once.")
+        parser.add_argument("--processes", type=int, default=None, help="Rendering processes (default: one per CPU).")
+        parser.add_argument("--no-progress", action="store_true", help="Don't draw a progress bar.")
+
+    def handle(self, *args, urls, all, processes, no_progress, **options):
+        if all == bool(urls):
+            raise CommandError("Give --all or one or more addresses (such as /news/), not both.")
+        if all:
+            total = sum(1 for _ in every_url())
+            progress = None if no_progress else ProgressBar(total, "Publishing", stream=self.stderr._out)
+            report = rebuild_site(processes=processes, progress=progress)
+        else:
+            progress = None if no_progress else ProgressBar(len(urls), "Publishing", stream=self.stderr._out)
+            report = publish_urls(urls, progress=progress)
+        self.stdout.write(f"{report.summary()}" + (f" ({len(report.written) / report.seconds:.0f} pages/s)" if report.seconds and all else ""))
+        for url in report.failed:
+            self.stderr.write(f"failed: {url} (see the admin's Publishing problems)")
+        if report.failed:
+            raise SystemExit(1)

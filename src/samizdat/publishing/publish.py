@@ -1,0 +1,103 @@
+"""Rendering addresses into the output folder: one change at a time, or the whole site."""
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from . import output
+from .models import PublishedSource, PublishingProblem
+from .render import Renderer
+from .sources import EVERYTHING, is_published, key_of, listing_urls, object_for, own_urls
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Report:
+    written: list = field(default_factory=list)
+    removed: list = field(default_factory=list)
+    unchanged: int = 0
+    failed: list = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self):
+        return (
+            f"{len(self.written)} written, {len(self.removed)} removed, {self.unchanged} unchanged, "
+            f"{len(self.failed)} failed in {self.seconds:.2f}s"
+        )
+
+
+def publish_urls(urls, root=None, renderer=None, progress=None):
+    """Render each address into the output folder. A page that fails keeps its previous file; a
+    page that is gone (404, redirect) loses its file, so the request reaches Django."""
+    started = time.monotonic()
+    root = root or output.current_root()
+    renderer = renderer or Renderer()
+    report = Report()
+    for url in dict.fromkeys(urls):
+        try:
+            output.relative_file(url)
+        except output.UnsafePath as error:
+            report.failed.append(url)
+            _note_problem(url, str(error))
+            continue
+        rendered = renderer.render(url)
+        if rendered.ok:
+            if output.write(root, url, rendered.content):
+                report.written.append(url)
+            else:
+                report.unchanged += 1
+            _clear_problem(url)
+        elif rendered.gone:
+            if output.remove(root, url):
+                report.removed.append(url)
+            _clear_problem(url)
+        else:
+            report.failed.append(url)
+            _note_problem(url, rendered.problem)
+        if progress:
+            progress(url)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def urls_of(obj):
+    """Where an object is shown now (own addresses first), or would be shown if it were live."""
+    return own_urls(obj) + listing_urls(obj)
+
+
+def publish_change(key, also=()):
+    """Re-render what a change to the object `key` touches: where it is shown now and where it
+    was shown when last published. `also`: addresses known before it was deleted."""
+    obj = object_for(key)
+    now = urls_of(obj) if obj is not None else []
+    record = PublishedSource.objects.filter(key=key).first()
+    before = record.urls if record else []
+    urls = list(dict.fromkeys([*now, *also, *before]))
+    if EVERYTHING in urls:
+        from .rebuild import rebuild_site
+
+        report = rebuild_site()
+    else:
+        report = publish_urls(urls)
+    if is_published(obj):
+        PublishedSource.objects.update_or_create(key=key, defaults={"urls": [u for u in now if u != EVERYTHING]})
+    else:
+        PublishedSource.objects.filter(key=key).delete()
+    logger.info("Published %s: %s", key, report.summary())
+    return report
+
+
+def _note_problem(url, message):
+    logger.error("Could not publish %s: %s", url, message)
+    with transaction.atomic():
+        PublishingProblem.objects.update_or_create(url=url[:2000], defaults={"message": message})
+
+
+def _clear_problem(url):
+    PublishingProblem.objects.filter(url=url[:2000]).delete()
+
+
+__all__ = ["Report", "key_of", "publish_change", "publish_urls", "urls_of"]

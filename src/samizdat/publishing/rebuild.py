@@ -1,0 +1,76 @@
+"""`samizdat publish --all`: the whole public site rendered into a new build, swapped in at once."""
+
+import logging
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+from django.conf import settings
+from django.db import connections
+from django.utils import timezone
+
+from . import output
+from .models import PublishedSource
+from .publish import Report, publish_urls
+from .render import Renderer
+from .sources import every_url
+
+logger = logging.getLogger(__name__)
+CHUNK = 40
+
+_renderer = None  # one per worker process: loading the middleware once saves a little per page
+
+
+def rebuild_site(processes=None, progress=None):
+    """Render every address into a fresh build folder, then make it the one readers get. If
+    anything goes wrong before the switch, the old site stays in place untouched."""
+    started_at, started = timezone.now(), time.monotonic()
+    urls = list(every_url())
+    build = output.new_build_dir()
+    processes = processes or settings.PUBLISH_PROCESSES or os.cpu_count() or 1
+    report = Report()
+    try:
+        if processes == 1 or len(urls) <= CHUNK:
+            report = publish_urls(urls, root=build, progress=progress)
+        else:
+            _render_in_parallel(urls, build, processes, report, progress)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    output.switch_to(build)
+    # Changes published while this build was rendering went to the old build: repeat them here.
+    for record in PublishedSource.objects.filter(updated_at__gte=started_at):
+        publish_urls(record.urls, root=build)
+    report.seconds = time.monotonic() - started
+    logger.info("Rebuilt the public site: %s", report.summary())
+    return report
+
+
+def _render_in_parallel(urls, build, processes, report, progress):
+    chunks = [urls[i : i + CHUNK] for i in range(0, len(urls), CHUNK)]
+    connections.close_all()  # each worker opens its own; a shared SQLite or PostgreSQL socket breaks
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+        futures = [pool.submit(_render_chunk, chunk, str(build)) for chunk in chunks]
+        for future in as_completed(futures):
+            part = future.result()
+            report.written += part.written
+            report.removed += part.removed
+            report.unchanged += part.unchanged
+            report.failed += part.failed
+            if progress:
+                for url in part.written + part.failed:
+                    progress(url)
+                for _ in range(part.unchanged + len(part.removed)):
+                    progress(None)
+
+
+def _render_chunk(urls, build):
+    global _renderer
+    if _renderer is None:
+        connections.close_all()
+        _renderer = Renderer()
+    return publish_urls(urls, root=build, renderer=_renderer)

@@ -1,0 +1,82 @@
+"""Rendering an address of the public site as an anonymous reader would get it, without HTTP."""
+
+import io
+import logging
+import sys
+from dataclasses import dataclass
+from urllib.parse import quote, unquote_to_bytes, urlsplit
+
+from django.conf import settings
+from django.core.handlers.base import BaseHandler
+from django.core.handlers.wsgi import WSGIRequest
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Rendered:
+    url: str
+    status: int
+    content: bytes = b""
+    problem: str = ""
+
+    @property
+    def ok(self):
+        return self.status == 200 and not self.problem
+
+    @property
+    def gone(self):
+        """Readers should get Django's answer (a 404, a redirect to the new address), not a file."""
+        return self.status in (301, 302, 307, 308, 404, 410)
+
+
+class Renderer:
+    """Runs requests through Django's middleware and URLs, as the web server would."""
+
+    def __init__(self):
+        self.handler = BaseHandler()
+        self.handler.load_middleware()
+        site = urlsplit(settings.SITE_URL)
+        self.scheme = site.scheme or "http"
+        self.host = site.netloc or "localhost"
+
+    def render(self, url):
+        request = WSGIRequest(self._environ(url))
+        try:
+            response = self.handler.get_response(request)
+        except Exception as error:  # the handler turns most errors into a 500; this is the rest
+            logger.exception("Rendering %s failed", url)
+            return Rendered(url, 500, problem=f"{type(error).__name__}: {error}")
+        try:
+            if response.status_code >= 500:
+                return Rendered(url, response.status_code, problem=f"the page answered {response.status_code}")
+            if response.status_code != 200:
+                return Rendered(url, response.status_code)
+            if response.cookies:
+                return Rendered(url, 200, problem="the page sets a cookie, so it can't be served as a file")
+            content = b"".join(response) if response.streaming else response.content
+            return Rendered(url, 200, content)
+        finally:
+            response.close()
+
+    def _environ(self, url):
+        path = urlsplit(url).path
+        # WSGI carries the path as bytes decoded as Latin-1; an address may arrive raw ("/tags/ü/")
+        # or percent-encoded, and both must name the same page.
+        raw = unquote_to_bytes(quote(path, safe="/%:@!$&'()*+,;=~"))
+        host, _, port = self.host.partition(":")
+        return {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": raw.decode("latin-1"),
+            "SCRIPT_NAME": "",
+            "QUERY_STRING": "",
+            "SERVER_NAME": host,
+            "SERVER_PORT": port or ("443" if self.scheme == "https" else "80"),
+            "HTTP_HOST": self.host,
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.url_scheme": self.scheme,
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+        }

@@ -1,0 +1,87 @@
+"""Changes in the admin that touch the public site enqueue a publishing task.
+
+The task is enqueued inside the change's own transaction: with the database queue it is stored
+atomically with the change, so a change is never saved without its publishing, nor the reverse.
+"""
+
+import threading
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_save, pre_delete
+from wagtail.models import Page
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+from .sources import key_of, shows_on_site
+
+_paused = threading.local()
+
+
+@contextmanager
+def paused():
+    """Publish nothing while bulk changes run (loading the demo); rebuild afterwards."""
+    _paused.value = True
+    try:
+        yield
+    finally:
+        _paused.value = False
+
+
+def active():
+    return settings.PUBLISHING_ENABLED and not getattr(_paused, "value", False)
+
+
+def enqueue_change(obj, also=()):
+    from .tasks import publish_change_task
+
+    if active() and obj.pk is not None:
+        publish_change_task.enqueue(key_of(obj), also=list(also))
+
+
+def page_changed(sender, instance, **kwargs):
+    enqueue_change(instance.specific)
+
+
+def page_deleting(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        deleting(instance.specific)
+
+
+def snippet_saved(sender, instance, raw=False, **kwargs):
+    if not raw and not isinstance(instance, Page) and shows_on_site(instance):
+        enqueue_change(instance)
+
+
+def snippet_deleting(sender, instance, **kwargs):
+    if not isinstance(instance, Page) and shows_on_site(instance):
+        deleting(instance)
+
+
+def deleting(obj):
+    """Work out where an object is shown while it still exists; the task is enqueued once the
+    deletion is committed, so it renders the site without it (with the database queue, a crash
+    in between leaves a stale page until the next rebuild, never a missing one)."""
+    if not active() or obj.pk is None:
+        return
+    from .publish import urls_of
+
+    urls = urls_of(obj)
+    obj_key = key_of(obj)
+
+    def enqueue():
+        from .tasks import publish_change_task
+
+        publish_change_task.enqueue(obj_key, also=urls)
+
+    transaction.on_commit(enqueue)
+
+
+def connect():
+    page_published.connect(page_changed, dispatch_uid="publishing-published")
+    page_unpublished.connect(page_changed, dispatch_uid="publishing-unpublished")
+    page_slug_changed.connect(page_changed, dispatch_uid="publishing-slug")
+    post_page_move.connect(page_changed, dispatch_uid="publishing-move")
+    pre_delete.connect(page_deleting, dispatch_uid="publishing-page-delete")
+    post_save.connect(snippet_saved, dispatch_uid="publishing-snippet-save")
+    pre_delete.connect(snippet_deleting, dispatch_uid="publishing-snippet-delete")

@@ -1,0 +1,142 @@
+"""What an editor's click does to the published files: the story, and every page that shows it."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from samizdat.publishing.models import PublishedSource, PublishingProblem
+from samizdat.publishing.publish import publish_urls
+from tests.factories import make_article, make_author, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+def headlines(html):
+    return [a.get_text(strip=True) for a in BeautifulSoup(html, "html.parser").select(".teaser-headline a")]
+
+
+def read_more(html):
+    section = BeautifulSoup(html, "html.parser").find(attrs={"aria-labelledby": "read-more-heading"}) or \
+        BeautifulSoup(html, "html.parser").find("section", class_="read-more")
+    return [a.get_text(strip=True) for a in section.select(".teaser-headline a")] if section else []
+
+
+@pytest.fixture
+def newsroom(public):
+    news, business = make_section("News"), make_section("Business")
+    irina = make_author("Irina Volkova")
+    older = make_article(news, "Port strike enters its second week", tags=["port"], authors=[irina], minutes_ago=300)
+    return {"news": news, "business": business, "irina": irina, "older": older}
+
+
+def test_publishing_an_article_writes_it_and_every_page_that_lists_it(newsroom, public):
+    article = make_article(
+        newsroom["news"], "Harbour cranes fall silent", tags=["port", "jobs"], authors=[newsroom["irina"]]
+    )
+    assert "Harbour cranes fall silent</h1>" in public.text(article.url)
+    assert headlines(public.text("/"))[0] == "Harbour cranes fall silent"
+    assert headlines(public.text("/news/"))[0] == "Harbour cranes fall silent"
+    assert "Harbour cranes fall silent" in headlines(public.text("/tags/port/"))
+    assert "Harbour cranes fall silent" in headlines(public.text("/tags/jobs/"))
+    assert "Harbour cranes fall silent" in headlines(public.text("/authors/irina-volkova/"))
+    for feed in ("/rss.xml", "/atom.xml", "/news/rss.xml", "/tags/jobs/atom.xml", "/authors/irina-volkova/rss.xml"):
+        assert "Harbour cranes fall silent" in public.text(feed), feed
+    assert article.url in public.text("/sitemap-articles.xml")
+    assert article.url in public.text("/news-sitemap.xml")
+    # The older story sharing a tag now shows it under Read more.
+    assert "Harbour cranes fall silent" in read_more(public.text(newsroom["older"].url))
+
+
+def test_an_edited_headline_replaces_the_old_one_everywhere(newsroom, public):
+    article = newsroom["older"]
+    article.title = "Port strike ends after eight days"
+    article.save_revision().publish()
+    for url in (article.url, "/", "/news/", "/tags/port/", "/authors/irina-volkova/", "/rss.xml"):
+        text = public.text(url)
+        assert "Port strike ends after eight days" in text, url
+        assert ">Port strike enters its second week<" not in text, url
+
+
+def test_unpublishing_removes_the_story_and_takes_it_off_every_listing(newsroom, public):
+    article = make_article(newsroom["news"], "Harbour cranes fall silent", tags=["port"], authors=[newsroom["irina"]])
+    assert public.has(article.url)
+    article.unpublish()
+    assert not public.has(article.url)
+    for url in ("/", "/news/", "/tags/port/", "/authors/irina-volkova/", "/rss.xml", "/sitemap-articles.xml"):
+        assert "Harbour cranes fall silent" not in public.text(url) and article.url not in public.text(url), url
+    assert "Harbour cranes fall silent" not in read_more(public.text(newsroom["older"].url))
+    assert not PublishedSource.objects.filter(key=f"wagtailcore.page:{article.pk}").exists()
+
+
+def test_a_tag_taken_off_a_story_takes_the_story_off_that_tags_page(newsroom, public):
+    article = make_article(newsroom["news"], "Harbour cranes fall silent", tags=["port", "jobs"])
+    article.tags.set(["port"])
+    article.save_revision().publish()
+    assert not public.has("/tags/jobs/")  # no story carries the tag any more: its page is gone
+    assert not public.has("/tags/jobs/rss.xml")
+    assert "Harbour cranes fall silent" in public.text("/tags/port/")
+
+
+def test_deleting_a_story_removes_its_file_once_the_deletion_is_committed(
+    newsroom, public, django_capture_on_commit_callbacks
+):
+    article = make_article(newsroom["news"], "Harbour cranes fall silent", tags=["port"])
+    url = article.url
+    with django_capture_on_commit_callbacks(execute=True):
+        article.delete()
+    assert not public.has(url)
+    assert "Harbour cranes fall silent" not in public.text("/news/")
+    assert "Harbour cranes fall silent" not in read_more(public.text(newsroom["older"].url))
+
+
+def test_moving_a_story_to_another_section_moves_its_file(newsroom, public):
+    article = make_article(newsroom["news"], "Harbour cranes fall silent", tags=["port"])
+    old_url = article.url
+    article.move(newsroom["business"], pos="last-child")
+    article.refresh_from_db()
+    assert article.url == "/business/harbour-cranes-fall-silent/"
+    assert not public.has(old_url)
+    assert public.has(article.url)
+    assert "Harbour cranes fall silent" in headlines(public.text("/business/"))
+    assert "Harbour cranes fall silent" not in headlines(public.text("/news/"))
+
+
+def test_renaming_an_author_updates_their_page_and_the_bylines_that_show_them(newsroom, public):
+    irina = newsroom["irina"]
+    irina.name = "Irina Volkova-Lind"
+    irina.save()
+    assert "Irina Volkova-Lind" in public.text("/authors/irina-volkova/")
+    assert "Irina Volkova-Lind" in public.text(newsroom["older"].url)
+    assert "Irina Volkova-Lind" in public.text("/news/")
+
+
+def test_a_page_that_fails_to_render_keeps_its_previous_file_and_the_problem_is_recorded(
+    newsroom, public, monkeypatch
+):
+    article = newsroom["older"]
+    before = public.text(article.url)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the template fell over")
+
+    monkeypatch.setattr(type(article), "get_context", broken)
+    report = publish_urls([article.url, "/news/"])
+    assert report.failed == [article.url]
+    assert public.text(article.url) == before
+    problem = PublishingProblem.objects.get(url=article.url)
+    assert "500" in problem.message or "fell over" in problem.message
+    monkeypatch.undo()
+    publish_urls([article.url])
+    assert not PublishingProblem.objects.exists()
+
+
+def test_an_address_that_would_leave_the_folder_is_refused_and_writes_nothing(public, tmp_path):
+    report = publish_urls(["/../escaped/", "/news/%2e%2e/%2e%2e/escaped/"])
+    assert len(report.failed) == 2
+    assert not list(tmp_path.rglob("escaped*"))
+    assert PublishingProblem.objects.count() == 2
+
+
+def test_nothing_is_published_when_publishing_is_switched_off(settings, public):
+    settings.PUBLISHING_ENABLED = False
+    make_article(make_section("News"), "Harbour cranes fall silent")
+    assert not public.path.exists() or not public.files()
