@@ -26,5 +26,5 @@ class PublicFolder:
 
     def files(self):
         return sorted(
-            str(p.relative_to(self.path)) for p in self.path.resolve().rglob("*") if p.is_file() and p.suffix not in (".gz", ".br")
+            str(p.relative_to(self.path.resolve())) for p in self.path.resolve().rglob("*") if p.is_file() and p.suffix not in (".gz", ".br")
         )

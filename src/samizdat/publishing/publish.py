@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from . import output
+from . import output, signals
 from .models import PublishedSource, PublishingProblem
 from .render import Renderer
 from .sources import EVERYTHING, is_published, key_of, listing_urls, object_for, own_urls
@@ -36,6 +36,13 @@ def publish_urls(urls, root=None, renderer=None, progress=None):
     root = root or output.current_root()
     renderer = renderer or Renderer()
     report = Report()
+    with signals.paused():  # a page that saves something while rendering must not publish again
+        _publish_each(urls, root, renderer, report, progress)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _publish_each(urls, root, renderer, report, progress):
     for url in dict.fromkeys(urls):
         try:
             output.relative_file(url)
@@ -59,8 +66,6 @@ def publish_urls(urls, root=None, renderer=None, progress=None):
             _note_problem(url, rendered.problem)
         if progress:
             progress(url)
-    report.seconds = time.monotonic() - started
-    return report
 
 
 def urls_of(obj):

@@ -21,11 +21,12 @@ _paused = threading.local()
 @contextmanager
 def paused():
     """Publish nothing while bulk changes run (loading the demo); rebuild afterwards."""
+    before = getattr(_paused, "value", False)
     _paused.value = True
     try:
         yield
     finally:
-        _paused.value = False
+        _paused.value = before
 
 
 def active():
