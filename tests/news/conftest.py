@@ -19,7 +19,7 @@ def built_once(django_db_blocker, media_root):
     """Room for a module's shared newsroom: built in one transaction that is rolled back at the end,
     so the next module starts from the empty site. Each test still runs in its own savepoint."""
     with (
-        override_settings(MEDIA_ROOT=media_root, TASKS=IMMEDIATE_TASKS),
+        override_settings(MEDIA_ROOT=media_root, TASKS=IMMEDIATE_TASKS, PUBLISHING_ENABLED=False),
         django_db_blocker.unblock(),
         transaction.atomic(),
     ):

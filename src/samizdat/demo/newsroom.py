@@ -10,6 +10,7 @@ import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db import transaction
@@ -20,6 +21,8 @@ from samizdat.core.models import NewsroomSettings, StandardPage
 from samizdat.news.importing import home_page, import_directory, quiet_wagtail_log
 from samizdat.news.importing.writer import section_named
 from samizdat.news.models import ArticlePage, Author
+from samizdat.publishing.rebuild import rebuild_site
+from samizdat.publishing.signals import paused as publishing_paused
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
@@ -122,7 +125,8 @@ def load_demo(write=print):
         return False
     with tempfile.TemporaryDirectory(prefix="samizdat-demo-") as folder:
         content = prepare_content(Path(folder) / "content")
-        with quiet_wagtail_log(), transaction.atomic():  # all of the demo or none of it
+        # All of the demo or none of it; published as one rebuild at the end, not story by story.
+        with quiet_wagtail_log(), publishing_paused(), transaction.atomic():
             home = home_page()
             set_up_newsroom(home)
             report = import_directory(content)
@@ -131,6 +135,8 @@ def load_demo(write=print):
                 raise DemoContentError(f"The demo content has files the importer refused:\n{lines}")
             create_demo_users()
     call_command("update_index", verbosity=0)  # so search finds the articles at once
+    if settings.PUBLISHING_ENABLED:
+        rebuild_site()
     write(f"Demo newsroom loaded: {report.summary()}")
     write(LOGIN_LINE)
     return True

@@ -76,9 +76,10 @@ class SectionPage(RoutablePageMixin, Page):
     @path("")
     @path("page/<int:number>/")
     def listing(self, request, number=1):
-        from ..listing import paginate
+        from ..listing import paginate, with_listing_parts
 
-        return self.render(request, context_overrides={"articles": paginate(self.articles(), number)})
+        articles = paginate(with_listing_parts(self.articles()), number)
+        return self.render(request, context_overrides={"articles": articles})
 
 
 class ArticleTag(TaggedItemBase):

@@ -5,7 +5,10 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
@@ -20,6 +23,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, no_worker, **options):
         base = f"http://{host}:{port}"
+        if settings.PUBLISHING_ENABLED and not Path(settings.PUBLIC_DIR).exists():
+            self.stdout.write("Publishing the site as files (once; later changes publish themselves)...")
+            call_command("publish", all=True)
         env = dict(os.environ)
         # Links in feeds and pages should point where this server answers, unless told otherwise.
         env.setdefault("SITE_URL", base)

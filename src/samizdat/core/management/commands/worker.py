@@ -44,7 +44,8 @@ class Command(BaseCommand):
             default=settings.PUBLISH_SCHEDULED_INTERVAL,
             help="Seconds between checks for pages due to go live or expire (default %(default)s).",
         )
-        parser.add_argument("--interval", type=float, default=1, help="Seconds between polls of the task queue.")
+        # Short: a published story should reach the output folder within a second of the click.
+        parser.add_argument("--interval", type=float, default=0.2, help="Seconds between polls of the task queue.")
 
     def handle(self, *args, **options):
         stop = threading.Event()
