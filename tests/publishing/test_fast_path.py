@@ -119,3 +119,13 @@ def test_paths_out_of_the_folder_are_never_served(server, path):
     status, _, body = get(server + path)
     assert b"outside" not in body
     assert status in (400, 404)
+
+
+def test_a_republished_page_is_served_new_at_once(server, public):
+    get(server + "/news/harbour-cranes/", **{"Accept-Encoding": "gzip"})  # now in the server's memory
+    output.write(public.path.resolve(), "/news/harbour-cranes/", b"<h1>Cranes are back</h1>" * 20)
+    for encoding in ("gzip", "identity"):
+        status, headers, body = get(server + "/news/harbour-cranes/", **{"Accept-Encoding": encoding})
+        if headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        assert body == b"<h1>Cranes are back</h1>" * 20, encoding

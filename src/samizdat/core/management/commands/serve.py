@@ -1,4 +1,9 @@
-"""`samizdat serve`: the embedded web server (gunicorn) and, by default, the background worker."""
+"""`samizdat serve`: the embedded web server (granian) and, by default, the background worker.
+
+granian, not gunicorn: its HTTP layer is written in Rust, so published files from the fast path
+(publishing/serving.py) go out several times faster (bench/results/publishing.md), while Django's
+own pages run in its blocking threads as under any WSGI server.
+"""
 
 import os
 import signal
@@ -13,15 +18,19 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Serve the site with gunicorn on HOST:PORT and run the background worker beside it."
+    help = "Serve the site with granian on HOST:PORT and run the background worker beside it."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+        parser.add_argument(
+            "--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")),
+            help="Threads per worker for requests that reach Django (default %(default)s).",
+        )
         parser.add_argument("--no-worker", action="store_true", help="Don't start the background worker.")
 
-    def handle(self, *args, host, port, workers, no_worker, **options):
+    def handle(self, *args, host, port, workers, threads, no_worker, **options):
         base = f"http://{host}:{port}"
         if settings.PUBLISHING_ENABLED and not Path(settings.PUBLIC_DIR).exists():
             self.stdout.write("Publishing the site as files (once; later changes publish themselves)...")
@@ -32,9 +41,9 @@ class Command(BaseCommand):
         children = [
             subprocess.Popen(
                 [
-                    sys.executable, "-m", "gunicorn", "samizdat.wsgi:application",
-                    "--bind", f"{host}:{port}", "--workers", str(workers),
-                    "--worker-class", "gthread", "--threads", "4", "--graceful-timeout", "5",
+                    sys.executable, "-m", "granian", "--interface", "wsgi", "samizdat.wsgi:application",
+                    "--host", host, "--port", str(port), "--workers", str(workers),
+                    "--blocking-threads", str(threads), "--log-level", "warning", "--no-ws",
                 ],
                 env=env,
             )

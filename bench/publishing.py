@@ -1,0 +1,270 @@
+"""`make bench`: static publishing on a synthetic archive, and serving its pages three ways.
+
+    BENCH_ARTICLES=10000 BENCH_SECTIONS=10 BENCH_TAGS=500 BENCH_DURATION=15 .venv/bin/python -m bench.publishing
+
+Reports: a full rebuild (seconds, pages/s); publishing one edited article (median of 20: until its
+own page is live, until every affected file is updated, how many files it rewrote); and requests/s
+and p99 latency under `wrk -t2 -c32` for one article from the embedded server's fast path, the same
+article rendered by Django, and the same file from Debian's nginx. Results go to bench/results/.
+"""
+
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+ARTICLES = int(os.environ.get("BENCH_ARTICLES", "10000"))
+SECTIONS = int(os.environ.get("BENCH_SECTIONS", "10"))
+TAGS = int(os.environ.get("BENCH_TAGS", "500"))
+DURATION = int(os.environ.get("BENCH_DURATION", "15"))
+EDITS = int(os.environ.get("BENCH_EDITS", "20"))
+
+
+def main():
+    var = Path(tempfile.mkdtemp(prefix="samizdat-bench-"))
+    os.environ.update(
+        SAMIZDAT_VAR_DIR=str(var),
+        DJANGO_SETTINGS_MODULE="samizdat.settings",
+        TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
+        LOG_LEVEL="WARNING",
+        PUBLISHING_ENABLED="0",
+    )
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    results = {"machine": machine(), "archive": {"articles": ARTICLES, "sections": SECTIONS, "tags": TAGS}}
+    try:
+        call_command("migrate", verbosity=0)
+        step(f"Building a synthetic archive of {ARTICLES} articles")
+        from bench.archive import build_archive
+
+        build_archive(articles=ARTICLES, sections=SECTIONS, tags=TAGS)
+        settings.PUBLISHING_ENABLED = True
+        results["rebuild"] = bench_rebuild()
+        results["incremental"] = bench_incremental()
+        results["serving"] = bench_serving(var, settings)
+    finally:
+        if not os.environ.get("BENCH_KEEP"):
+            shutil.rmtree(var, ignore_errors=True)
+        else:
+            print(f"kept {var}")
+    table = format_table(results)
+    print("\n" + table)
+    save(results, table)
+
+
+def step(message):
+    print(f"--- {message}", flush=True)
+
+
+def machine():
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()}
+
+
+def bench_rebuild():
+    from samizdat.publishing.rebuild import rebuild_site
+
+    step("Full rebuild")
+    rebuild_site(processes=1) if ARTICLES <= 200 else None  # warms renditions on tiny runs only
+    started = time.monotonic()
+    report = rebuild_site()
+    seconds = time.monotonic() - started
+    pages = len(report.written) + report.unchanged
+    return {"seconds": round(seconds, 1), "pages": pages, "pages_per_second": round(pages / seconds, 1),
+            "failed": len(report.failed)}
+
+
+def bench_incremental():
+    """Edit and republish an article; the publishing task runs at once (immediate backend), so the
+    time from the click to the last file written is the time of `publish()`."""
+    from samizdat.news.models import ArticlePage
+    from samizdat.publishing import output, publish
+
+    step(f"Publishing {EDITS} edited articles one at a time")
+    written_at = {}
+    original_write = output.write
+
+    def timed_write(root, url, content):
+        changed = original_write(root, url, content)
+        written_at.setdefault(url, time.monotonic())
+        return changed
+
+    reports = []
+    original_publish_change = publish.publish_change
+
+    def recording_publish_change(key, also=()):
+        report = original_publish_change(key, also=also)
+        reports.append(report)
+        return report
+
+    output.write = timed_write
+    publish.publish_change = recording_publish_change
+    from samizdat.publishing import tasks
+
+    tasks.publish_change = recording_publish_change
+    live, complete, files = [], [], []
+    try:
+        articles = list(ArticlePage.objects.live().order_by("-published_at")[: EDITS * 5 : 5])
+        for article in articles:
+            written_at.clear()
+            reports.clear()
+            article.title = article.title + " (updated)"
+            started = time.monotonic()
+            article.save_revision().publish()
+            complete.append(time.monotonic() - started)
+            live.append(written_at.get(article.url, time.monotonic()) - started)
+            files.append(sum(len(r.written) for r in reports))
+    finally:
+        output.write = original_write
+        publish.publish_change = original_publish_change
+        tasks.publish_change = original_publish_change
+    return {
+        "edits": len(complete),
+        "median_seconds_until_live": round(statistics.median(live), 3),
+        "median_seconds_until_all_files": round(statistics.median(complete), 3),
+        "median_files_rewritten": statistics.median(files),
+    }
+
+
+def bench_serving(var, settings):
+    from samizdat.news.models import ArticlePage
+
+    wrk = shutil.which("wrk")
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if not wrk:
+        step("wrk is missing (make bench installs it): serving not measured")
+        return {}
+    article = ArticlePage.objects.live().order_by("-published_at").first().url
+    results = {"url": article}
+    env = dict(os.environ, PUBLISHING_ENABLED="1", TASKS_BACKEND="django_tasks_db.DatabaseBackend")
+    fast_port, dynamic_port = free_port(), free_port()
+    servers = [
+        start([sys.executable, "-m", "samizdat.cli", "serve", "--no-worker", "--port", str(fast_port)], env),
+        start([sys.executable, "-m", "samizdat.cli", "serve", "--no-worker", "--port", str(dynamic_port)],
+              dict(env, SERVE_PUBLIC_FILES="0")),
+    ]
+    try:
+        wait_for(fast_port, article)
+        wait_for(dynamic_port, article)
+        time.sleep(2)  # every worker process booted, not only the first
+        step("Serving: the embedded server's fast path")
+        results["fast_path"] = run_wrk(wrk, f"http://127.0.0.1:{fast_port}{article}")
+        step("Serving: the same article rendered by Django")
+        results["dynamic"] = run_wrk(wrk, f"http://127.0.0.1:{dynamic_port}{article}")
+        if nginx:
+            from deploy.nginx.render import standalone_config
+
+            folder = var / "nginx"
+            folder.mkdir()
+            port = free_port()
+            conf = standalone_config(folder, app=f"127.0.0.1:{fast_port}", listen=f"127.0.0.1:{port}",
+                                     public_dir=settings.PUBLIC_DIR, static_root=settings.STATIC_ROOT,
+                                     media_root=settings.MEDIA_ROOT)
+            servers.append(start([nginx, "-c", str(conf), "-e", str(folder / "error.log")], env))
+            wait_for(port, article)
+            step("Serving: the same file from nginx")
+            results["nginx"] = run_wrk(wrk, f"http://127.0.0.1:{port}{article}")
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+    return results
+
+
+def start(command, env):
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(port, path="/", timeout=60):
+    """Until the server answers a real request: gunicorn listens before its workers have booted."""
+    import urllib.request
+    from urllib.error import HTTPError
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5).close()
+            return
+        except HTTPError:
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing answered on port {port}")
+
+
+def run_wrk(wrk, url):
+    output = subprocess.run(
+        [wrk, "-t2", "-c32", f"-d{DURATION}s", "--latency", "-H", "Accept-Encoding: gzip", url],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", output)
+    p99_ms = float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {"requests_per_second": round(rate), "p99_ms": round(p99_ms, 2),
+            "non_2xx": int(errors.group(1)) if errors else 0}
+
+
+def format_table(results):
+    rebuild, incremental, serving = results["rebuild"], results["incremental"], results.get("serving", {})
+    rows = [
+        ("archive", f"{ARTICLES} articles, {SECTIONS} sections, {TAGS} tags", ""),
+        ("full rebuild", f"{rebuild['seconds']} s", f"{rebuild['pages']} pages, {rebuild['pages_per_second']} pages/s"),
+        ("publish one article: own page live", f"{incremental['median_seconds_until_live']} s", "median of "
+         f"{incremental['edits']}"),
+        ("publish one article: all files", f"{incremental['median_seconds_until_all_files']} s",
+         f"{incremental['median_files_rewritten']} files rewritten (median)"),
+    ]
+    for name in ("fast_path", "dynamic", "nginx"):
+        if name in serving:
+            s = serving[name]
+            rows.append((f"serve: {name.replace('_', ' ')}", f"{s['requests_per_second']} req/s",
+                         f"p99 {s['p99_ms']} ms"))
+    if "fast_path" in serving and "dynamic" in serving:
+        rows.append(("fast path / dynamic", f"{serving['fast_path']['requests_per_second'] / serving['dynamic']['requests_per_second']:.1f}x", ""))
+    if "fast_path" in serving and "nginx" in serving:
+        rows.append(("nginx / fast path", f"{serving['nginx']['requests_per_second'] / serving['fast_path']['requests_per_second']:.1f}x", ""))
+    width = max(len(r[0]) for r in rows)
+    lines = [f"| {'measure'.ljust(width)} | result | notes |", f"|{'-' * (width + 2)}|---|---|"]
+    lines += [f"| {a.ljust(width)} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(lines)
+
+
+def save(results, table):
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    results["date"] = stamp
+    (RESULTS / "publishing.json").write_text(json.dumps(results, indent=2) + "\n")
+    (RESULTS / "publishing.md").write_text(
+        f"# Publishing benchmark ({stamp}, {results['machine']['cpus']} CPUs)\n\n`make bench`\n\n{table}\n"
+    )
+    print(f"\nSaved to {RESULTS / 'publishing.json'} and publishing.md")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()
