@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import caches
 
 
 @pytest.fixture(autouse=True)
@@ -18,3 +19,41 @@ def publishing_off(settings, tmp_path):
     settings.PUBLISHING_ENABLED = False
     settings.PUBLIC_DIR = tmp_path / "public"
     settings.PUBLISH_PROCESSES = 1
+
+
+@pytest.fixture
+def public(settings, tmp_path):
+    """Publishing on, into a fresh output folder; returns a reader of published files."""
+    settings.PUBLISHING_ENABLED = True
+    settings.PUBLIC_DIR = tmp_path / "public"
+    return PublicFolder(tmp_path / "public")
+
+
+class PublicFolder:
+    def __init__(self, path):
+        self.path = path
+
+    def file(self, url):
+        from samizdat.publishing.output import relative_file
+
+        return self.path / relative_file(url)
+
+    def has(self, url):
+        return self.file(url).is_file()
+
+    def text(self, url):
+        return self.file(url).read_text(encoding="utf-8")
+
+    def files(self):
+        return sorted(
+            str(p.relative_to(self.path.resolve())) for p in self.path.resolve().rglob("*") if p.is_file() and p.suffix not in (".gz", ".br")
+        )
+
+
+@pytest.fixture(autouse=True)
+def forget_cached_renditions():
+    """Wagtail caches renditions by image id, and a rolled-back image's id is handed out again: a
+    later test would be shown the earlier test's rendition, a file that is not in its MEDIA_ROOT."""
+    yield
+    for cache in caches.all():
+        cache.clear()

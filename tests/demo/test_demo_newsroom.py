@@ -12,7 +12,7 @@ from django.utils import timezone
 from samizdat.core.models import NewsroomSettings
 from samizdat.demo import newsroom
 from samizdat.news.models import ArticlePage, Author, SectionPage
-from tests.news.conftest import built_once, shared_media, soup, xml  # noqa: F401
+from tests.news.conftest import built_once, soup, xml
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,6 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
-from django.core.cache import caches
 from django.db import transaction
 from django.test import Client
 from django.test.utils import override_settings
@@ -37,15 +36,6 @@ def render_once(*urls):
     client = Client()
     for url in urls:
         assert client.get(url).status_code == 200, url
-
-
-@pytest.fixture(autouse=True)
-def forget_cached_renditions():
-    """Wagtail caches renditions by image id, and a rolled-back image's id is handed out again: a
-    later test would be shown the earlier test's rendition, a file that is not in its MEDIA_ROOT."""
-    yield
-    for cache in caches.all():
-        cache.clear()
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from samizdat.core.links import absolute_url
+from samizdat.core.render_cache import memoized
 
 from .listing import public_path, public_url, published_articles, with_listing_parts
 from .structured_data import newsroom_name
@@ -33,8 +34,11 @@ def with_absolute_links(html):
 
 def full_text(article):
     """The whole article as HTML for feed readers: standfirst, lead image with its credit, body,
-    agency credit and corrections."""
-    return xml_safe(with_absolute_links(render_to_string("news/feed_item.html", {"article": article})))
+    agency credit and corrections. Rendered once per batch of pages: a story is in many feeds."""
+    return memoized(
+        ("feed-full-text", article.pk, article.last_published_at),
+        lambda: xml_safe(with_absolute_links(render_to_string("news/feed_item.html", {"article": article}))),
+    )
 
 
 class FullTextAtomFeed(Atom1Feed):

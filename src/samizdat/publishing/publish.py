@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from samizdat.core.render_cache import render_cache
+
 from . import output, signals
 from .models import PublishedSource, PublishingProblem
 from .render import Renderer
@@ -22,6 +24,13 @@ class Report:
     failed: list = field(default_factory=list)
     seconds: float = 0.0
 
+    def add(self, other):
+        self.written += other.written
+        self.removed += other.removed
+        self.unchanged += other.unchanged
+        self.failed += other.failed
+        self.seconds += other.seconds
+
     def summary(self):
         return (
             f"{len(self.written)} written, {len(self.removed)} removed, {self.unchanged} unchanged, "
@@ -36,7 +45,8 @@ def publish_urls(urls, root=None, renderer=None, progress=None):
     root = root or output.current_root()
     renderer = renderer or Renderer()
     report = Report()
-    with signals.paused():  # a page that saves something while rendering must not publish again
+    # A page that saves something while rendering must not publish again.
+    with signals.paused(), render_cache():
         _publish_each(urls, root, renderer, report, progress)
     report.seconds = time.monotonic() - started
     return report
@@ -75,20 +85,24 @@ def urls_of(obj):
 
 def publish_change(key, also=()):
     """Re-render what a change to the object `key` touches: where it is shown now and where it
-    was shown when last published. `also`: addresses known before it was deleted."""
+    was shown when last published. `also`: addresses known before it was deleted. Its own
+    addresses go first, before the (slower) work of finding every page that lists it."""
     obj = object_for(key)
-    now = urls_of(obj) if obj is not None else []
     record = PublishedSource.objects.filter(key=key).first()
     before = record.urls if record else []
-    urls = list(dict.fromkeys([*now, *also, *before]))
-    if EVERYTHING in urls:
+    own = own_urls(obj) if obj is not None else []
+    report = publish_urls(own)
+    listed = listing_urls(obj) if obj is not None else []
+    rest = [url for url in dict.fromkeys([*listed, *also, *before]) if url not in own]
+    if EVERYTHING in rest:
         from .rebuild import rebuild_site
 
-        report = rebuild_site()
+        report.add(rebuild_site())
     else:
-        report = publish_urls(urls)
+        report.add(publish_urls(rest))
     if is_published(obj):
-        PublishedSource.objects.update_or_create(key=key, defaults={"urls": [u for u in now if u != EVERYTHING]})
+        shown = [url for url in own + listed if url != EVERYTHING]
+        PublishedSource.objects.update_or_create(key=key, defaults={"urls": shown})
     else:
         PublishedSource.objects.filter(key=key).delete()
     logger.info("Published %s: %s", key, report.summary())

@@ -57,10 +57,7 @@ def _render_in_parallel(urls, build, processes, report, progress):
         futures = [pool.submit(_render_chunk, chunk, str(build)) for chunk in chunks]
         for future in as_completed(futures):
             part = future.result()
-            report.written += part.written
-            report.removed += part.removed
-            report.unchanged += part.unchanged
-            report.failed += part.failed
+            report.add(part)
             if progress:
                 for url in part.written + part.failed:
                     progress(url)

@@ -30,6 +30,14 @@ class Rendered:
         return self.status in (301, 302, 307, 308, 404, 410)
 
 
+class PublisherRequest(WSGIRequest):
+    """The publisher's own request, for SITE_URL's host: trusted whatever ALLOWED_HOSTS says (a
+    mirror or a renamed site must not turn every page into a 400)."""
+
+    def get_host(self):
+        return self.META["HTTP_HOST"]
+
+
 class Renderer:
     """Runs requests through Django's middleware and URLs, as the web server would."""
 
@@ -41,17 +49,17 @@ class Renderer:
         self.host = site.netloc or "localhost"
 
     def render(self, url):
-        request = WSGIRequest(self._environ(url))
+        request = PublisherRequest(self._environ(url))
         try:
             response = self.handler.get_response(request)
         except Exception as error:  # the handler turns most errors into a 500; this is the rest
             logger.exception("Rendering %s failed", url)
             return Rendered(url, 500, problem=f"{type(error).__name__}: {error}")
         try:
-            if response.status_code >= 500:
-                return Rendered(url, response.status_code, problem=f"the page answered {response.status_code}")
-            if response.status_code != 200:
-                return Rendered(url, response.status_code)
+            status = response.status_code
+            if status != 200:
+                gone = status in (301, 302, 307, 308, 404, 410)
+                return Rendered(url, status, problem="" if gone else f"the page answered {status}")
             if response.cookies:
                 return Rendered(url, 200, problem="the page sets a cookie, so it can't be served as a file")
             content = b"".join(response) if response.streaming else response.content

@@ -1,0 +1,227 @@
+"""Mirrors: a self-contained copy of the public site for another domain, an onion service, a USB stick.
+
+`build_mirror` copies the published files, makes links between pages relative (so the copy works
+from any address, `file://` included), points feeds and sitemaps at the mirror's address, keeps
+canonical links on the main site, copies the pictures and styles the pages use, and writes
+MANIFEST.sha256 (the format `sha256sum -c` reads). `verify_mirror` checks a copy against it.
+"""
+
+import hashlib
+import html
+import os
+import posixpath
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+
+from . import output
+
+MANIFEST = "MANIFEST.sha256"
+TAG = re.compile(r"<[a-zA-Z][^>]*>")
+LINK_ATTRIBUTE = re.compile(r"""(\s(?:href|src|action|poster)=)(["'])(.*?)\2""", re.S)
+SRCSET = re.compile(r"""(\ssrcset=)(["'])(.*?)\2""", re.S)
+KEEP_ON_MAIN_SITE = re.compile(r"""rel=["']canonical["']|property=["']og:|name=["']twitter:""")
+FORM = re.compile(r"(<form\b[^>]*>)(.*?)(</form>)", re.S | re.I)
+ASSET_PREFIXES = (settings.STATIC_URL, settings.MEDIA_URL)
+
+
+class MirrorError(Exception):
+    pass
+
+
+@dataclass
+class MirrorReport:
+    pages: int = 0
+    assets: int = 0
+    missing_assets: list = field(default_factory=list)
+
+
+def build_mirror(folder, base_url, api_origin=None):
+    source = output.public_dir()
+    if not source.is_dir() or not any(source.iterdir()):
+        raise MirrorError("Nothing is published yet: run `samizdat publish --all` first.")
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()) and not (folder / MANIFEST).exists():
+        raise MirrorError(f"{folder} is not empty and is not a mirror: choose an empty folder.")
+    mirror = Mirror(base_url.rstrip("/"), (api_origin or "").rstrip("/"))
+    temporary = folder.with_name(f".{folder.name}.building")
+    shutil.rmtree(temporary, ignore_errors=True)
+    temporary.mkdir(parents=True)
+    report = MirrorReport()
+    assets = set()
+    source = source.resolve()
+    for path in sorted(source.rglob("*")):
+        if not path.is_file() or path.suffix in (".gz", ".br") or path.name.startswith("."):
+            continue
+        relative = path.relative_to(source).as_posix()
+        content = path.read_bytes()
+        if path.suffix == ".html":
+            text, used = mirror.page(content.decode("utf-8"), relative)
+            content = text.encode("utf-8")
+            assets |= used
+        elif path.suffix in (".xml", ".txt"):
+            content = mirror.document(content.decode("utf-8")).encode("utf-8")
+        output.write(temporary, "/" + relative, content)
+        report.pages += 1
+    for asset in sorted(assets):
+        found = find_asset(asset)
+        if found is None:
+            report.missing_assets.append(asset)
+            continue
+        destination = temporary / unquote(asset).lstrip("/")
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(found, destination)
+        report.assets += 1
+    write_manifest(temporary)
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(temporary, folder)
+    return report
+
+
+class Mirror:
+    def __init__(self, base_url, api_origin):
+        self.base_url = base_url
+        self.api_origin = api_origin
+        self.site = settings.SITE_URL.rstrip("/")
+
+    def page(self, text, relative):
+        """Links relative to the page; forms sent where they can work; canonical left alone."""
+        here = posixpath.dirname("/" + relative)
+        used = set()
+
+        def rewrite_tag(match):
+            tag = match.group(0)
+            if KEEP_ON_MAIN_SITE.search(tag):
+                return tag
+            is_form = tag[:5].lower() == "<form"
+            tag = LINK_ATTRIBUTE.sub(lambda m: self._attribute(m, here, used, is_form), tag)
+            return SRCSET.sub(lambda m: self._srcset(m, here, used), tag)
+
+        text = TAG.sub(rewrite_tag, text)
+        if not self.api_origin:
+            note = (
+                '<p class="mirror-note">This is a mirror: this form works on the main site, '
+                f'<a href="{html.escape(self.site)}/">{html.escape(urlsplit(self.site).netloc)}</a>.</p>'
+            )
+            text = FORM.sub(lambda m: m.group(1) + m.group(2) + note + m.group(3), text)
+        return text, used
+
+    def document(self, text):
+        """Feeds, sitemaps, robots.txt: the same addresses on the mirror's host."""
+        return text.replace(self.site + "/", self.base_url + "/").replace(
+            html.escape(self.site) + "/", html.escape(self.base_url) + "/"
+        )
+
+    def _attribute(self, match, here, used, is_form):
+        name, quote, value = match.groups()
+        if is_form and name.strip().startswith("action"):
+            origin = self.api_origin or self.site
+            path = self._site_path(html.unescape(value))
+            return f"{name}{quote}{html.escape(origin + path) if path is not None else value}{quote}"
+        return f"{name}{quote}{self._relative(value, here, used)}{quote}"
+
+    def _srcset(self, match, here, used):
+        name, quote, value = match.groups()
+        parts = []
+        for candidate in value.split(","):
+            bits = candidate.strip().split(None, 1)
+            if bits:
+                bits[0] = self._relative(bits[0], here, used)
+                parts.append(" ".join(bits))
+        return f"{name}{quote}{', '.join(parts)}{quote}"
+
+    def _site_path(self, value):
+        if value.startswith(self.site + "/"):
+            return value[len(self.site) :]
+        if value.startswith("/") and not value.startswith("//"):
+            return value
+        return None
+
+    def _relative(self, value, here, used):
+        raw = html.unescape(value)
+        path = self._site_path(raw)
+        if path is None:
+            return value  # another site, a fragment, mailto:, data:
+        parts = urlsplit(path)
+        if parts.query:
+            return html.escape(self.site + path)  # a query needs the app: the main site answers
+        target = parts.path
+        if target.startswith(ASSET_PREFIXES):
+            used.add(target)
+        elif target.endswith("/"):
+            target += "index.html"  # file:// shows no index.html for a folder
+        relative = posixpath.relpath(target, here)
+        if parts.fragment:
+            relative += "#" + parts.fragment
+        return html.escape(relative)
+
+
+def find_asset(url_path):
+    path = unquote(url_path)
+    if path.startswith(settings.MEDIA_URL):
+        file = Path(settings.MEDIA_ROOT) / path[len(settings.MEDIA_URL) :]
+        inside = file.resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve())
+        return file if inside and file.is_file() else None
+    if path.startswith(settings.STATIC_URL):
+        found = finders.find(path[len(settings.STATIC_URL) :])
+        return Path(found) if found else None
+    return None
+
+
+def write_manifest(folder):
+    lines = [f"{sha256(path)}  {name}\n" for name, path in sorted(files_in(folder).items())]
+    (Path(folder) / MANIFEST).write_text("".join(lines), encoding="utf-8")
+
+
+def files_in(folder):
+    folder = Path(folder)
+    return {
+        path.relative_to(folder).as_posix(): path
+        for path in folder.rglob("*")
+        if path.is_file() and path.name != MANIFEST
+    }
+
+
+def sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class Verification:
+    missing: list = field(default_factory=list)
+    extra: list = field(default_factory=list)
+    changed: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not (self.missing or self.extra or self.changed)
+
+
+def verify_mirror(folder):
+    folder = Path(folder)
+    manifest = folder / MANIFEST
+    if not manifest.is_file():
+        raise MirrorError(f"{folder} has no {MANIFEST}: is it a mirror built by `samizdat mirror build`?")
+    expected = {}
+    for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
+        digest, separator, name = line.partition("  ")
+        if not separator or len(digest) != 64:
+            raise MirrorError(f"{MANIFEST} line {number} is not '<sha256>  <file>': {line[:80]!r}")
+        expected[name] = digest
+    present = files_in(folder)
+    result = Verification()
+    result.missing = sorted(name for name in expected if name not in present)
+    result.extra = sorted(name for name in present if name not in expected)
+    result.changed = sorted(
+        name for name, digest in expected.items() if name in present and sha256(present[name]) != digest
+    )
+    return result
