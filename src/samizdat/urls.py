@@ -6,10 +6,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from samizdat.news import urls as news_urls
+from samizdat.publishing import views as publishing_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("mirrors/", publishing_views.mirrors, name="mirrors"),
     path("", include(news_urls)),
 ]
 

@@ -121,3 +121,18 @@ def test_rebuilding_a_mirror_replaces_it(published, tmp_path):
 def test_nothing_published_yet_is_a_clear_error(public, tmp_path):
     with pytest.raises(MirrorError, match="publish --all"):
         build_mirror(tmp_path / "mirror", MIRROR)
+
+
+def test_the_mirrors_page_lists_the_other_addresses_and_the_footer_links_it(client, settings):
+    settings.MIRROR_URLS = ["https://mirror.example", "http://courierabcdefgh.onion"]
+    page = BeautifulSoup(client.get("/mirrors/").content, "html.parser")
+    assert [a["href"] for a in page.select(".mirror-list a")] == settings.MIRROR_URLS
+    footer = BeautifulSoup(client.get("/search/").content, "html.parser").find("footer")
+    assert footer.find("a", href="/mirrors/") is not None
+
+
+def test_without_mirrors_the_page_says_so_and_the_footer_has_no_link(client, settings):
+    settings.MIRROR_URLS = []
+    assert "not listed any mirrors" in client.get("/mirrors/").content.decode()
+    footer = BeautifulSoup(client.get("/search/").content, "html.parser").find("footer")
+    assert footer.find("a", href="/mirrors/") is None

@@ -2,4 +2,4 @@ from django.conf import settings
 
 
 def site_url(request):
-    return {"SITE_URL": settings.SITE_URL}
+    return {"SITE_URL": settings.SITE_URL, "MIRROR_URLS": settings.MIRROR_URLS}

@@ -64,3 +64,7 @@ def every_url():
         if url not in seen and url != EVERYTHING:
             seen.add(url)
             yield url
+
+
+def mirrors_page_urls():
+    return ["/mirrors/"]
