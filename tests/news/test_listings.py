@@ -94,16 +94,26 @@ def test_front_page_shows_the_latest_from_each_section_without_repeating_the_lea
 
 def test_front_page_links_to_more_of_the_latest_news(client):
     more = soup(client.get("/")).find(class_="more-latest")
-    assert more.a["href"] == "/page/2/"
+    assert more.a["href"] == "/page/3/"  # the newest archive page: five stories, two a page
 
 
-def test_latest_news_is_paginated_newest_first(client):
-    second = soup(client.get("/page/2/"))
-    assert headlines(second) == ["Ferry fares rise", "Council votes on tolls"]
-    assert pagination(second) == {"prev": "/", "next": "/page/3/"}
-    third = soup(client.get("/page/3/"))
-    assert headlines(third) == ["Grain prices climb"]
-    assert pagination(third) == {"prev": "/page/2/"}
+def test_latest_news_archive_pages_count_from_the_oldest_and_list_newest_first(client):
+    newest = soup(client.get("/page/3/"))
+    assert headlines(newest) == ["Cranes fall silent"]
+    assert pagination(newest) == {"prev": "/", "next": "/page/2/"}
+    middle = soup(client.get("/page/2/"))
+    assert headlines(middle) == ["Shipyard hires 200", "Ferry fares rise"]
+    assert pagination(middle) == {"prev": "/page/3/", "next": "/page/1/"}
+    oldest = soup(client.get("/page/1/"))
+    assert headlines(oldest) == ["Council votes on tolls", "Grain prices climb"]
+    assert pagination(oldest) == {"prev": "/page/2/"}
+
+
+def test_a_new_story_leaves_the_older_archive_pages_as_they_were(client, newsroom):
+    before = {url: headlines(soup(client.get(url))) for url in ("/page/1/", "/page/2/")}
+    make_article(newsroom["news"], "Night ferry returns", minutes_ago=1)
+    assert {url: headlines(soup(client.get(url))) for url in ("/page/1/", "/page/2/")} == before
+    assert headlines(soup(client.get("/page/3/"))) == ["Night ferry returns", "Cranes fall silent"]
 
 
 def test_an_empty_newsroom_says_nothing_is_published_yet(client, newsroom):
@@ -121,11 +131,15 @@ def test_section_page_lists_only_its_own_articles_newest_first_and_paginates(cli
     first = soup(client.get("/news/"))
     assert first.h1.get_text() == "News"
     assert headlines(first) == ["Cranes fall silent", "Ferry fares rise"]
-    assert pagination(first) == {"next": "/news/page/2/"}
-    second = soup(client.get("/news/page/2/"))
-    assert headlines(second) == ["Council votes on tolls"]
-    assert pagination(second) == {"prev": "/news/"}
-    assert "page 2" in second.title.get_text()
+    # Older stories go on at the archive page holding the third newest: page 1, from the oldest.
+    assert pagination(first) == {"next": "/news/page/1/"}
+    archive = soup(client.get("/news/page/1/"))
+    assert headlines(archive) == ["Ferry fares rise", "Council votes on tolls"]
+    assert pagination(archive) == {"prev": "/news/page/2/"}
+    assert "page 1" in archive.title.get_text()
+    newest = soup(client.get("/news/page/2/"))
+    assert headlines(newest) == ["Cranes fall silent"]
+    assert pagination(newest) == {"prev": "/news/", "next": "/news/page/1/"}
 
 
 def test_section_page_offers_its_feeds(client):
@@ -142,9 +156,9 @@ def test_author_page_shows_who_they_are_and_their_published_stories(client):
     assert page.find(class_="author-role").get_text() == "Port correspondent"
     assert page.find(class_="author-bio").get_text() == "Irina has covered the docks since 2015."
     assert headlines(page) == ["Cranes fall silent", "Ferry fares rise"]
-    assert pagination(page) == {"next": "/authors/irina-volkova/page/2/"}
-    second = soup(client.get("/authors/irina-volkova/page/2/"))
-    assert headlines(second) == ["Grain prices climb"]  # the draft is not listed
+    assert pagination(page) == {"next": "/authors/irina-volkova/page/1/"}
+    archive = soup(client.get("/authors/irina-volkova/page/1/"))
+    assert headlines(archive) == ["Ferry fares rise", "Grain prices climb"]  # the draft is not listed
 
 
 def test_tag_page_lists_published_stories_with_the_tag(client):

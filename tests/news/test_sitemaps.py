@@ -92,12 +92,15 @@ def test_authors_and_tags_sitemaps_list_only_those_with_published_stories(client
 def test_a_long_sitemap_is_split_into_pages_and_the_index_names_each(client, monkeypatch):
     monkeypatch.setattr(ArticleSitemap, "limit", 2)
     index = locations(client, "/sitemap.xml")
-    assert site("/sitemap-articles.xml?p=2") in index
-    assert len(locations(client, "/sitemap-articles.xml?p=2")) == 1
+    # Pages by path, not "?p=2": each is a file a static host can serve.
+    assert site("/sitemap-articles-2.xml") in index
+    assert len(locations(client, "/sitemap-articles-2.xml")) == 1
+    assert locations(client, "/sitemap-articles-2.xml") == locations(client, "/sitemap-articles.xml?p=2")
 
 
 @pytest.mark.parametrize("url", ["/sitemap-nothing.xml", "/sitemap-articles.xml?p=9", "/sitemap-articles.xml?p=abc",
-                                 "/sitemap-articles.xml?p=%00"])
+                                 "/sitemap-articles.xml?p=%00", "/sitemap-articles-9.xml",
+                                 "/sitemap-nothing-2.xml", "/sitemap-articles-0.xml"])
 def test_sitemap_parts_that_do_not_exist_are_not_found(client, url):
     assert client.get(url).status_code == 404
 

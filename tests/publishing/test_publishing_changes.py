@@ -3,6 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
+from samizdat.news.models import ArticlePage
 from samizdat.publishing.models import PublishedSource, PublishingProblem
 from samizdat.publishing.publish import publish_urls
 from tests.factories import make_article, make_author, make_section
@@ -140,3 +141,24 @@ def test_nothing_is_published_when_publishing_is_switched_off(settings, public):
     settings.PUBLISHING_ENABLED = False
     make_article(make_section("News"), "Harbour cranes fall silent")
     assert not public.path.exists() or not public.files()
+
+
+def test_a_new_story_rewrites_the_front_and_newest_archive_pages_not_the_old_ones(newsroom, public, settings):
+    settings.NEWS_PAGE_SIZE = 2
+    news = newsroom["news"]
+    for n in range(6):
+        make_article(news, f"Archive story {n}", minutes_ago=200 - n)
+    oldest_page = public.file("/news/page/1/")
+    before = oldest_page.stat().st_mtime_ns, oldest_page.read_text()
+    article = make_article(news, "Harbour cranes fall silent", minutes_ago=1)
+    assert (oldest_page.stat().st_mtime_ns, oldest_page.read_text()) == before
+    assert headlines(public.text("/news/"))[0] == "Harbour cranes fall silent"
+    newest = max(int(p.parent.name) for p in public.path.resolve().glob("news/page/*/index.html"))
+    assert "Harbour cranes fall silent" in headlines(public.text(f"/news/page/{newest}/"))
+    # Taking an old story down shifts every later archive page: all of them are rewritten.
+    ArticlePage.objects.get(title="Archive story 0").unpublish()
+    pages = sorted(public.path.resolve().glob("news/page/*/index.html"))
+    shown = [title for page in pages for title in headlines(page.read_text())]
+    assert "Archive story 0" not in shown
+    assert shown.count("Archive story 1") == 1 and "Harbour cranes fall silent" in shown
+    assert article.url in public.text("/sitemap-articles.xml")

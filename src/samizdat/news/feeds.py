@@ -12,7 +12,7 @@ from django.utils.html import escape
 from samizdat.core.links import absolute_url
 from samizdat.core.render_cache import memoized
 
-from .listing import public_path, public_url, published_articles, with_listing_parts
+from .listing import articles_by, public_path, public_url, published_articles, tag_path, with_listing_parts
 from .structured_data import newsroom_name
 
 FEED_SIZE = 30
@@ -154,12 +154,12 @@ class TagFeed(NewsFeed):
         return tag.name
 
     def scope_path(self, tag):
-        return f"/tags/{tag.slug}/"
+        return tag_path(tag)
 
 
 class AuthorFeed(NewsFeed):
     def articles(self, author):
-        return published_articles().filter(article_authors__author=author).distinct()
+        return articles_by(author)
 
     def scope_title(self, author):
         return author.name

@@ -1,8 +1,10 @@
 """Which articles a listing shows, in what order, and where they live. Shared by pages, feeds,
 sitemaps and search."""
 
+from dataclasses import dataclass
+from math import ceil
+
 from django.conf import settings
-from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
 from taggit.models import Tag
 
@@ -37,15 +39,76 @@ def published_authors():
     return Author.objects.filter(article_links__page__in=published_articles().values("pk")).distinct()
 
 
-def paginate(queryset, number, per_page=None):
-    """One page of a listing; a page past the end, zero or negative is a 404, not an error."""
-    paginator = Paginator(queryset, per_page or settings.NEWS_PAGE_SIZE, allow_empty_first_page=True)
-    try:
-        if number < 1:
-            raise EmptyPage
-        return paginator.page(number)
-    except EmptyPage:
-        raise Http404("No such page") from None
+@dataclass
+class ListingPage:
+    """One page of a listing: its front (`number` None, the newest stories) or an archive page.
+
+    Archive pages are numbered from the oldest story: page 1 holds the first twenty ever published,
+    and a page keeps its stories when new ones arrive. Publishing a story then changes a listing's
+    front and its newest archive page, not every page of it: what lets a static site of ten
+    thousand stories publish in a second (docs/publishing.md)."""
+
+    object_list: list
+    number: int | None = None
+    newer_url: str | None = None
+    older_url: str | None = None
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+
+def page_size():
+    return settings.NEWS_PAGE_SIZE
+
+
+def archive_page_count(count):
+    return ceil(count / page_size()) if count else 0
+
+
+def archive_page_of(rank):
+    """The archive page holding the story that is `rank`-th from the oldest (0 is the oldest)."""
+    return rank // page_size() + 1
+
+
+def listing_front(queryset, base_path):
+    """The newest stories of a listing, with a link to the archive page where the older ones go on."""
+    size = page_size()
+    articles = list(queryset[: size + 1])
+    older = None
+    if len(articles) > size:
+        older = f"{base_path}page/{archive_page_of(queryset.count() - 1 - size)}/"
+    return ListingPage(articles[:size], None, None, older)
+
+
+def archive_page(queryset, base_path, number):
+    """Archive page `number`, newest first; past the end, zero or negative is a 404, not an error."""
+    size, count = page_size(), queryset.count()
+    pages = archive_page_count(count)
+    if not 1 <= number <= pages:
+        raise Http404("No such page")
+    start, end = max(0, count - number * size), count - (number - 1) * size
+    newer = base_path if number == pages else f"{base_path}page/{number + 1}/"
+    older = f"{base_path}page/{number - 1}/" if number > 1 else None
+    return ListingPage(list(queryset[start:end]), number, newer, older)
+
+
+def listing_page(queryset, base_path, number=None):
+    return listing_front(queryset, base_path) if number is None else archive_page(queryset, base_path, number)
+
+
+def articles_by(author):
+    return published_articles().filter(article_authors__author=author).distinct()
+
+
+def articles_tagged(tag):
+    return published_articles().filter(tagged_items__tag=tag)
+
+
+def tag_path(tag):
+    return f"/tags/{tag.slug}/"
 
 
 def with_listing_parts(queryset):
@@ -78,9 +141,11 @@ def front_page_context(home):
         if lead:
             teasers = teasers.exclude(pk=lead.pk)
         sections.append({"section": section, "articles": list(teasers[:SECTION_TEASERS])})
-    return {"lead": lead, "sections": sections, "latest": paginate(articles, 1)}
+    pages = archive_page_count(articles.count())
+    latest_url = f"{public_path(home) or '/'}page/{pages}/" if pages else None
+    return {"lead": lead, "sections": sections, "latest_url": latest_url}
 
 
 def latest_context(home, number):
     articles = with_listing_parts(published_articles().descendant_of(home))
-    return {"articles": paginate(articles, number)}
+    return {"articles": archive_page(articles, public_path(home) or "/", number)}

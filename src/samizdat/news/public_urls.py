@@ -3,18 +3,26 @@
 Pages and snippets answer two questions (docs/publishing.md):
   `public_urls()`  the addresses that are this object's own: a page and its feeds, an author's page;
   `listed_on()`    the addresses of other pages that show it: listings, feeds, sitemaps, Read more.
-Addresses come in the order readers should get them: the story first, page 1 of a listing before
-page 40. `extra_public_urls()` lists the addresses that are not pages, for a full rebuild.
+Addresses come in the order readers should get them: the story first, a listing's front before
+its archive pages. `extra_public_urls()` lists the addresses that are not pages, for a full rebuild.
 """
-
-from math import ceil
 
 from collections import defaultdict
 
-from django.conf import settings
+from django.db.models import Q
 from taggit.models import Tag
 
-from .listing import public_path, published_articles, published_authors, published_tags
+from .listing import (
+    archive_page_count,
+    archive_page_of,
+    articles_by,
+    articles_tagged,
+    public_path,
+    published_articles,
+    published_authors,
+    published_tags,
+    tag_path,
+)
 from .models import ArticleTag, Author, HomePage, SectionPage
 from .related import READ_MORE_COUNT, read_more_ids
 from .sitemaps import sitemap_page_paths
@@ -27,36 +35,47 @@ def site_wide_urls():
     return ["/rss.xml", "/atom.xml", "/news-sitemap.xml", "/sitemap.xml", *sitemap_page_paths(), "/robots.txt"]
 
 
-def paginated(path, count):
-    """`path` and its `page/N/` pages for a listing of `count` articles."""
-    pages = max(1, ceil(count / settings.NEWS_PAGE_SIZE))
-    return [path] + [f"{path}page/{number}/" for number in range(2, pages + 1)]
+def listing_urls(path, articles, article=None):
+    """A listing's front and its archive pages: all of them, or, given an article, those that
+    change when it is published, edited or taken down: the front, and the archive pages from the
+    one before its own (whose "Newer" link may move) to the newest."""
+    if article is None:
+        return [path] + [f"{path}page/{n}/" for n in range(1, archive_page_count(articles.count()) + 1)]
+    others = articles.exclude(pk=article.pk)
+    count = others.count()
+    if article.published_at is None:
+        rank = count
+    else:
+        rank = others.filter(
+            Q(published_at__lt=article.published_at) | Q(published_at=article.published_at, id__lt=article.pk)
+        ).count()
+    first, last = max(1, archive_page_of(rank) - 1), archive_page_count(count + 1)
+    return [path] + [f"{path}page/{n}/" for n in range(first, last + 1)]
 
 
 def feeds(path):
     return [f"{path}{kind}.xml" for kind in FEED_KINDS]
 
 
-def home_urls(home):
-    return paginated(public_path(home) or "/", published_articles().descendant_of(home).count())
+def home_urls(home, article=None):
+    return listing_urls(public_path(home) or "/", published_articles().descendant_of(home), article)
 
 
-def section_urls(section):
+def section_urls(section, article=None):
     path = public_path(section)
     if path is None:
         return []
-    return paginated(path, published_articles().child_of(section).count()) + feeds(path)
+    return listing_urls(path, published_articles().child_of(section), article) + feeds(path)
 
 
-def author_urls(author):
+def author_urls(author, article=None):
     path = author.get_absolute_url()
-    count = published_articles().filter(article_authors__author=author).distinct().count()
-    return paginated(path, count) + feeds(path)
+    return listing_urls(path, articles_by(author), article) + feeds(path)
 
 
-def tag_urls(tag):
-    path = f"/tags/{tag.slug}/"
-    return paginated(path, published_articles().filter(tagged_items__tag=tag).count()) + feeds(path)
+def tag_urls(tag, article=None):
+    path = tag_path(tag)
+    return listing_urls(path, articles_tagged(tag), article) + feeds(path)
 
 
 def article_listed_on(article):
@@ -90,11 +109,12 @@ def listing_urls_of(article):
     home = HomePage.objects.ancestor_of(article).first()
     parent = article.get_parent()
     section = parent.specific if parent else None
-    listings = [home_urls(home)] if home else []
+    listings = [home_urls(home, article)] if home else []
     if isinstance(section, SectionPage):
-        listings.append(section_urls(section))
-    listings += [author_urls(author) for author in Author.objects.filter(article_links__page=article).distinct()]
-    listings += [tag_urls(tag) for tag in Tag.objects.filter(news_articletag_items__content_object=article)]
+        listings.append(section_urls(section, article))
+    authors = Author.objects.filter(article_links__page=article).distinct()
+    listings += [author_urls(author, article) for author in authors]
+    listings += [tag_urls(tag, article) for tag in Tag.objects.filter(news_articletag_items__content_object=article)]
     return listings
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from samizdat.core.links import absolute_url, site_domain, site_scheme
 
 from .feeds import xml_safe
-from .listing import public_path, public_url, published_articles, published_authors, published_tags
+from .listing import public_path, public_url, published_articles, published_authors, published_tags, tag_path
 from .models import ArticlePage, HomePage
 
 NEWS_SITEMAP_WINDOW = timedelta(hours=48)
@@ -72,7 +72,7 @@ class TagSitemap(SiteSitemap):
         return published_tags().order_by("slug")
 
     def location(self, tag):
-        return f"/tags/{tag.slug}/"
+        return tag_path(tag)
 
 
 SITEMAPS = {"pages": PageSitemap, "articles": ArticleSitemap, "authors": AuthorSitemap, "tags": TagSitemap}

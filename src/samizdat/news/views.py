@@ -3,29 +3,25 @@ from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 
 from .feeds import AuthorFeed, SectionFeed, SiteFeed, TagFeed, xml_safe
-from .listing import paginate, published_articles, published_tags, with_listing_parts
+from .listing import articles_by, articles_tagged, listing_page, published_tags, tag_path, with_listing_parts
 from .models import Author, SectionPage
 from .search import search_articles
 from .sitemaps import SITEMAPS, news_sitemap_entries, sitemap_index_entries
 from .structured_data import newsroom_name
 
 
-def author_page(request, slug, number=1):
+def author_page(request, slug, number=None):
     author = get_object_or_404(Author, slug=slug)
-    articles = published_articles().filter(article_authors__author=author).distinct()
-    return render(
-        request,
-        "news/author_page.html",
-        {"author": author, "articles": paginate(with_listing_parts(articles), number)},
-    )
+    articles = with_listing_parts(articles_by(author))
+    page = listing_page(articles, author.get_absolute_url(), number)
+    return render(request, "news/author_page.html", {"author": author, "articles": page})
 
 
-def tag_page(request, slug, number=1):
+def tag_page(request, slug, number=None):
     tag = get_object_or_404(published_tags(), slug=slug)
-    articles = published_articles().filter(tagged_items__tag=tag)
-    return render(
-        request, "news/tag_page.html", {"tag": tag, "articles": paginate(with_listing_parts(articles), number)}
-    )
+    articles = with_listing_parts(articles_tagged(tag))
+    page = listing_page(articles, tag_path(tag), number)
+    return render(request, "news/tag_page.html", {"tag": tag, "articles": page})
 
 
 def site_feed(request, kind):

@@ -75,10 +75,10 @@ class SectionPage(RoutablePageMixin, Page):
 
     @path("")
     @path("page/<int:number>/")
-    def listing(self, request, number=1):
-        from ..listing import paginate, with_listing_parts
+    def listing(self, request, number=None):
+        from ..listing import listing_page, public_path, with_listing_parts
 
-        articles = paginate(with_listing_parts(self.articles()), number)
+        articles = listing_page(with_listing_parts(self.articles()), public_path(self), number)
         return self.render(request, context_overrides={"articles": articles})
 
 
