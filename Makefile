@@ -42,8 +42,10 @@ test-sqlite: $(VENV)/.installed-test system-test-deps
 test-postgres: $(VENV)/.installed-test system-test-deps
 	env -u SAMIZDAT_VAR_DIR ./scripts/with-postgres $(BIN)/pytest $(PYTEST_ARGS)
 
+# Benchmarks (bench/README.md): wrk and nginx from Debian, then each script; results in bench/results/.
 bench: $(VENV)/.installed-test
-	@echo "No benchmarks yet: they arrive with the publishing issue."
+	./scripts/apt-install wrk nginx
+	$(BIN)/python -m bench.publishing
 
 clean:
 	rm -rf $(VENV) var

@@ -162,3 +162,12 @@ def test_a_new_story_rewrites_the_front_and_newest_archive_pages_not_the_old_one
     assert "Archive story 0" not in shown
     assert shown.count("Archive story 1") == 1 and "Harbour cranes fall silent" in shown
     assert article.url in public.text("/sitemap-articles.xml")
+
+
+def test_staff_see_publishing_problems_in_the_admin(client, admin_user, public):
+    publish_urls(["/../escaped/"])
+    client.force_login(admin_user)
+    listing = client.get("/admin/publishing_problems/")
+    assert listing.status_code == 200
+    assert "/../escaped/" in listing.content.decode()
+    assert "/admin/publishing_problems/" in client.get("/admin/").content.decode()  # in the menu
