@@ -30,3 +30,9 @@ def memoized(key, compute):
     if key not in memo:
         memo[key] = compute()
     return memo[key]
+
+
+def keep_render_cache_for_this_process():
+    """For a process that only renders one batch and then exits (a full rebuild's worker)."""
+    if _active.get() is None:
+        _active.set({})

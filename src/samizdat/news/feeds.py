@@ -12,7 +12,14 @@ from django.utils.html import escape
 from samizdat.core.links import absolute_url
 from samizdat.core.render_cache import memoized
 
-from .listing import articles_by, public_path, public_url, published_articles, tag_path, with_listing_parts
+from .listing import (
+    articles_by,
+    public_path,
+    public_url,
+    published_articles,
+    tag_path,
+    with_listing_parts,
+)
 from .structured_data import newsroom_name
 
 FEED_SIZE = 30

@@ -22,7 +22,7 @@ def read_more_ids(article, limit=READ_MORE_COUNT, as_if_live=None):
     others = _pool(as_if_live).exclude(pk=article.pk)
     # .all(), not .values_list(): in a preview the tags are modelcluster's in-memory stand-ins,
     # which know no "pk" lookup.
-    tag_ids = [tag.pk for tag in article.tags.all() if tag.pk]
+    tag_ids = [tag.pk for tag in article.tag_list if tag.pk]
     chosen = []
     if tag_ids:
         chosen = list(

@@ -13,7 +13,14 @@ from django.utils import timezone
 from samizdat.core.links import absolute_url, site_domain, site_scheme
 
 from .feeds import xml_safe
-from .listing import public_path, public_url, published_articles, published_authors, published_tags, tag_path
+from .listing import (
+    public_path,
+    public_url,
+    published_articles,
+    published_authors,
+    published_tags,
+    tag_path,
+)
 from .models import ArticlePage, HomePage
 
 NEWS_SITEMAP_WINDOW = timedelta(hours=48)

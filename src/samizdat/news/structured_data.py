@@ -6,6 +6,7 @@ from wagtail.models import Site
 
 from samizdat.core.links import absolute_url
 from samizdat.core.models import NewsroomSettings
+from samizdat.core.render_cache import memoized
 
 from .listing import public_url
 
@@ -26,8 +27,11 @@ def lead_image_url(article, spec="width-1200"):
 
 
 def newsroom_settings():
-    site = Site.objects.filter(is_default_site=True).first()
-    return NewsroomSettings.for_site(site) if site else None
+    def load():
+        site = Site.objects.filter(is_default_site=True).first()
+        return NewsroomSettings.for_site(site) if site else None
+
+    return memoized("newsroom-settings", load)
 
 
 def newsroom_name():
@@ -69,5 +73,5 @@ def news_article(article):
     }
     if article.section:
         data["articleSection"] = article.section.title
-    data["keywords"] = [tag.name for tag in article.tags.all()]
+    data["keywords"] = [tag.name for tag in article.tag_list]
     return {key: value for key, value in data.items() if value not in (None, "", [])}

@@ -3,7 +3,14 @@ from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 
 from .feeds import AuthorFeed, SectionFeed, SiteFeed, TagFeed, xml_safe
-from .listing import articles_by, articles_tagged, listing_page, published_tags, tag_path, with_listing_parts
+from .listing import (
+    articles_by,
+    articles_tagged,
+    listing_page,
+    published_tags,
+    tag_path,
+    with_listing_parts,
+)
 from .models import Author, SectionPage
 from .search import search_articles
 from .sitemaps import SITEMAPS, news_sitemap_entries, sitemap_index_entries

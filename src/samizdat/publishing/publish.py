@@ -11,7 +11,14 @@ from samizdat.core.render_cache import render_cache
 from . import output, signals
 from .models import PublishedSource, PublishingProblem
 from .render import Renderer
-from .sources import EVERYTHING, is_published, key_of, listing_urls, object_for, own_urls
+from .sources import (
+    EVERYTHING,
+    is_published,
+    key_of,
+    listing_urls,
+    object_for,
+    own_urls,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
+from samizdat.core.render_cache import keep_render_cache_for_this_process
+
 from . import output
 from .models import PublishedSource
 from .publish import Report, publish_urls
@@ -70,4 +72,5 @@ def _render_chunk(urls, build):
     if _renderer is None:
         connections.close_all()
         _renderer = Renderer()
+        keep_render_cache_for_this_process()  # teasers and feed texts shared by all its pages
     return publish_urls(urls, root=build, renderer=_renderer)

@@ -11,7 +11,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_save, pre_delete
 from wagtail.models import Page
-from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+from wagtail.signals import (
+    page_published,
+    page_slug_changed,
+    page_unpublished,
+    post_page_move,
+)
 
 from .sources import key_of, shows_on_site
 

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -141,9 +142,14 @@ class ArticlePage(Page):
         parent = self.get_parent()
         return parent.specific if parent else None
 
-    @property
+    @cached_property
     def authors(self):
+        """Bylines in order; kept for the life of this object (a page is shown three times per render)."""
         return [link.author for link in self.article_authors.all() if link.author_id]
+
+    @cached_property
+    def tag_list(self):
+        return list(self.tags.all())
 
     @property
     def agency_credit(self):

@@ -1,9 +1,11 @@
 import json
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from samizdat.core.links import absolute_url
+from samizdat.core.render_cache import memoized
 
 from .. import listing
 from ..structured_data import news_article
@@ -30,3 +32,20 @@ def absolute(path):
 def public_url(page):
     """The page's address on SITE_URL, for canonical links and link previews."""
     return listing.public_url(page) or ""
+
+
+@register.simple_tag(takes_context=True)
+def teaser(context, article, lead_teaser=False, level=3):
+    """A story's teaser in a listing. Rendered once per batch when publishing: the same teaser is
+    on the front page, its section, its tags, its authors and in Read more."""
+    key = ("teaser", article.pk, article.last_published_at, lead_teaser, level)
+    return memoized(
+        key,
+        lambda: mark_safe(
+            render_to_string(
+                "news/includes/teaser.html",
+                {"article": article, "lead_teaser": lead_teaser, "level": level},
+                request=context.get("request"),
+            )
+        ),
+    )
