@@ -23,6 +23,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed
 	$(BIN)/samizdat migrate --noinput --verbosity 0
+	$(BIN)/samizdat collectstatic --noinput --verbosity 0
 	$(BIN)/samizdat load_demo
 	$(BIN)/samizdat serve --host $(HOST) --port $(PORT)
 

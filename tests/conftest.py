@@ -2,6 +2,14 @@ import pytest
 from django.core.cache import caches
 
 
+@pytest.fixture(scope="session", autouse=True)
+def static_files():
+    """Pages name their styles by hashed name (site.3f2a….css), so the run collects them once."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def run_tasks_at_once(settings):
     """Background tasks (search indexing, publishing) run inside the test, as they are enqueued."""

@@ -103,6 +103,15 @@ class ReaderBrowser:
         }
 
 
+def _plain_static_names(settings):
+    """pytest-django's live server serves /static/ from the apps' folders, where the hashed names of
+    the collected files don't exist; tests/news/test_theme.py checks those."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 def _open_reader(chromium, live_server, **context_options):
     context = chromium.new_context(**context_options)
     page = context.new_page()
@@ -119,6 +128,7 @@ def _open_reader(chromium, live_server, **context_options):
 def reader(chromium, live_server, settings):
     """A desktop browser window on the live site."""
     settings.SITE_URL = live_server.url
+    _plain_static_names(settings)
     context, reader = _open_reader(chromium, live_server, **DESKTOP)
     yield reader
     context.close()
@@ -128,6 +138,7 @@ def reader(chromium, live_server, settings):
 def phone_reader(chromium, live_server, settings):
     """A 375px-wide phone screen on the live site."""
     settings.SITE_URL = live_server.url
+    _plain_static_names(settings)
     context, reader = _open_reader(chromium, live_server, **PHONE)
     yield reader
     context.close()

@@ -98,9 +98,12 @@ def test_stylesheet_uses_system_fonts_and_fetches_nothing(css):
     assert "system-ui" in css and "sans-serif" in css and "serif" in css
 
 
-def test_stylesheet_is_served_from_the_site(client):
-    response = client.get("/static/core/site.css")
+def test_stylesheet_has_a_hashed_name_and_may_be_cached_for_a_year(client):
+    href = page_at(client, "/").find("link", rel="stylesheet")["href"]
+    assert re.fullmatch(r"/static/core/site\.[0-9a-f]{12}\.css", href), href
+    response = client.get(href)
     assert response.status_code == 200
+    assert "max-age=315360000" in response["Cache-Control"] and "immutable" in response["Cache-Control"]
 
 
 @pytest.mark.parametrize("url", READER_PAGES)

@@ -168,7 +168,11 @@ def find_asset(url_path):
         inside = file.resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve())
         return file if inside and file.is_file() else None
     if path.startswith(settings.STATIC_URL):
-        found = finders.find(path[len(settings.STATIC_URL) :])
+        name = path[len(settings.STATIC_URL) :]
+        collected = Path(settings.STATIC_ROOT) / name  # hashed names live only here
+        if collected.resolve().is_relative_to(Path(settings.STATIC_ROOT).resolve()) and collected.is_file():
+            return collected
+        found = finders.find(name)
         return Path(found) if found else None
     return None
 

@@ -32,6 +32,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, threads, no_worker, **options):
         base = f"http://{host}:{port}"
+        if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+            call_command("collectstatic", interactive=False, verbosity=0)
         if settings.PUBLISHING_ENABLED and not Path(settings.PUBLIC_DIR).exists():
             self.stdout.write("Publishing the site as files (once; later changes publish themselves)...")
             call_command("publish", all=True)
