@@ -9,6 +9,8 @@ from urllib.parse import quote, unquote_to_bytes, urlsplit
 from django.conf import settings
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +30,17 @@ class Rendered:
     def gone(self):
         """Readers should get Django's answer (a 404, a redirect to the new address), not a file."""
         return self.status in (301, 302, 307, 308, 404, 410)
+
+
+def close_without_closing_connections(response):
+    """A response's close() tells Django the request is over, and Django then closes database
+    connections that are inside a transaction: the publisher's caller (an editor's publish, a
+    test) would lose its own. Django's test client steps around this the same way."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 class PublisherRequest(WSGIRequest):
@@ -65,7 +78,7 @@ class Renderer:
             content = b"".join(response) if response.streaming else response.content
             return Rendered(url, 200, content)
         finally:
-            response.close()
+            close_without_closing_connections(response)
 
     def _environ(self, url):
         path = urlsplit(url).path
