@@ -171,3 +171,30 @@ def test_staff_see_publishing_problems_in_the_admin(client, admin_user, public):
     assert listing.status_code == 200
     assert "/../escaped/" in listing.content.decode()
     assert "/admin/publishing_problems/" in client.get("/admin/").content.decode()  # in the menu
+
+
+def test_the_stories_listing_an_article_under_read_more_are_found_exactly(public, settings):
+    """The publisher's shortcut for "whose Read more shows this story" agrees with Read more itself,
+    for every story of a newsroom with overlapping tags, two sections and equal times."""
+    import random
+
+    from samizdat.news.public_urls import articles_whose_read_more_lists
+    from samizdat.news.related import read_more_ids
+
+    settings.PUBLISHING_ENABLED = False
+    rng = random.Random(7)
+    sections = [make_section("News"), make_section("Business")]
+    tags = ["port", "jobs", "ferry", "rent", "court", "school"]
+    stories = [
+        make_article(rng.choice(sections), f"Story {n}", tags=rng.sample(tags, rng.randint(0, 3)),
+                     minutes_ago=rng.choice([10, 20, 20, 30, 40, 50, 60]) + n % 3)
+        for n in range(24)
+    ]
+    stories[5].unpublish()  # asked about as if it were live
+    for story in stories:
+        story = ArticlePage.objects.get(pk=story.pk)
+        expected = {
+            other.pk for other in ArticlePage.objects.live().exclude(pk=story.pk)
+            if story.pk in read_more_ids(other, as_if_live=story)
+        }
+        assert {other.pk for other in articles_whose_read_more_lists(story)} == expected, story.title

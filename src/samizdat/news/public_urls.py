@@ -119,16 +119,58 @@ def listing_urls_of(article):
 
 
 def articles_whose_read_more_lists(article):
-    """Live articles whose Read more shows `article` now, or would if it were live."""
-    others = published_articles().exclude(pk=article.pk).only("path", "depth", "url_path")
-    tag_ids = list(Tag.objects.filter(news_articletag_items__content_object=article).values_list("pk", flat=True))
-    candidates = {other.pk: other for other in others.filter(tagged_items__tag_id__in=tag_ids)} if tag_ids else {}
+    """Live articles whose Read more shows `article` now, or would if it were live.
+
+    The same rule as related.read_more_ids, worked out for every candidate at once from the tag
+    table: a new story with three tags is the newest tag-mate of a hundred or more stories, and
+    asking each of them in turn took over a second on a 10,000-story archive."""
+    live = dict(published_articles().exclude(pk=article.pk).values_list("pk", "published_at"))
+    tags_of_article = set(
+        ArticleTag.objects.filter(content_object_id=article.pk).values_list("tag_id", flat=True)
+    )
+    found = []
+    if tags_of_article:
+        sharing = ArticleTag.objects.filter(tag_id__in=tags_of_article).values_list("content_object_id", flat=True)
+        candidates = {pk for pk in sharing if pk in live}
+        tags_of = defaultdict(set)
+        for pk, tag_id in ArticleTag.objects.filter(content_object_id__in=candidates).values_list(
+            "content_object_id", "tag_id"
+        ):
+            tags_of[pk].add(tag_id)
+        members = defaultdict(set)
+        for pk, tag_id in ArticleTag.objects.filter(tag_id__in=set().union(*tags_of.values())).values_list(
+            "content_object_id", "tag_id"
+        ):
+            if pk in live or pk == article.pk:
+                members[tag_id].add(pk)
+        published = {**live, article.pk: article.published_at}
+        for candidate in candidates:
+            shared = defaultdict(int)
+            for tag_id in tags_of[candidate]:
+                for other in members[tag_id]:
+                    if other != candidate:
+                        shared[other] += 1
+            mine = _rank_key(shared[article.pk], published[article.pk], article.pk)
+            ahead = sum(
+                1 for other, count in shared.items()
+                if other != article.pk and _rank_key(count, published[other], other) > mine
+            )
+            if ahead < READ_MORE_COUNT:
+                found.append(candidate)
     parent = article.get_parent()
     if parent is not None:
         # Same-section stories are shown only under articles with fewer than four tag mates.
-        for other in others.child_of(parent).filter(pk__in=few_tag_mates(parent)):
-            candidates.setdefault(other.pk, other)
-    return [other for other in candidates.values() if article.pk in read_more_ids(other, as_if_live=article)]
+        for other in published_articles().child_of(parent).filter(pk__in=few_tag_mates(parent)).exclude(
+            pk__in=found + [article.pk]
+        ):
+            if article.pk in read_more_ids(other, as_if_live=article):
+                found.append(other.pk)
+    return list(published_articles().filter(pk__in=found).only("path", "depth", "url_path"))
+
+
+def _rank_key(shared, published_at, pk):
+    # read_more_ids orders by most shared tags, then newest, then highest id.
+    return (shared, published_at.timestamp() if published_at else float("-inf"), pk)
 
 
 def few_tag_mates(section, enough=READ_MORE_COUNT):
