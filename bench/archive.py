@@ -18,7 +18,14 @@ from taggit.models import Tag
 from wagtail.images.models import Image
 from wagtail.models import Locale, Page
 
-from samizdat.news.models import ArticleAuthor, ArticlePage, ArticleTag, Author, HomePage, SectionPage
+from samizdat.news.models import (
+    ArticleAuthor,
+    ArticlePage,
+    ArticleTag,
+    Author,
+    HomePage,
+    SectionPage,
+)
 
 WORDS = (
     "harbour council port tram budget river ferry school court shipyard market museum theatre "

@@ -49,6 +49,7 @@ def main():
     results = {"machine": machine(), "archive": {"articles": ARTICLES, "sections": SECTIONS, "tags": TAGS}}
     try:
         call_command("migrate", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
         step(f"Building a synthetic archive of {ARTICLES} articles")
         from bench.archive import build_archive
 

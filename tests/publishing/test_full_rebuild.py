@@ -1,6 +1,7 @@
 """`samizdat publish --all`: the whole site into a new build, swapped in whole."""
 
 import hashlib
+import re
 from io import StringIO
 
 import pytest
@@ -97,3 +98,12 @@ def test_a_rebuild_renders_in_parallel_processes(public, settings):
     report = rebuild_site(processes=2)
     assert not report.failed
     assert all(public.has(f"/news/parallel-story-{n}/") for n in range(45))
+
+
+def test_a_rebuild_collects_the_static_files_first_on_a_new_install(newsroom, public, settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path / "static"  # never collected: no manifest of hashed names yet
+    out = StringIO()
+    call_command("publish", "--all", "--no-progress", stdout=out, stderr=StringIO())
+    assert "0 failed" in out.getvalue()
+    assert (tmp_path / "static/staticfiles.json").exists()
+    assert re.search(r'href="/static/core/site\.[0-9a-f]{12}\.css"', public.text("/news/"))

@@ -18,6 +18,7 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from samizdat.core.models import NewsroomSettings, StandardPage
+from samizdat.core.static_files import ensure_static_collected
 from samizdat.news.importing import home_page, import_directory, quiet_wagtail_log
 from samizdat.news.importing.writer import section_named
 from samizdat.news.models import ArticlePage, Author
@@ -136,6 +137,7 @@ def load_demo(write=print):
             create_demo_users()
     call_command("update_index", verbosity=0)  # so search finds the articles at once
     if settings.PUBLISHING_ENABLED:
+        ensure_static_collected()
         rebuild_site()
     write(f"Demo newsroom loaded: {report.summary()}")
     write(LOGIN_LINE)

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from samizdat.core.static_files import ensure_static_collected
+
 
 class Command(BaseCommand):
     help = "Serve the site with granian on HOST:PORT and run the background worker beside it."
@@ -32,8 +34,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, threads, no_worker, **options):
         base = f"http://{host}:{port}"
-        if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
-            call_command("collectstatic", interactive=False, verbosity=0)
+        ensure_static_collected()
         if settings.PUBLISHING_ENABLED and not Path(settings.PUBLIC_DIR).exists():
             self.stdout.write("Publishing the site as files (once; later changes publish themselves)...")
             call_command("publish", all=True)

@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connections
 from django_tasks_db.management.commands.db_worker import Command as DbWorker
 
+from samizdat.core.static_files import ensure_static_collected
+
 logger = logging.getLogger(__name__)
 
 
@@ -48,6 +50,7 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=0.2, help="Seconds between polls of the task queue.")
 
     def handle(self, *args, **options):
+        ensure_static_collected()  # the pages it publishes name the styles by hashed name
         stop = threading.Event()
         call_command("publish_scheduled", verbosity=0)
         scheduler = threading.Thread(

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from samizdat.core.static_files import ensure_static_collected
 from samizdat.publishing.progress import ProgressBar
 from samizdat.publishing.publish import publish_urls
 from samizdat.publishing.rebuild import rebuild_site
@@ -20,6 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, urls, all, processes, no_progress, **options):
         if all == bool(urls):
             raise CommandError("Give --all or one or more addresses (such as /news/), not both.")
+        ensure_static_collected()
         if all:
             total = sum(1 for _ in every_url())
             progress = None if no_progress else ProgressBar(total, "Publishing", stream=self.stderr._out)
