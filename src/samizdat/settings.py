@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "samizdat.core",
     "samizdat.news",
     "samizdat.publishing",
+    "samizdat.newsletter",
+    "samizdat.support",
     "samizdat.demo",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
@@ -70,6 +72,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "anymail",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -186,13 +189,38 @@ SERVE_PUBLIC_FILES = env_bool("SERVE_PUBLIC_FILES", True)
 PUBLIC_MAX_AGE = int(os.environ.get("PUBLIC_MAX_AGE", "60"))  # seconds browsers may reuse a page
 PUBLISH_PROCESSES = int(os.environ.get("PUBLISH_PROCESSES", "0"))  # full rebuilds; 0: one per CPU
 # Addresses beyond the pages themselves, for a full rebuild: tags, authors, feeds, sitemaps.
-PUBLISHED_URL_SOURCES = ["samizdat.news.public_urls.extra_public_urls", "samizdat.publishing.sources.mirrors_page_urls"]
+PUBLISHED_URL_SOURCES = ["samizdat.news.public_urls.extra_public_urls", "samizdat.publishing.sources.mirrors_page_urls", "samizdat.support.public_urls.support_urls"]
 # Other addresses of the site (mirrors, an onion service), listed at /mirrors/ and in the footer.
 MIRROR_URLS = env_list("MIRROR_URLS")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+# For EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend (docs/newsletter.md).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# django-anymail: ANYMAIL_* variables go to its settings, e.g. ANYMAIL_POSTMARK_SERVER_TOKEN, and
+# ANYMAIL_WEBHOOK_SECRET ("user:password") guards the bounce and complaint webhooks.
+ANYMAIL = {key[len("ANYMAIL_"):]: value for key, value in os.environ.items() if key.startswith("ANYMAIL_")}
+
+# The newsletter (docs/newsletter.md).
+NEWSLETTER_SIGNUP_ENABLED = env_bool("NEWSLETTER_SIGNUP_ENABLED", True)  # the signup block on pages
+NEWSLETTER_DOUBLE_OPT_IN = env_bool("NEWSLETTER_DOUBLE_OPT_IN", True)
+NEWSLETTER_CONCURRENCY = int(os.environ.get("NEWSLETTER_CONCURRENCY", "4"))  # connections per batch
+NEWSLETTER_RATE_LIMIT = float(os.environ.get("NEWSLETTER_RATE_LIMIT", "0"))  # messages/s per process; 0: no limit
+NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", "1000"))  # recipients per task
+NEWSLETTER_CHUNK_SIZE = int(os.environ.get("NEWSLETTER_CHUNK_SIZE", "100"))  # claimed at once: the in-flight window
+NEWSLETTER_MAX_ATTEMPTS = int(os.environ.get("NEWSLETTER_MAX_ATTEMPTS", "5"))
+NEWSLETTER_RETRY_DELAY = float(os.environ.get("NEWSLETTER_RETRY_DELAY", "60"))  # seconds, doubled per attempt
+NEWSLETTER_LEASE_SECONDS = int(os.environ.get("NEWSLETTER_LEASE_SECONDS", "600"))  # before a crashed sender's chunk is taken back
+NEWSLETTER_DKIM_DOMAIN = os.environ.get("NEWSLETTER_DKIM_DOMAIN", "")
+NEWSLETTER_DKIM_SELECTOR = os.environ.get("NEWSLETTER_DKIM_SELECTOR", "")
+NEWSLETTER_DKIM_PRIVATE_KEY = os.environ.get("NEWSLETTER_DKIM_PRIVATE_KEY", "")  # PEM, or a path to it
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -211,3 +239,17 @@ LOGGING = {
         "django_tasks_db": {"level": "WARNING"},
     },
 }
+
+# Reader revenue (docs/support.md): donations, payment providers, appeals.
+SUPPORT_ENABLED = env_bool("SUPPORT_ENABLED", True)  # /support/, the donate form, the "Support us" link
+SUPPORT_APPEALS_ENABLED = env_bool("SUPPORT_APPEALS_ENABLED", True)  # banner, end-of-article and modal appeals
+SUPPORT_CURRENCIES = [code.upper() for code in env_list("SUPPORT_CURRENCIES", "EUR,USD,GBP")]
+SUPPORT_MINIMUM = os.environ.get("SUPPORT_MINIMUM", "1")  # major units: "1", or per currency "EUR:1,JPY:150"
+SUPPORT_MAXIMUM = os.environ.get("SUPPORT_MAXIMUM", "10000")
+SUPPORT_PROVIDERS = env_list("SUPPORT_PROVIDERS", "stripe,manual,test")  # offered when configured, in this order
+SUPPORT_MANAGE_LINK_DAYS = int(os.environ.get("SUPPORT_MANAGE_LINK_DAYS", "14"))  # manage-my-donation links expire
+SUPPORT_SNOOZE_DAYS = int(os.environ.get("SUPPORT_SNOOZE_DAYS", "7"))  # default for "Remind me later"
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
+STRIPE_TIMEOUT = int(os.environ.get("STRIPE_TIMEOUT", "20"))  # seconds to wait for Stripe at checkout
