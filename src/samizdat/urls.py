@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("mirrors/", publishing_views.mirrors, name="mirrors"),
+    path("support/", include("samizdat.support.urls")),
     path("", include(news_urls)),
 ]
 

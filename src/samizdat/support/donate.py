@@ -1,0 +1,118 @@
+"""The donate form: what it offers, and reading what a reader sent.
+
+The form works without JavaScript: one radio group per frequency holds that frequency's suggested
+amounts (CSS shows the chosen frequency's), one field for another amount, the currency (chosen by a
+link, so the suggestions match it), and the payment method. `read_donation` checks everything a
+browser, a mirror or a stranger may send and says what is wrong in the reader's words.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from .models import Frequency, support_settings
+from .money import AmountError, check_limits, currencies, format_amount, format_number, maximum, minimum, parse_amount
+from .providers import get_provider, offered
+from .providers.base import DonationRequest
+from .suggestions import suggested
+
+
+@dataclass
+class DonateForm:
+    """What the template needs: the choices, the reader's values and the errors by field."""
+
+    currency: str
+    values: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+    message: str = ""  # an error about the whole form (the provider is unreachable)
+
+    @property
+    def frequencies(self):
+        chosen = self.values.get("frequency") or Frequency.ONCE
+        text = support_settings().suggested_amounts
+        groups = []
+        for value, label in Frequency.choices:
+            amounts = suggested(text, self.currency, value)
+            picked = self.values.get(f"amount_{value}") or (format_number(amounts[0], self.currency) if amounts else "")
+            groups.append({
+                "value": value, "label": label, "checked": value == chosen,
+                "amounts": [{"value": format_number(a, self.currency), "label": format_amount(a, self.currency),
+                             "checked": format_number(a, self.currency) == picked} for a in amounts],
+                "other_checked": picked == "other",
+            })
+        return groups
+
+    @property
+    def currencies(self):
+        return currencies()
+
+    @property
+    def providers(self):
+        chosen = self.values.get("provider")
+        found = offered()
+        return [{"name": p.name, "label": p.label, "checked": p.name == chosen or (not chosen and i == 0),
+                 "once_only": tuple(p.frequencies) == (Frequency.ONCE,)} for i, p in enumerate(found)]
+
+    @property
+    def limits(self):
+        return f"{format_amount(minimum(self.currency), self.currency)} to {format_amount(maximum(self.currency), self.currency)}"
+
+
+def default_currency():
+    found = currencies()
+    return found[0] if found else "EUR"
+
+
+def blank_form(currency=None):
+    currency = currency if currency in currencies() else default_currency()
+    return DonateForm(currency=currency)
+
+
+EMAIL_MAX = 254
+
+
+def read_donation(data):
+    """(DonationRequest, None) when the form is right, else (None, DonateForm with errors)."""
+    values = {key: str(data.get(key, "")).strip()[:200] for key in
+              ("frequency", "currency", "amount_once", "amount_monthly", "amount_annual", "other_amount",
+               "provider", "email", "name")}
+    errors = {}
+    currency = values["currency"].upper()
+    if currency not in currencies():
+        errors["currency"] = f"We don't take donations in {currency or 'that currency'}." if currency else "Please choose a currency."
+        currency = default_currency()
+    frequency = values["frequency"]
+    if frequency not in Frequency.values:
+        errors["frequency"] = "Please choose Once, Monthly or Annual."
+        frequency = Frequency.ONCE
+    amount = None
+    if "currency" not in errors:
+        choice = values.get(f"amount_{frequency}", "")
+        text = values["other_amount"] if values["other_amount"] or choice in ("", "other") else choice
+        try:
+            amount = check_limits(parse_amount(text, currency), currency)
+        except AmountError as error:
+            errors["amount"] = str(error)
+    provider = get_provider(values["provider"])
+    if provider is None or provider.name not in [p.name for p in offered()]:
+        errors["provider"] = "Please choose a way to pay."
+    elif frequency not in provider.frequencies:
+        errors["provider"] = f"{provider.label} is for one-off gifts: choose Once, or another way to pay."
+    email = values["email"]
+    if email:
+        try:
+            if len(email) > EMAIL_MAX:
+                raise ValidationError("too long")
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = "That email address doesn't look right."
+    name = re.sub(r"\s+", " ", values["name"])
+    if errors:
+        return None, DonateForm(currency=currency, values=values, errors=errors)
+    return DonationRequest(amount, currency, frequency, provider.name, email, name), None
+
+
+__all__ = ["DonateForm", "blank_form", "read_donation", "settings"]

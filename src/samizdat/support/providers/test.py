@@ -1,0 +1,67 @@
+"""`test`: a built-in provider for the demo and the tests. No money moves.
+
+Continue leads to our own checkout page (/support/test-checkout/<token>/), where the reader (or a
+test) chooses what happens: the payment succeeds, the card is declined, or they cancel. Success
+produces the same events a real provider's webhooks would, through the same code.
+"""
+
+import hashlib
+import secrets
+
+from django.core import signing
+from django.utils import timezone
+
+from ..models import Frequency
+from .base import DonationRequest, PaymentEvent, Provider
+
+SALT = "samizdat.support.test-checkout"
+
+
+class TestProvider(Provider):
+    name = "test"
+    label = "Test payment (no money moves)"
+
+    def is_available(self):
+        from ..models import support_settings
+
+        return support_settings().test_payments
+
+    def start_checkout(self, request, urls):
+        token = signing.dumps(
+            {"a": request.amount, "c": request.currency, "f": request.frequency, "e": request.email,
+             "n": request.name, "r": secrets.token_hex(8)},
+            salt=SALT,
+        )
+        return f"/support/test-checkout/{token}/"
+
+    @staticmethod
+    def read_token(token):
+        """The DonationRequest a checkout token carries and its nonce, or (None, None) if forged."""
+        try:
+            data = signing.loads(token, salt=SALT, max_age=60 * 60 * 24)
+            request = DonationRequest(int(data["a"]), data["c"], data["f"], "test", data["e"], data["n"])
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            return None, None
+        return request, str(data["r"])
+
+    def complete(self, request, nonce, email, name):
+        """The events a successful payment sends: the same nonce always gives the same ids, so
+        pressing Pay twice (or a reload) stores one donation."""
+        now = timezone.now()
+        key = hashlib.sha256(nonce.encode()).hexdigest()[:24]
+        common = {"provider": self.name, "occurred_at": now, "amount": request.amount,
+                  "currency": request.currency, "frequency": request.frequency, "email": email, "name": name}
+        if request.frequency == Frequency.ONCE:
+            return [PaymentEvent(event_id=f"evt_test_{key}", kind="payment.succeeded", payment_id=f"pay_test_{key}", **common)]
+        subscription = f"sub_test_{key}"
+        return [
+            PaymentEvent(event_id=f"evt_test_{key}_start", kind="recurring.started", subscription_id=subscription, **common),
+            PaymentEvent(event_id=f"evt_test_{key}_pay", kind="payment.succeeded", payment_id=f"pay_test_{key}",
+                         subscription_id=subscription, **common),
+        ]
+
+    def change_amount(self, recurring, amount):
+        return None  # nothing to tell: the next "payment" uses our record
+
+    def cancel(self, recurring):
+        return None

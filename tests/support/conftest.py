@@ -1,0 +1,79 @@
+"""Shared pieces for reader revenue's tests: a real SMTP server on 127.0.0.1, the test provider
+switched on, and a reader's donate form as a browser without JavaScript would send it."""
+
+import email
+import email.policy
+import socket
+import threading
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from samizdat.support.models import support_settings
+
+
+class Inbox:
+    """Every message the SMTP server received, parsed."""
+
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 OK"
+
+    def to(self, address):
+        return [m for m in self.messages if address in m["To"]]
+
+    @staticmethod
+    def text(message):
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; the site's email goes to it."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def test_payments(db):
+    staff = support_settings()
+    staff.test_payments = True
+    staff.save()
+    return staff
+
+
+def donate(client, **fields):
+    """The donate form as a browser without JavaScript sends it: Monthly, 10 EUR, the test provider."""
+    data = {"frequency": "monthly", "currency": "EUR", "amount_once": "10", "amount_monthly": "10",
+            "amount_annual": "50", "other_amount": "", "provider": "test", "email": ""}
+    data.update(fields)
+    return client.post("/support/donate/", data)
+
+
+def pay_with_test_provider(client, response, email="ana@example.org", name="Ana Ruiz", outcome="pay"):
+    assert response.status_code == 303, response.content.decode()[:2000]
+    checkout = response.headers["Location"]
+    assert checkout.startswith("/support/test-checkout/")
+    return client.post(checkout, {"outcome": outcome, "email": email, "name": name})
