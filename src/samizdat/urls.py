@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from samizdat.news import urls as news_urls
+from samizdat.newsletter import urls as newsletter_urls
 from samizdat.publishing import views as publishing_views
 
 urlpatterns = [
@@ -13,12 +14,20 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("mirrors/", publishing_views.mirrors, name="mirrors"),
     path("support/", include("samizdat.support.urls")),
+    # Bounce and complaint webhooks of email services, e.g. /newsletter/webhooks/postmark/tracking/
+    path("newsletter/webhooks/", include("anymail.urls")),
+    path("newsletter/", include(newsletter_urls)),
     path("", include(news_urls)),
 ]
 
+
+
+def media(request, path):
+    # MEDIA_ROOT read per request, not when this module is imported: tests and mirrors change it.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.SERVE_MEDIA:
-    urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", media)]
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -22,6 +22,7 @@ from samizdat.core.static_files import ensure_static_collected
 from samizdat.news.importing import home_page, import_directory, quiet_wagtail_log
 from samizdat.news.importing.writer import section_named
 from samizdat.news.models import ArticlePage, Author
+from samizdat.newsletter.demo import load_demo_newsletters
 from samizdat.publishing.rebuild import rebuild_site
 from samizdat.publishing.signals import paused as publishing_paused
 
@@ -135,6 +136,7 @@ def load_demo(write=print):
                 lines = "\n".join(result.line() for result in report.rejected)
                 raise DemoContentError(f"The demo content has files the importer refused:\n{lines}")
             create_demo_users()
+            load_demo_newsletters(write)
     call_command("update_index", verbosity=0)  # so search finds the articles at once
     if settings.PUBLISHING_ENABLED:
         ensure_static_collected()

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class NewsletterConfig(AppConfig):
+    name = "samizdat.newsletter"
+    label = "newsletter"
+    verbose_name = "Newsletter"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import bounces
+        from .permissions import give_editors_the_newsletter
+
+        bounces.connect()
+        post_migrate.connect(give_editors_the_newsletter, sender=self)

@@ -1,0 +1,74 @@
+"""`samizdat newsletter ...`: send an edition from the command line, start due editions, make drafts.
+
+    samizdat newsletter send EDITION [--progress] [--approve]   send now (or resume a stopped send)
+    samizdat newsletter send-due                                 start approved editions whose slot has come
+    samizdat newsletter drafts                                   make this week's drafts
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from samizdat.newsletter import drafts, sending
+from samizdat.newsletter.models import Delivery, Edition
+from samizdat.publishing.progress import ProgressBar
+
+
+class Command(BaseCommand):
+    help = "Newsletter sending and drafts (docs/newsletter.md)."
+
+    def add_arguments(self, parser):
+        commands = parser.add_subparsers(dest="command", required=True)
+        send = commands.add_parser("send", help="Send an approved edition now, in this process, or resume one that stopped.")
+        send.add_argument("edition", type=int, help="The edition's number (in the admin's address).")
+        send.add_argument("--progress", action="store_true", help="Draw a progress bar.")
+        send.add_argument("--approve", action="store_true", help="Approve a draft first.")
+        commands.add_parser("send-due", help="Start approved editions whose slot has come (for cron).")
+        commands.add_parser("drafts", help="Make this week's draft of each weekly newsletter.")
+
+    def handle(self, *args, command, **options):
+        if command == "send":
+            self.send(options["edition"], options["progress"], options["approve"])
+        elif command == "send-due":
+            started = sending.send_due()
+            self.stdout.write(f"Started {len(started)} edition(s)" + (f": {', '.join(map(str, started))}" if started else ""))
+        elif command == "drafts":
+            made = drafts.ensure_weekly_drafts()
+            self.stdout.write(f"Made {len(made)} draft(s)")
+
+    def send(self, edition_id, progress, approve):
+        edition = Edition.objects.filter(pk=edition_id).first()
+        if edition is None:
+            raise CommandError(f"There is no edition {edition_id}.")
+        if edition.status == Edition.SENT:
+            raise CommandError(f"Edition {edition_id} was sent on {edition.sent_at:%Y-%m-%d %H:%M}; an edition is sent only once.")
+        if edition.status == Edition.DRAFT:
+            if not approve:
+                raise CommandError(f"Edition {edition_id} is a draft: approve it in the admin, or pass --approve.")
+            try:
+                sending.approve(edition, send_now=True)
+            except sending.SendingError as error:
+                raise CommandError(str(error)) from None
+        elif edition.status == Edition.APPROVED:
+            # Approved for a later slot: the operator says now.
+            Edition.objects.filter(pk=edition_id, status=Edition.APPROVED).update(scheduled_at=timezone.now())
+        # Whoever started it (this command, a worker, an approval that ran at once), what is left
+        # of every batch is sent here; deliveries other senders hold are left to them.
+        sending.start_send(edition_id, enqueue=False)
+        edition.refresh_from_db()
+        if edition.status == Edition.SENT:
+            self.stdout.write(f"Edition {edition_id} is sent.")
+            return
+        total = Delivery.objects.filter(edition_id=edition_id).count()
+        already = Delivery.objects.filter(edition_id=edition_id).exclude(status__in=[Delivery.PENDING, Delivery.SENDING]).count()
+        bar = ProgressBar(total, f"Sending {edition_id}", stream=self.stderr._out) if progress else None
+        if bar:
+            bar.done = already
+        sent = 0
+        for batch in sending.unfinished_batches(edition_id):
+            sent += sending.send_batch(edition_id, batch, progress=bar)
+        edition.refresh_from_db()
+        counts = sending.progress_of(edition)
+        self.stdout.write(
+            f"Edition {edition_id}: {counts['status_label'].lower()}; {counts['sent']} of {counts['total']} sent "
+            f"({sent} by this run), {counts['failed']} refused, {counts['skipped']} skipped, {counts['waiting']} waiting."
+        )

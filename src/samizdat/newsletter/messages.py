@@ -1,0 +1,171 @@
+"""Edition emails for each reader, cheaply, and the confirmation email.
+
+An edition's message is built once per batch with placeholders; each reader's copy is that message
+with their address, links and Message-ID substituted into the bytes. The result is a Django
+EmailMessage, so every email backend takes it: SMTP and the file outbox use the prepared bytes,
+django-anymail's services read the (equally substituted) subject, body and headers.
+"""
+
+import re
+from email.utils import formataddr, formatdate
+
+import dkim
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from samizdat.core.links import absolute_url, site_domain
+
+from .rendering import PREFERENCES, UNSUBSCRIBE, newsroom_name
+from .tokens import confirm_token, preferences_token, unsubscribe_token
+
+RECIPIENT = "samizdat-recipient@samizdat.invalid"
+MESSAGE_ID = "%%samizdat:message-id%%"
+_PLACEHOLDERS = re.compile(rb"samizdat-recipient@samizdat\.invalid|%%samizdat:[a-z-]+%%")
+DKIM_HEADERS = [b"from", b"to", b"subject", b"date", b"message-id", b"list-id", b"list-unsubscribe", b"list-unsubscribe-post", b"reply-to", b"mime-version", b"content-type"]
+
+
+class PreparedMessage(EmailMultiAlternatives):
+    """An EmailMessage whose bytes were made in advance (and DKIM-signed when configured)."""
+
+    raw = None
+
+    def message(self):
+        if self.raw is None:
+            raw = super().message().as_bytes(linesep="\r\n")
+            self.raw = dkim_sign(raw)
+        return RawMessage(self.raw)
+
+
+class RawMessage:
+    """What Django's SMTP and file backends ask of a message: its bytes."""
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def as_bytes(self, linesep="\n", **kwargs):
+        return self.raw if linesep == "\r\n" else self.raw.replace(b"\r\n", linesep.encode())
+
+    def as_string(self, **kwargs):
+        return self.as_bytes(**kwargs).decode("utf-8", "replace")
+
+    def get_charset(self):
+        return None
+
+
+def sender(newsletter):
+    return formataddr((newsletter.from_name or newsroom_name(), newsletter.from_email or settings.DEFAULT_FROM_EMAIL))
+
+
+def mail_domain(newsletter):
+    address = newsletter.from_email or settings.DEFAULT_FROM_EMAIL
+    return settings.NEWSLETTER_DKIM_DOMAIN or address.rpartition("@")[2] or site_domain() or "localhost"
+
+
+class EditionMessages:
+    """Makes each reader's copy of one edition from one prepared message."""
+
+    def __init__(self, edition, subject, html, text):
+        self.edition = edition
+        self.newsletter = edition.newsletter
+        self.domain = mail_domain(self.newsletter)
+        self.subject, self.html, self.text = subject, html, text
+        headers = {
+            "Message-ID": MESSAGE_ID,
+            "Date": formatdate(localtime=False),
+            "List-Id": f"{self.newsletter.name} <{self.newsletter.slug}.{self.domain}>",
+            "List-Unsubscribe": f"<{absolute_url('/newsletter/unsubscribe/' + UNSUBSCRIBE + '/')}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        self.headers = headers
+        prototype = self._message(RECIPIENT, headers, text, html)
+        self.template = _unsigned_bytes(prototype)
+        # If encoding ever split a placeholder (a very long line), fall back to building each copy.
+        self.fast = all(
+            marker.encode() in self.template for marker in (RECIPIENT, MESSAGE_ID, UNSUBSCRIBE, PREFERENCES)
+        )
+
+    def _message(self, to, headers, text, html):
+        message = PreparedMessage(
+            subject=self.subject,
+            body=text,
+            from_email=sender(self.newsletter),
+            to=[to],
+            reply_to=[self.newsletter.reply_to] if self.newsletter.reply_to else None,
+            headers=headers,
+        )
+        message.attach_alternative(html, "text/html")
+        return message
+
+    def values(self, delivery_id, subscriber_id):
+        return {
+            MESSAGE_ID: f"<edition-{self.edition.pk}.{delivery_id}@{self.domain}>",
+            UNSUBSCRIBE: unsubscribe_token(subscriber_id, self.newsletter.pk),
+            PREFERENCES: absolute_url(f"/newsletter/preferences/{preferences_token(subscriber_id)}/"),
+        }
+
+    def for_reader(self, email, delivery_id, subscriber_id):
+        values = self.values(delivery_id, subscriber_id)
+
+        def fill(text):
+            for marker, value in values.items():
+                text = text.replace(marker, value)
+            return text
+
+        headers = {name: fill(value) for name, value in self.headers.items()}
+        message = self._message(email, headers, fill(self.text), fill(self.html))
+        if self.fast and email.isascii():
+            by_marker = {marker.encode(): value.encode() for marker, value in values.items()}
+            by_marker[RECIPIENT.encode()] = email.encode()
+            message.raw = dkim_sign(_PLACEHOLDERS.sub(lambda m: by_marker[m.group(0)], self.template))
+        return message
+
+
+def _unsigned_bytes(message):
+    return EmailMultiAlternatives.message(message).as_bytes(linesep="\r\n")
+
+
+def dkim_sign(raw):
+    """Prepend a DKIM-Signature when a key is configured (NEWSLETTER_DKIM_*)."""
+    key = settings.NEWSLETTER_DKIM_PRIVATE_KEY
+    if not key:
+        return raw
+    signature = dkim.sign(
+        raw,
+        settings.NEWSLETTER_DKIM_SELECTOR.encode(),
+        settings.NEWSLETTER_DKIM_DOMAIN.encode(),
+        dkim_key(key),
+        include_headers=[h for h in DKIM_HEADERS if re.search(rb"^" + h + rb":", raw, re.I | re.M)],
+    )
+    return signature + raw
+
+
+_keys = {}
+
+
+def dkim_key(value):
+    """The private key itself (PEM) or a path to it."""
+    if value not in _keys:
+        if value.lstrip().startswith("-----BEGIN"):
+            _keys[value] = value.encode()
+        else:
+            with open(value, "rb") as file:
+                _keys[value] = file.read()
+    return _keys[value]
+
+
+def confirmation_message(subscription):
+    context = {
+        "newsletter": subscription.newsletter,
+        "newsroom": newsroom_name(),
+        "confirm_url": absolute_url(f"/newsletter/confirm/{confirm_token(subscription.pk)}/"),
+    }
+    message = PreparedMessage(
+        subject=f"Confirm your subscription to {subscription.newsletter.name}",
+        body=render_to_string("newsletter/email/confirm.txt", context),
+        from_email=sender(subscription.newsletter),
+        to=[subscription.subscriber.email],
+        reply_to=[subscription.newsletter.reply_to] if subscription.newsletter.reply_to else None,
+    )
+    message.attach_alternative(render_to_string("newsletter/email/confirm.html", context), "text/html")
+    return message

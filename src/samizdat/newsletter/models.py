@@ -1,0 +1,216 @@
+"""Newsletters, the people who asked for them, and what was sent to whom.
+
+A Subscriber is an address; a Subscription is that address's consent to one newsletter, with the
+time and the exact wording shown. A Suppression is an address never to be mailed again (bounced,
+complained, unsubscribed everywhere) until the person signs up anew. An Edition is one issue of a
+newsletter, hand-picked articles in order; a Delivery is one edition to one subscriber, recorded
+before and after it goes out, so a send can resume after a crash without skipping or repeating.
+"""
+
+from django.db import models
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.models import Orderable
+
+WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"), (5, "Saturday"), (6, "Sunday")]
+
+
+class Newsletter(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(unique=True, help_text="Its address: /newsletter/<slug>/archive/")
+    description = models.TextField(
+        blank=True, help_text="Shown in the signup block, e.g. \"A hand-picked selection of the week's news, every Friday.\""
+    )
+    weekly = models.BooleanField(
+        default=True, help_text="Sent weekly on the day and time below. Untick for alerts sent when the editors decide."
+    )
+    send_weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS, default=4)
+    send_time = models.TimeField(default="09:00", help_text="In the newsroom's time zone (TIME_ZONE).")
+    from_name = models.CharField(max_length=100, blank=True, help_text="Defaults to the newsroom's name.")
+    from_email = models.EmailField(blank=True, help_text="Defaults to DEFAULT_FROM_EMAIL.")
+    reply_to = models.EmailField(blank=True)
+    promoted = models.BooleanField(
+        default=False, help_text="Offered in the signup block on articles and the front page (one newsletter at a time)."
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on /newsletter/.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [FieldPanel("weekly"), FieldRowPanel([FieldPanel("send_weekday"), FieldPanel("send_time")])],
+            heading="Schedule",
+        ),
+        FieldRowPanel([FieldPanel("from_name"), FieldPanel("from_email"), FieldPanel("reply_to")]),
+        FieldRowPanel([FieldPanel("promoted"), FieldPanel("position")]),
+    ]
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"/newsletter/{self.slug}/archive/"
+
+    def preview_url(self):
+        return f"/newsletter/{self.slug}/preview/"
+
+    def public_urls(self):
+        return [self.get_absolute_url(), self.preview_url()]
+
+    def listed_on(self):
+        # The promoted newsletter's name and description are in the signup block on every
+        # article and the front page; the others only on /newsletter/.
+        return ["/newsletter/", "*"] if self.promoted else ["/newsletter/"]
+
+
+class Subscriber(models.Model):
+    email = models.EmailField(unique=True, max_length=254)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    imported = models.BooleanField(default=False, help_text="Came from a CSV import, not the signup form.")
+
+    panels = [FieldPanel("email")]
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def newsletters(self):
+        return ", ".join(s.newsletter.name for s in self.subscriptions.all() if s.status == Subscription.ACTIVE)
+
+
+class Subscription(models.Model):
+    PENDING, ACTIVE, UNSUBSCRIBED = "pending", "active", "unsubscribed"
+    STATUSES = [(PENDING, "Waiting for confirmation"), (ACTIVE, "Subscribed"), (UNSUBSCRIBED, "Unsubscribed")]
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="subscriptions")
+    newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="subscriptions")
+    status = models.CharField(max_length=20, choices=STATUSES, default=PENDING, db_index=True)
+    consent_at = models.DateTimeField(default=timezone.now)
+    consent_text = models.TextField(help_text="The exact wording the person agreed to.")
+    consent_source = models.CharField(max_length=40, default="signup form")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["subscriber", "newsletter"], name="one_subscription_per_newsletter")]
+
+    def __str__(self):
+        return f"{self.subscriber} → {self.newsletter}"
+
+
+class Suppression(models.Model):
+    BOUNCED, COMPLAINED, UNSUBSCRIBED = "bounced", "complained", "unsubscribed"
+    REASONS = [(BOUNCED, "Bounced"), (COMPLAINED, "Complained (marked as spam)"), (UNSUBSCRIBED, "Unsubscribed")]
+
+    email = models.EmailField(unique=True, max_length=254)
+    reason = models.CharField(max_length=20, choices=REASONS)
+    detail = models.CharField(max_length=255, blank=True, help_text="The server's answer or the service's event.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    panels = [FieldPanel("email"), FieldPanel("reason"), FieldPanel("detail")]
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} ({self.get_reason_display()})"
+
+
+class Edition(ClusterableModel):
+    DRAFT, APPROVED, SENDING, SENT = "draft", "approved", "sending", "sent"
+    STATUSES = [(DRAFT, "Draft"), (APPROVED, "Approved, waiting for its slot"), (SENDING, "Sending"), (SENT, "Sent")]
+
+    newsletter = models.ForeignKey(Newsletter, on_delete=models.PROTECT, related_name="editions")
+    subject = models.CharField(max_length=200)
+    preheader = models.CharField(
+        max_length=200, blank=True, help_text="The line mail programs show after the subject."
+    )
+    intro = models.TextField(blank=True, help_text="A few words from the editors. Blank lines make paragraphs.")
+    week_of = models.DateField(
+        null=True, blank=True, editable=False, help_text="The Monday of the week a weekly draft was made for."
+    )
+    status = models.CharField(max_length=20, choices=STATUSES, default=DRAFT, editable=False, db_index=True)
+    scheduled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Rendered once when the send starts, so every batch sends the same words.
+    email_html = models.TextField(blank=True, editable=False)
+    email_text = models.TextField(blank=True, editable=False)
+
+    panels = [
+        FieldPanel("newsletter"),
+        FieldPanel("subject"),
+        FieldPanel("preheader"),
+        FieldPanel("intro"),
+        InlinePanel("articles", label="Articles, in order"),
+    ]
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["newsletter", "week_of"], name="one_weekly_draft_per_week"),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def is_public(self):
+        return self.status == self.SENT
+
+    def get_absolute_url(self):
+        return f"/newsletter/{self.newsletter.slug}/archive/{self.pk}/"
+
+    def public_urls(self):
+        return [self.get_absolute_url()] if self.is_public else []
+
+    def listed_on(self):
+        return [self.newsletter.get_absolute_url(), self.newsletter.preview_url()]
+
+
+class EditionArticle(Orderable):
+    edition = ParentalKey(Edition, on_delete=models.CASCADE, related_name="articles")
+    article = models.ForeignKey("news.ArticlePage", on_delete=models.CASCADE, related_name="+")
+    blurb = models.TextField(blank=True, help_text="Leave empty to use the article's standfirst.")
+
+    panels = [PageChooserPanel("article", "news.ArticlePage"), FieldPanel("blurb")]
+
+    @property
+    def text(self):
+        return self.blurb or self.article.standfirst
+
+
+class Delivery(models.Model):
+    """One edition to one subscriber. PENDING until a sender claims it (SENDING, recorded before
+    the message goes out), then SENT, or FAILED when the server refused it for good. A delivery
+    left SENDING by a crashed sender is the only one that can go out twice."""
+
+    PENDING, SENDING, SENT, FAILED, SKIPPED = "pending", "sending", "sent", "failed", "skipped"
+    STATUSES = [(PENDING, "Waiting"), (SENDING, "Being sent"), (SENT, "Sent"), (FAILED, "Refused"), (SKIPPED, "Skipped (suppressed)")]
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    batch = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=20, choices=STATUSES, default=PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    retry_after = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [models.UniqueConstraint(fields=["edition", "subscriber"], name="one_delivery_per_subscriber")]
+        indexes = [models.Index(fields=["edition", "batch", "status"])]

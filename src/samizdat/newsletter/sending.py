@@ -1,0 +1,423 @@
+"""Sending an edition: once, to everyone who wants it, surviving crashes without doubles.
+
+The pipeline (after Ghost's batch sending and listmonk's campaign manager):
+1. `start_send` moves an approved edition to SENDING exactly once (a conditional update), renders
+   it once, and records one Delivery per recipient, numbered into batches, before anything is sent.
+2. Each batch is a task (`send_batch_task`), so several workers can share a send. A batch claims a
+   chunk of its deliveries (SENDING, recorded before the messages go out), sends them over pooled
+   SMTP connections at the configured concurrency and rate, then records each one SENT.
+3. A worker killed mid-chunk leaves only that chunk SENDING; `resume` (or `samizdat newsletter send`)
+   reclaims it once its lease has run out. Only those in-flight messages can go twice.
+4. A temporary failure (4xx, a dropped connection) goes back to PENDING with a backoff; a permanent
+   one (5xx to the recipient) suppresses the address and moves on.
+"""
+
+import logging
+import smtplib
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django_tasks import default_task_backend
+
+from .messages import EditionMessages
+from .models import Delivery, Edition, Subscription, Suppression
+from .rendering import render_email
+from .subscriptions import suppress
+
+logger = logging.getLogger(__name__)
+
+TEMPORARY, PERMANENT = "temporary", "permanent"
+INSERT_CHUNK = 2000
+
+
+class SendingError(Exception):
+    """Said to the editor or operator: why this edition can't be sent now."""
+
+
+# Approving ---------------------------------------------------------------------------------------
+
+
+def next_slot(newsletter, now=None):
+    """The newsletter's next sending time at or after `now`, in the newsroom's time zone."""
+    now = now or timezone.now()
+    if not newsletter.weekly:
+        return now
+    local = timezone.localtime(now)
+    days_ahead = (newsletter.send_weekday - local.weekday()) % 7
+    day = local.date() + timedelta(days=days_ahead)
+    slot = timezone.make_aware(datetime.combine(day, newsletter.send_time), timezone.get_current_timezone())
+    if slot < now:
+        slot = timezone.make_aware(
+            datetime.combine(day + timedelta(days=7), newsletter.send_time), timezone.get_current_timezone()
+        )
+    return slot
+
+
+def approve(edition, *, send_now=False, now=None):
+    """The editor's approval: the edition goes out at the next slot, or now."""
+    now = now or timezone.now()
+    if not edition.articles.exists() and not edition.intro.strip():
+        raise SendingError("This edition is empty: add articles or an intro before approving it.")
+    when = now if send_now else next_slot(edition.newsletter, now)
+    approved = Edition.objects.filter(pk=edition.pk, status=Edition.DRAFT).update(status=Edition.APPROVED, scheduled_at=when)
+    if not approved:
+        raise SendingError(f"This edition is already {edition.get_status_display().lower()}; it is sent only once.")
+    edition.refresh_from_db()
+    from .tasks import send_edition_task
+
+    if when <= now:
+        send_edition_task.enqueue(edition.pk)
+    elif default_task_backend.supports_defer:
+        send_edition_task.using(run_after=when).enqueue(edition.pk)
+    # Without a deferring queue, `samizdat newsletter send-due` (cron) starts it.
+    return edition
+
+
+def unapprove(edition):
+    """Back to draft, while it waits for its slot."""
+    return Edition.objects.filter(pk=edition.pk, status=Edition.APPROVED).update(status=Edition.DRAFT, scheduled_at=None)
+
+
+def send_due(now=None):
+    """Start every approved edition whose slot has come. Returns the editions started."""
+    now = now or timezone.now()
+    started = []
+    for edition_id in Edition.objects.filter(status=Edition.APPROVED, scheduled_at__lte=now).values_list("pk", flat=True):
+        if start_send(edition_id, now=now):
+            started.append(edition_id)
+    return started
+
+
+# Starting ----------------------------------------------------------------------------------------
+
+
+def recipients(edition):
+    """Subscribers of the edition's newsletter who confirmed and are not suppressed."""
+    suppressed = Suppression.objects.values("email")
+    return (
+        Subscription.objects.filter(newsletter=edition.newsletter, status=Subscription.ACTIVE)
+        .exclude(subscriber__email__in=suppressed)
+        .order_by("subscriber_id")
+        .values_list("subscriber_id", flat=True)
+    )
+
+
+def start_send(edition_id, *, enqueue=True, now=None):
+    """APPROVED → SENDING, exactly once; render; record every delivery; enqueue the batches.
+
+    Returns the number of batches, or 0 if this call did not start the send (not approved, not
+    due yet, or started by someone else)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        won = Edition.objects.filter(pk=edition_id, status=Edition.APPROVED, scheduled_at__lte=now).update(
+            status=Edition.SENDING, started_at=now
+        )
+        if not won:
+            return 0
+        edition = Edition.objects.select_related("newsletter").get(pk=edition_id)
+        rendered = render_email(edition)
+        Edition.objects.filter(pk=edition_id).update(email_html=rendered.html, email_text=rendered.text)
+        batches = _record_deliveries(edition)
+        if enqueue:
+            from .tasks import send_batch_task
+
+            for batch in range(batches):
+                send_batch_task.enqueue(edition_id, batch)
+    if batches == 0:
+        finish_if_done(edition_id)
+    return max(batches, 1)
+
+
+def _record_deliveries(edition):
+    size = settings.NEWSLETTER_BATCH_SIZE
+    pending = []
+    count = 0
+    for subscriber_id in recipients(edition).iterator(chunk_size=INSERT_CHUNK):
+        pending.append(Delivery(edition_id=edition.pk, subscriber_id=subscriber_id, batch=count // size))
+        count += 1
+        if len(pending) >= INSERT_CHUNK:
+            Delivery.objects.bulk_create(pending, ignore_conflicts=True)
+            pending = []
+    Delivery.objects.bulk_create(pending, ignore_conflicts=True)
+    return (count + size - 1) // size
+
+
+def unfinished_batches(edition_id):
+    return sorted(
+        Delivery.objects.filter(edition_id=edition_id, status__in=[Delivery.PENDING, Delivery.SENDING])
+        .values_list("batch", flat=True)
+        .distinct()
+    )
+
+
+def resume(edition_id):
+    """Enqueue again the batches of a send that stopped (a worker was killed). Safe to call while
+    it runs: deliveries claimed by a live sender are left alone until their lease runs out."""
+    from .tasks import send_batch_task
+
+    batches = unfinished_batches(edition_id)
+    for batch in batches:
+        send_batch_task.enqueue(edition_id, batch)
+    if not batches:
+        finish_if_done(edition_id)
+    return batches
+
+
+def finish_if_done(edition_id):
+    if Delivery.objects.filter(edition_id=edition_id, status__in=[Delivery.PENDING, Delivery.SENDING]).exists():
+        return False
+    if Edition.objects.filter(pk=edition_id, status=Edition.SENDING).update(status=Edition.SENT, sent_at=timezone.now()):
+        # Saved once more so the publisher hears of it: the edition joins the web archive.
+        edition = Edition.objects.get(pk=edition_id)
+        edition.save(update_fields=["status", "sent_at"])
+        return True
+    return False
+
+
+# Sending a batch ---------------------------------------------------------------------------------
+
+
+class RateLimit:
+    """At most `per_second` messages a second from this process, shared by its threads."""
+
+    def __init__(self, per_second):
+        self.interval = 1 / per_second if per_second else 0
+        self.next = time.monotonic()
+        self.lock = threading.Lock()
+
+    def wait(self):
+        if not self.interval:
+            return
+        with self.lock:
+            now = time.monotonic()
+            moment = max(self.next, now)
+            self.next = moment + self.interval
+        if moment > now:
+            time.sleep(moment - now)
+
+
+_rate_limits = {}
+
+
+def rate_limit():
+    rate = settings.NEWSLETTER_RATE_LIMIT
+    if rate not in _rate_limits:
+        _rate_limits[rate] = RateLimit(rate)
+    return _rate_limits[rate]
+
+
+class Outbox:
+    """One email connection per sending thread, opened once and kept for the whole batch."""
+
+    def __init__(self):
+        self.local = threading.local()
+        self.connections = []
+        self.lock = threading.Lock()
+
+    def connection(self):
+        connection = getattr(self.local, "connection", None)
+        if connection is None:
+            connection = get_connection(fail_silently=False)
+            connection.open()
+            self.local.connection = connection
+            with self.lock:
+                self.connections.append(connection)
+        return connection
+
+    def drop(self):
+        """After an error the connection may be half-broken: close it, the next send opens anew."""
+        connection = getattr(self.local, "connection", None)
+        self.local.connection = None
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:
+                pass
+
+    def send(self, message):
+        rate_limit().wait()
+        try:
+            self.connection().send_messages([message])
+            return None
+        except Exception as error:
+            self.drop()
+            return classify(error)
+
+    def close(self):
+        for connection in self.connections:
+            try:
+                connection.close()
+            except Exception:
+                pass
+
+
+@dataclass
+class Failure:
+    kind: str
+    detail: str
+
+
+def classify(error):
+    """A 5xx about the recipient is permanent; everything else (4xx, dropped connections, a
+    refused sender, a service's hiccup) is worth another try."""
+    from anymail.exceptions import AnymailRecipientsRefused
+
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        kind = PERMANENT if codes and all(500 <= code < 600 for code in codes) else TEMPORARY
+        return Failure(kind, f"recipient refused: {codes[0] if codes else '?'}")
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return Failure(TEMPORARY, f"sender refused: {error.smtp_code}")
+    if isinstance(error, smtplib.SMTPResponseException):
+        kind = PERMANENT if 500 <= error.smtp_code < 600 else TEMPORARY
+        return Failure(kind, f"server answered {error.smtp_code}")
+    if isinstance(error, AnymailRecipientsRefused):
+        return Failure(PERMANENT, "recipient refused by the email service")
+    return Failure(TEMPORARY, f"{type(error).__name__}")
+
+
+def backoff(attempts):
+    return min(settings.NEWSLETTER_RETRY_DELAY * 2 ** max(attempts - 1, 0), 3600)
+
+
+def send_batch(edition_id, batch, *, progress=None):
+    """Send what is left of one batch. Returns the number of messages sent by this call."""
+    edition = Edition.objects.select_related("newsletter").get(pk=edition_id)
+    if edition.status != Edition.SENDING:
+        return 0
+    messages = EditionMessages(edition, edition.subject, edition.email_html, edition.email_text)
+    outbox = Outbox()
+    sent_total = 0
+    concurrency = max(settings.NEWSLETTER_CONCURRENCY, 1)
+    pool = ThreadPoolExecutor(max_workers=concurrency) if concurrency > 1 else None
+    try:
+        while True:
+            chunk = claim(edition_id, batch)
+            if not chunk:
+                wait = _seconds_until_retry(edition_id, batch)
+                if wait is None:
+                    break
+                if wait > 5 and default_task_backend.supports_defer:
+                    from .tasks import send_batch_task
+
+                    send_batch_task.using(run_after=timezone.now() + timedelta(seconds=wait)).enqueue(edition_id, batch)
+                    break
+                time.sleep(min(wait, 5))
+                continue
+            sent_total += _send_chunk(chunk, messages, outbox, pool, progress)
+    finally:
+        outbox.close()
+        if pool:
+            pool.shutdown()
+    finish_if_done(edition_id)
+    return sent_total
+
+
+def claim(edition_id, batch, now=None):
+    """Mark the next chunk of the batch SENDING (before anything is sent) and return it as
+    (delivery id, subscriber id, email). Also takes back deliveries whose sender's lease ran out."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
+    due = Q(status=Delivery.PENDING) & (Q(retry_after__isnull=True) | Q(retry_after__lte=now))
+    abandoned = Q(status=Delivery.SENDING, claimed_at__lt=stale)
+    with transaction.atomic():
+        rows = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(due | abandoned, edition_id=edition_id, batch=batch)
+            .order_by("pk")
+            .values_list("pk", "subscriber_id", "subscriber__email")[: settings.NEWSLETTER_CHUNK_SIZE]
+        )
+        if not rows:
+            return []
+        Delivery.objects.filter(pk__in=[row[0] for row in rows]).update(
+            status=Delivery.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    return _without_unwanted(edition_id, rows)
+
+
+def _without_unwanted(edition_id, rows):
+    """Addresses suppressed or unsubscribed since the send started are skipped, at once."""
+    emails = [email for _, _, email in rows]
+    suppressed = set(Suppression.objects.filter(email__in=emails).values_list("email", flat=True))
+    edition = Edition.objects.only("newsletter_id").get(pk=edition_id)
+    still_subscribed = set(
+        Subscription.objects.filter(
+            newsletter_id=edition.newsletter_id, subscriber_id__in=[row[1] for row in rows], status=Subscription.ACTIVE
+        ).values_list("subscriber_id", flat=True)
+    )
+    skipped = [row[0] for row in rows if row[2] in suppressed or row[1] not in still_subscribed]
+    if skipped:
+        Delivery.objects.filter(pk__in=skipped).update(status=Delivery.SKIPPED)
+    return [row for row in rows if row[0] not in set(skipped)]
+
+
+def _send_chunk(chunk, messages, outbox, pool, progress):
+    def send_one(row):
+        delivery_id, subscriber_id, email = row
+        return row, outbox.send(messages.for_reader(email, delivery_id, subscriber_id))
+
+    results = pool.map(send_one, chunk) if pool else map(send_one, chunk)
+    sent, failures = [], []
+    for row, failure in results:
+        (sent if failure is None else failures).append((row, failure))
+        if progress:
+            progress(row[0])
+    now = timezone.now()
+    if sent:
+        Delivery.objects.filter(pk__in=[row[0] for row, _ in sent]).update(status=Delivery.SENT, sent_at=now, error="")
+    for row, failure in failures:
+        _record_failure(row, failure, now)
+    return len(sent)
+
+
+def _record_failure(row, failure, now):
+    delivery_id, _, email = row
+    delivery = Delivery.objects.get(pk=delivery_id)
+    if failure.kind == PERMANENT:
+        suppress(email, Suppression.BOUNCED, f"refused when sending: {failure.detail}")
+        Delivery.objects.filter(pk=delivery_id).update(status=Delivery.FAILED, error=failure.detail)
+    elif delivery.attempts >= settings.NEWSLETTER_MAX_ATTEMPTS:
+        Delivery.objects.filter(pk=delivery_id).update(status=Delivery.FAILED, error=f"gave up: {failure.detail}")
+    else:
+        Delivery.objects.filter(pk=delivery_id).update(
+            status=Delivery.PENDING, error=failure.detail, retry_after=now + timedelta(seconds=backoff(delivery.attempts))
+        )
+    logger.warning("Delivery %s of an edition failed (%s): %s", delivery_id, failure.kind, failure.detail)
+
+
+def _seconds_until_retry(edition_id, batch):
+    """None when the batch is done; else how long until a delivery waiting to retry is due."""
+    waiting = Delivery.objects.filter(edition_id=edition_id, batch=batch, status__in=[Delivery.PENDING, Delivery.SENDING])
+    earliest = waiting.filter(status=Delivery.PENDING).order_by("retry_after").values_list("retry_after", flat=True).first()
+    if earliest is None:
+        # Only deliveries in another sender's hands (SENDING, lease not run out): theirs to finish.
+        return None
+    return max((earliest - timezone.now()).total_seconds(), 0)
+
+
+# Progress ----------------------------------------------------------------------------------------
+
+
+def progress_of(edition, window=10):
+    counts = dict(Delivery.objects.filter(edition=edition).values_list("status").annotate(n=Count("pk")))
+    total = sum(counts.values())
+    since = timezone.now() - timedelta(seconds=window)
+    recent = Delivery.objects.filter(edition=edition, status=Delivery.SENT, sent_at__gte=since).count()
+    return {
+        "status": edition.status,
+        "status_label": edition.get_status_display(),
+        "total": total,
+        "sent": counts.get(Delivery.SENT, 0),
+        "failed": counts.get(Delivery.FAILED, 0),
+        "skipped": counts.get(Delivery.SKIPPED, 0),
+        "waiting": counts.get(Delivery.PENDING, 0) + counts.get(Delivery.SENDING, 0),
+        "rate": round(recent / window, 1),
+    }

@@ -1,0 +1,189 @@
+"""Joining and leaving: signup with double opt-in, confirmation, one-click unsubscribe, preferences.
+
+Every answer a reader gets is the same whether or not the address was known, so the signup form
+can't be used to find out who reads us; a known address is sent at most one confirmation an hour.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from samizdat.core.links import absolute_url
+
+from .models import Newsletter, Subscriber, Subscription, Suppression
+from .tokens import preferences_token, unsubscribe_token
+
+CONFIRMATION_INTERVAL = timedelta(hours=1)
+
+
+class SignupError(Exception):
+    """Something the reader can fix, said for the reader."""
+
+
+def normalise_email(value):
+    """The address as we store it: trimmed, lower case (mail servers treat case alike in practice)."""
+    email = (value or "").strip().lower()
+    if not email:
+        raise SignupError("Please enter your email address.")
+    if len(email) > 254:
+        raise SignupError("That email address is too long.")
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise SignupError("That doesn't look like an email address. Please check it and try again.") from None
+    return email
+
+
+def privacy_policy_url():
+    from wagtail.models import Site
+
+    from samizdat.core.models import NewsroomSettings
+
+    site = Site.objects.filter(is_default_site=True).first()
+    page = NewsroomSettings.for_site(site).privacy_policy_page if site else None
+    return page.url if page else ""
+
+
+def signup_heading(newsletter):
+    return "Sign up for our free weekly newsletter" if newsletter.weekly else f"Sign up for {newsletter.name}"
+
+
+CONSENT_LINE = "Subscribers agree to the Privacy Policy"
+
+
+def consent_wording(newsletter):
+    """What the signup block says, word for word: stored with each subscription as the consent."""
+    parts = [f"{signup_heading(newsletter)}: {newsletter.name}."]
+    if newsletter.description:
+        parts.append(newsletter.description.strip())
+    policy = privacy_policy_url()
+    parts.append(CONSENT_LINE + (f" ({absolute_url(policy)})." if policy else "."))
+    return " ".join(parts)
+
+
+def sign_up(email, newsletter, *, source="signup form", now=None):
+    """Record the wish to subscribe and send a confirmation (at most one an hour per address).
+
+    Returns nothing a caller could tell apart: the reader is told to check their inbox either way."""
+    email = normalise_email(email)
+    now = now or timezone.now()
+    double_opt_in = settings.NEWSLETTER_DOUBLE_OPT_IN
+    with transaction.atomic():
+        subscriber = _subscriber_for(email, now)
+        subscription, created = Subscription.objects.select_for_update().get_or_create(
+            subscriber=subscriber,
+            newsletter=newsletter,
+            defaults={"consent_at": now, "consent_text": consent_wording(newsletter), "consent_source": source},
+        )
+        if subscription.status == Subscription.ACTIVE:
+            return
+        subscription.consent_at, subscription.consent_text, subscription.consent_source = now, consent_wording(newsletter), source
+        if not double_opt_in:
+            _activate(subscription, now)
+            return
+        subscription.status = Subscription.PENDING
+        subscription.save()
+        # One confirmation an hour per address, decided by a conditional update so two requests at
+        # once can't both win. Enqueued in this transaction: with the database queue the email is
+        # stored with the signup, never one without the other.
+        due = (
+            Subscriber.objects.filter(pk=subscriber.pk)
+            .filter(_no_confirmation_since(now - CONFIRMATION_INTERVAL))
+            .update(confirmation_sent_at=now)
+        )
+        if due:
+            from .tasks import send_confirmation_task
+
+            send_confirmation_task.enqueue(subscription.pk)
+
+
+def _no_confirmation_since(moment):
+    return Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lte=moment)
+
+
+def _subscriber_for(email, now):
+    subscriber = Subscriber.objects.filter(email=email).first()
+    if subscriber:
+        return subscriber
+    try:
+        with transaction.atomic():
+            return Subscriber.objects.create(email=email, created_at=now)
+    except IntegrityError:  # created by a request running at the same moment
+        return Subscriber.objects.get(email=email)
+
+
+def _activate(subscription, now):
+    subscription.status = Subscription.ACTIVE
+    subscription.confirmed_at = now
+    subscription.unsubscribed_at = None
+    subscription.save()
+    # Signing up anew lifts an earlier bounce, complaint or unsubscribe.
+    Suppression.objects.filter(email=subscription.subscriber.email).delete()
+
+
+def confirm(subscription_id, now=None):
+    """Follow a confirmation link: the subscription starts. Returns it, or None if it is gone."""
+    with transaction.atomic():
+        subscription = Subscription.objects.select_for_update().select_related("subscriber", "newsletter").filter(pk=subscription_id).first()
+        if subscription is None:
+            return None
+        if subscription.status != Subscription.ACTIVE:
+            _activate(subscription, now or timezone.now())
+        return subscription
+
+
+def unsubscribe(subscriber_id, newsletter_id, now=None):
+    """Leave one newsletter, at once. Returns the newsletter left, or None when nothing matched
+    (a link to a deleted subscriber still answers kindly)."""
+    now = now or timezone.now()
+    subscription = Subscription.objects.select_related("newsletter").filter(subscriber_id=subscriber_id, newsletter_id=newsletter_id).first()
+    if subscription is None:
+        return Newsletter.objects.filter(pk=newsletter_id).first()
+    if subscription.status != Subscription.UNSUBSCRIBED:
+        Subscription.objects.filter(pk=subscription.pk).update(status=Subscription.UNSUBSCRIBED, unsubscribed_at=now)
+    return subscription.newsletter
+
+
+def unsubscribe_everywhere(subscriber, now=None):
+    """Leave every newsletter and stay off every list until signing up anew."""
+    now = now or timezone.now()
+    subscriber.subscriptions.exclude(status=Subscription.UNSUBSCRIBED).update(status=Subscription.UNSUBSCRIBED, unsubscribed_at=now)
+    suppress(subscriber.email, Suppression.UNSUBSCRIBED, "from the preferences page")
+
+
+def set_preferences(subscriber, wanted_ids, now=None):
+    """The preferences page: newsletters ticked stay or start (the link proves the address), the
+    others stop."""
+    now = now or timezone.now()
+    for newsletter in Newsletter.objects.all():
+        subscription = subscriber.subscriptions.filter(newsletter=newsletter).first()
+        if newsletter.pk in wanted_ids:
+            if subscription is None:
+                subscription = Subscription(subscriber=subscriber, newsletter=newsletter)
+            if subscription.status != Subscription.ACTIVE:
+                subscription.consent_at, subscription.consent_source = now, "preferences page"
+                subscription.consent_text = consent_wording(newsletter)
+                _activate(subscription, now)
+        elif subscription and subscription.status != Subscription.UNSUBSCRIBED:
+            unsubscribe(subscriber.pk, newsletter.pk, now)
+
+
+def suppress(email, reason, detail=""):
+    """Never mail this address again (until its owner signs up anew)."""
+    email = (email or "").strip().lower()
+    if not email:
+        return
+    Suppression.objects.update_or_create(email=email, defaults={"reason": reason, "detail": detail[:255], "created_at": timezone.now()})
+
+
+def unsubscribe_url(subscriber_id, newsletter_id):
+    return absolute_url(f"/newsletter/unsubscribe/{unsubscribe_token(subscriber_id, newsletter_id)}/")
+
+
+def preferences_url(subscriber_id):
+    return absolute_url(f"/newsletter/preferences/{preferences_token(subscriber_id)}/")

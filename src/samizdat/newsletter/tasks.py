@@ -1,0 +1,42 @@
+"""Background work of the newsletter; views and the admin only enqueue these."""
+
+from django.core.mail import get_connection
+from django_tasks import task
+
+from . import sending
+from .messages import confirmation_message
+from .models import Subscription
+
+
+@task()
+def send_confirmation_task(subscription_id):
+    subscription = Subscription.objects.select_related("subscriber", "newsletter").filter(pk=subscription_id).first()
+    if subscription is None or subscription.status == Subscription.ACTIVE:
+        return "nothing to confirm"
+    get_connection(fail_silently=False).send_messages([confirmation_message(subscription)])
+    return "sent"
+
+
+@task()
+def send_edition_task(edition_id):
+    """Starts the send when the edition's slot has come (enqueued to run then)."""
+    return sending.start_send(edition_id)
+
+
+@task()
+def send_batch_task(edition_id, batch):
+    return sending.send_batch(edition_id, batch)
+
+
+@task()
+def send_test_task(edition_id, email):
+    """"Send a test to me": the edition as a subscriber would get it, to the editor's address."""
+    from .messages import EditionMessages
+    from .models import Edition
+    from .rendering import render_email
+
+    edition = Edition.objects.select_related("newsletter").get(pk=edition_id)
+    rendered = render_email(edition)
+    messages = EditionMessages(edition, f"[Test] {rendered.subject}", rendered.html, rendered.text)
+    get_connection(fail_silently=False).send_messages([messages.for_reader(email, "test", 0)])
+    return "sent"

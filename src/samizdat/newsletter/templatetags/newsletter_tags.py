@@ -1,0 +1,36 @@
+"""`{% load newsletter_tags %}{% newsletter_signup %}`: the signup block, wherever a template wants
+it. Empty when NEWSLETTER_SIGNUP_ENABLED is off or there is no newsletter to offer."""
+
+from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from samizdat.core.render_cache import memoized
+
+from ..models import Newsletter
+from ..subscriptions import CONSENT_LINE, privacy_policy_url, signup_heading
+
+register = template.Library()
+
+
+@register.simple_tag
+def newsletter_signup(slug=None):
+    """The promoted newsletter's block (or the one named by `slug`). The same on every page, so
+    the publisher renders it once per batch of pages."""
+    if not settings.NEWSLETTER_SIGNUP_ENABLED:
+        return ""
+    return memoized(("newsletter_signup", slug), lambda: signup_block(slug))
+
+
+def signup_block(slug=None):
+    newsletters = Newsletter.objects.all()
+    newsletter = newsletters.filter(slug=slug).first() if slug else (newsletters.filter(promoted=True).first() or newsletters.first())
+    if newsletter is None:
+        return ""
+    return mark_safe(render_to_string("newsletter/signup_block.html", {
+        "newsletter": newsletter,
+        "heading": signup_heading(newsletter),
+        "consent_line": CONSENT_LINE,
+        "privacy_url": privacy_policy_url(),
+    }))

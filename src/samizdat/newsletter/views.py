@@ -1,0 +1,147 @@
+"""The reader's side: signup, confirmation, one-click unsubscribe, preferences, the web archive.
+
+/newsletter/, the archives, previews and edition pages are published as files, so they depend on
+nothing in the request and set no cookie. The signup form posts to an endpoint without a CSRF
+token (a public file can't carry one): double opt-in makes a forged signup harmless, and the
+answer is the same for every address. Unsubscribe and preferences links are signed.
+"""
+
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from . import subscriptions
+from .models import Edition, Newsletter, Subscriber, Subscription
+from .rendering import edition_items, intro_paragraphs, sample_items
+from .tokens import BadToken, preferences_token, read_confirm_token, read_preferences_token, read_unsubscribe_token
+
+CHECK_INBOX = "Thank you. Please check your inbox: we've sent you a link to confirm your subscription."
+
+
+def index(request):
+    return render(request, "newsletter/index.html", {"newsletters": Newsletter.objects.all()})
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.method == "GET":
+        return HttpResponseRedirect("/newsletter/")
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    newsletter = Newsletter.objects.filter(slug=request.POST.get("newsletter", "")[:100]).first()
+    error = None
+    if newsletter is None:
+        error = "That newsletter doesn't exist any more. Please choose one on the newsletter page."
+    elif not request.POST.get("website"):  # a field people never see; bots fill it in
+        try:
+            subscriptions.sign_up(request.POST.get("email", ""), newsletter)
+        except subscriptions.SignupError as problem:
+            error = str(problem)
+    status = 400 if error else 200
+    if wants_json:
+        response = JsonResponse({"ok": not error, "message": error or CHECK_INBOX}, status=status)
+        response["Access-Control-Allow-Origin"] = "*"  # mirrors post here from their own address
+        return response
+    context = {"error": error, "message": CHECK_INBOX, "newsletter": newsletter, "email": request.POST.get("email", "")[:254]}
+    return render(request, "newsletter/signup_result.html", context, status=status)
+
+
+def confirm(request, token):
+    try:
+        subscription = subscriptions.confirm(read_confirm_token(token))
+    except BadToken:
+        subscription = None
+    if subscription is None:
+        return render(request, "newsletter/message.html", {
+            "title": "This link has expired",
+            "text": "Confirmation links work for seven days. Please sign up again and follow the new link.",
+        }, status=400)
+    return render(request, "newsletter/message.html", {
+        "title": "You're subscribed",
+        "text": f"Thank you: you will get {subscription.newsletter.name} from now on. Every email has a link to unsubscribe.",
+        "links": [(subscription.newsletter.preview_url(), "Read the latest edition")],
+    })
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """GET asks (mail scanners follow links); POST unsubscribes at once: the button on the page,
+    and mail programs' one-click (RFC 8058: List-Unsubscribe=One-Click in the body)."""
+    try:
+        subscriber_id, newsletter_id = read_unsubscribe_token(token)
+    except BadToken:
+        return render(request, "newsletter/message.html", {
+            "title": "This unsubscribe link is damaged",
+            "text": "Please use the link from the email once more, whole, or write to us and we will take you off the list.",
+        }, status=400)
+    newsletter = Newsletter.objects.filter(pk=newsletter_id).first()
+    if request.method == "POST":
+        newsletter = subscriptions.unsubscribe(subscriber_id, newsletter_id)
+        return render(request, "newsletter/message.html", {
+            "title": "You've unsubscribed",
+            "text": f"You won't get {newsletter.name if newsletter else 'this newsletter'} any more.",
+            "links": [(f"/newsletter/preferences/{preferences_token(subscriber_id)}/", "Choose your newsletters")],
+        })
+    return render(request, "newsletter/unsubscribe.html", {"newsletter": newsletter})
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def preferences(request, token):
+    try:
+        subscriber = Subscriber.objects.filter(pk=read_preferences_token(token)).first()
+    except BadToken:
+        subscriber = None
+    if subscriber is None:
+        return render(request, "newsletter/message.html", {
+            "title": "This link doesn't work",
+            "text": "It may be damaged, or you are no longer on our lists. You can sign up again on the newsletter page.",
+            "links": [("/newsletter/", "Our newsletters")],
+        }, status=400)
+    saved = False
+    if request.method == "POST":
+        if request.POST.get("everything"):
+            subscriptions.unsubscribe_everywhere(subscriber)
+        else:
+            wanted = {int(value) for value in request.POST.getlist("newsletter") if value.isdigit()}
+            subscriptions.set_preferences(subscriber, wanted)
+        saved = True
+    active = set(subscriber.subscriptions.filter(status=Subscription.ACTIVE).values_list("newsletter_id", flat=True))
+    choices = [(newsletter, newsletter.pk in active) for newsletter in Newsletter.objects.all()]
+    return render(request, "newsletter/preferences.html", {"choices": choices, "saved": saved, "email": subscriber.email})
+
+
+def archive(request, slug):
+    newsletter = get_object_or_404(Newsletter, slug=slug)
+    editions = newsletter.editions.filter(status=Edition.SENT).order_by("-sent_at")
+    return render(request, "newsletter/archive.html", {"newsletter": newsletter, "editions": editions})
+
+
+def edition_page(request, slug, pk):
+    edition = get_object_or_404(Edition.objects.select_related("newsletter"), newsletter__slug=slug, pk=pk, status=Edition.SENT)
+    return _edition_response(request, edition, edition_items(edition))
+
+
+def preview(request, slug):
+    """The latest edition, or before the first send a sample made of the newest stories."""
+    newsletter = get_object_or_404(Newsletter, slug=slug)
+    edition = newsletter.editions.filter(status=Edition.SENT).order_by("-sent_at").first()
+    if edition is not None:
+        return _edition_response(request, edition, edition_items(edition), preview=True)
+    sample = Edition(newsletter=newsletter, subject=f"A sample of {newsletter.name}")
+    return _edition_response(request, sample, sample_items(), preview=True, sample=True)
+
+
+def _edition_response(request, edition, items, preview=False, sample=False):
+    if not items and not edition.intro and not sample:
+        raise Http404
+    return render(request, "newsletter/edition_page.html", {
+        "newsletter": edition.newsletter,
+        "edition": edition,
+        "items": items,
+        "intro": intro_paragraphs(edition.intro),
+        "preview": preview,
+        "sample": sample,
+    })

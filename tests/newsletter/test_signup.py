@@ -1,0 +1,154 @@
+"""Joining: the signup form, double opt-in, and answers that give nothing away."""
+
+import html
+import re
+
+import pytest
+from django.utils import timezone
+
+from samizdat.newsletter.models import Subscriber, Subscription, Suppression
+
+pytestmark = pytest.mark.django_db
+
+CONFIRM_LINK = re.compile(r"https://courier\.example(/newsletter/confirm/[^/\s]+/)")
+
+
+def text(response):
+    return html.unescape(response.content.decode())
+
+
+def sign_up(client, email, newsletter="the-week", **headers):
+    return client.post("/newsletter/signup/", {"email": email, "newsletter": newsletter}, **headers)
+
+
+def confirm_path(message):
+    return CONFIRM_LINK.search(message.part("text/plain")).group(1)
+
+
+def test_signup_sends_a_confirmation_and_the_link_starts_the_subscription(client, smtp, the_week):
+    response = sign_up(client, "  Reader@Example.org ")
+    assert response.status_code == 200
+    assert "check your inbox" in text(response).lower()
+    subscription = Subscription.objects.get(subscriber__email="reader@example.org")
+    assert subscription.status == Subscription.PENDING
+
+    [mail] = smtp.to("reader@example.org")
+    assert mail.message["Subject"] == "Confirm your subscription to The Week"
+    assert "week@courier.example" in mail.message["From"]
+    page = client.get(confirm_path(mail))
+    assert page.status_code == 200
+    assert "You're subscribed" in text(page)
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.ACTIVE
+    assert subscription.confirmed_at is not None
+    # The consent is stored word for word, with its time.
+    assert subscription.consent_text.startswith("Sign up for our free weekly newsletter: The Week.")
+    assert "Subscribers agree to the Privacy Policy" in subscription.consent_text
+    assert abs((subscription.consent_at - timezone.now()).total_seconds()) < 60
+    # Following the link twice is fine.
+    assert client.get(confirm_path(mail)).status_code == 200
+
+
+def test_signing_up_again_within_the_hour_sends_no_second_email(client, smtp, the_week):
+    first = sign_up(client, "reader@example.org")
+    second = sign_up(client, "reader@example.org")
+    assert first.content == second.content
+    assert len(smtp.to("reader@example.org")) == 1
+
+
+def test_a_new_confirmation_may_go_out_after_an_hour(client, smtp, the_week):
+    sign_up(client, "reader@example.org")
+    Subscriber.objects.update(confirmation_sent_at=timezone.now() - timezone.timedelta(minutes=61))
+    sign_up(client, "reader@example.org")
+    assert len(smtp.to("reader@example.org")) == 2
+
+
+def test_a_known_subscriber_gets_the_same_answer_as_a_new_address(client, smtp, the_week):
+    from .conftest import subscribe
+
+    subscribe(the_week, "known@example.org")
+    known = sign_up(client, "known@example.org")
+    new = sign_up(client, "new@example.org")
+    assert (known.status_code, known.content) == (new.status_code, new.content)
+    assert smtp.to("known@example.org") == []  # already subscribed: nothing to confirm
+    as_json = sign_up(client, "known@example.org", HTTP_ACCEPT="application/json").json()
+    assert as_json == sign_up(client, "other@example.org", HTTP_ACCEPT="application/json").json()
+
+
+@pytest.mark.parametrize(
+    "email, says",
+    [
+        ("", "Please enter your email address."),
+        ("not an address", "doesn't look like an email address"),
+        ("reader@", "doesn't look like an email address"),
+        ("reader@example.org\r\nBcc: victim@example.org", "doesn't look like an email address"),
+        ("x" * 250 + "@example.org", "too long"),
+        ("<script>alert(1)</script>@example.org", "doesn't look like an email address"),
+    ],
+)
+def test_bad_addresses_get_a_clear_error_and_nothing_is_stored(client, smtp, the_week, email, says):
+    response = sign_up(client, email)
+    assert response.status_code == 400
+    assert says in text(response)
+    assert "<script>alert" not in response.content.decode()
+    assert not Subscriber.objects.exists()
+    assert smtp.received == []
+    with_js = sign_up(client, email, HTTP_ACCEPT="application/json")
+    assert with_js.status_code == 400 and says in with_js.json()["message"]
+
+
+def test_an_unknown_newsletter_or_a_missing_field_is_a_clear_error(client, the_week):
+    assert "doesn't exist" in text(sign_up(client, "a@example.org", newsletter="gone"))
+    response = client.post("/newsletter/signup/", {})
+    assert response.status_code == 400
+    assert client.post("/newsletter/signup/", {"email": ["a@example.org", "b@example.org"], "newsletter": "the-week"}).status_code == 200
+
+
+def test_signup_with_javascript_answers_in_json_that_mirrors_may_read(client, smtp, the_week):
+    response = sign_up(client, "reader@example.org", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert response.json() == {"ok": True, "message": response.json()["message"]}
+    assert "check your inbox" in response.json()["message"]
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert len(smtp.to("reader@example.org")) == 1
+
+
+def test_the_signup_endpoint_needs_no_csrf_token_and_sets_no_cookie(the_week, smtp):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/newsletter/signup/", {"email": "reader@example.org", "newsletter": "the-week"})
+    assert response.status_code == 200
+    assert response.cookies == {}
+
+
+def test_a_bot_filling_the_hidden_field_gets_the_usual_answer_and_nothing_happens(client, smtp, the_week):
+    response = client.post("/newsletter/signup/", {"email": "bot@example.org", "newsletter": "the-week", "website": "http://spam"})
+    assert response.status_code == 200 and "check your inbox" in text(response)
+    assert not Subscriber.objects.exists() and smtp.received == []
+
+
+def test_opening_the_signup_address_goes_to_the_newsletter_page(client):
+    response = client.get("/newsletter/signup/")
+    assert response.status_code == 302 and response["Location"] == "/newsletter/"
+
+
+@pytest.mark.parametrize("token", ["nonsense", "1:abc", "x" * 500, "MQ:1tAAAA:forged"])
+def test_a_damaged_confirmation_link_says_so_kindly(client, token):
+    response = client.get(f"/newsletter/confirm/{token}/")
+    assert response.status_code == 400
+    assert "expired" in text(response)
+
+
+def test_confirming_lifts_an_earlier_suppression(client, smtp, the_week):
+    Suppression.objects.create(email="back@example.org", reason=Suppression.COMPLAINED)
+    sign_up(client, "back@example.org")
+    client.get(confirm_path(smtp.to("back@example.org")[0]))
+    assert not Suppression.objects.filter(email="back@example.org").exists()
+
+
+def test_without_double_opt_in_the_subscription_starts_at_once(client, smtp, the_week, settings):
+    settings.NEWSLETTER_DOUBLE_OPT_IN = False
+    sign_up(client, "reader@example.org")
+    assert Subscription.objects.get().status == Subscription.ACTIVE
+    assert smtp.received == []
