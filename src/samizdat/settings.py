@@ -237,6 +237,8 @@ LOGGING = {
         # One line per task is noise in the embedded run; failures are still logged.
         "django_tasks": {"level": "WARNING"},
         "django_tasks_db": {"level": "WARNING"},
+        # The Stripe SDK logs requests at INFO and their parameters (emails among them) at DEBUG.
+        "stripe": {"level": "WARNING"},
     },
 }
 

@@ -77,3 +77,31 @@ def pay_with_test_provider(client, response, email="ana@example.org", name="Ana 
     checkout = response.headers["Location"]
     assert checkout.startswith("/support/test-checkout/")
     return client.post(checkout, {"outcome": outcome, "email": email, "name": name})
+
+
+@pytest.fixture
+def fake_stripe(settings):
+    """The Stripe API on 127.0.0.1, with keys and the webhook secret set; Stripe offered on the form."""
+    from .fake_stripe import SECRET_KEY, WEBHOOK_SECRET, FakeStripe
+
+    server = FakeStripe().start()
+    settings.STRIPE_SECRET_KEY = SECRET_KEY
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = server.url
+    settings.STRIPE_TIMEOUT = 5
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def post_webhook(client, event, signature=None, secret=None):
+    """Deliver a Stripe event to our webhook, signed like Stripe unless a signature is given."""
+    import json
+
+    from .fake_stripe import WEBHOOK_SECRET, sign
+
+    payload = json.dumps(event)
+    header = signature if signature is not None else sign(payload, secret or WEBHOOK_SECRET)
+    extra = {"HTTP_STRIPE_SIGNATURE": header} if header else {}
+    return client.post("/support/webhooks/stripe/", payload, content_type="application/json", **extra)
