@@ -189,7 +189,12 @@ SERVE_PUBLIC_FILES = env_bool("SERVE_PUBLIC_FILES", True)
 PUBLIC_MAX_AGE = int(os.environ.get("PUBLIC_MAX_AGE", "60"))  # seconds browsers may reuse a page
 PUBLISH_PROCESSES = int(os.environ.get("PUBLISH_PROCESSES", "0"))  # full rebuilds; 0: one per CPU
 # Addresses beyond the pages themselves, for a full rebuild: tags, authors, feeds, sitemaps.
-PUBLISHED_URL_SOURCES = ["samizdat.news.public_urls.extra_public_urls", "samizdat.publishing.sources.mirrors_page_urls", "samizdat.support.public_urls.support_urls"]
+PUBLISHED_URL_SOURCES = [
+    "samizdat.news.public_urls.extra_public_urls",
+    "samizdat.publishing.sources.mirrors_page_urls",
+    "samizdat.support.public_urls.support_urls",
+    "samizdat.newsletter.public_urls.newsletter_public_urls",
+]
 # Other addresses of the site (mirrors, an onion service), listed at /mirrors/ and in the footer.
 MIRROR_URLS = env_list("MIRROR_URLS")
 
