@@ -27,7 +27,7 @@ def _rendered(edition):
 
 def _example_links(text):
     """Each reader gets their own links; the preview shows where they go."""
-    return text.replace(UNSUBSCRIBE, "example-token").replace(PREFERENCES, "#preferences")
+    return text.replace(UNSUBSCRIBE, "#unsubscribe").replace(PREFERENCES, "#preferences")
 
 
 @may_edit

@@ -70,11 +70,14 @@ class EditionMessages:
         self.newsletter = edition.newsletter
         self.domain = mail_domain(self.newsletter)
         self.subject, self.html, self.text = subject, html, text
+        # Worked out here, once: readers' copies are made in sending threads that don't touch the database.
+        self.from_email = sender(self.newsletter)
+        self.reply_to = [self.newsletter.reply_to] if self.newsletter.reply_to else None
         headers = {
             "Message-ID": MESSAGE_ID,
             "Date": formatdate(localtime=False),
             "List-Id": f"{self.newsletter.name} <{self.newsletter.slug}.{self.domain}>",
-            "List-Unsubscribe": f"<{absolute_url('/newsletter/unsubscribe/' + UNSUBSCRIBE + '/')}>",
+            "List-Unsubscribe": f"<{UNSUBSCRIBE}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
         self.headers = headers
@@ -89,9 +92,9 @@ class EditionMessages:
         message = PreparedMessage(
             subject=self.subject,
             body=text,
-            from_email=sender(self.newsletter),
+            from_email=self.from_email,
             to=[to],
-            reply_to=[self.newsletter.reply_to] if self.newsletter.reply_to else None,
+            reply_to=self.reply_to,
             headers=headers,
         )
         message.attach_alternative(html, "text/html")
@@ -100,7 +103,7 @@ class EditionMessages:
     def values(self, delivery_id, subscriber_id):
         return {
             MESSAGE_ID: f"<edition-{self.edition.pk}.{delivery_id}@{self.domain}>",
-            UNSUBSCRIBE: unsubscribe_token(subscriber_id, self.newsletter.pk),
+            UNSUBSCRIBE: absolute_url(f"/newsletter/unsubscribe/{unsubscribe_token(subscriber_id, self.newsletter.pk)}/"),
             PREFERENCES: absolute_url(f"/newsletter/preferences/{preferences_token(subscriber_id)}/"),
         }
 

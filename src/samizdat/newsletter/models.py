@@ -7,6 +7,8 @@ newsletter, hand-picked articles in order; a Delivery is one edition to one subs
 before and after it goes out, so a send can resume after a crash without skipping or repeating.
 """
 
+import datetime
+
 from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
@@ -27,7 +29,7 @@ class Newsletter(models.Model):
         default=True, help_text="Sent weekly on the day and time below. Untick for alerts sent when the editors decide."
     )
     send_weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS, default=4)
-    send_time = models.TimeField(default="09:00", help_text="In the newsroom's time zone (TIME_ZONE).")
+    send_time = models.TimeField(default=datetime.time(9, 0), help_text="In the newsroom's time zone (TIME_ZONE).")
     from_name = models.CharField(max_length=100, blank=True, help_text="Defaults to the newsroom's name.")
     from_email = models.EmailField(blank=True, help_text="Defaults to DEFAULT_FROM_EMAIL.")
     reply_to = models.EmailField(blank=True)
