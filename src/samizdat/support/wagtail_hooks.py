@@ -1,0 +1,29 @@
+"""Reader revenue in the Wagtail admin: appeals (snippets), donations, recurring donations and the
+revenue report (admin.py holds the views)."""
+
+from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Appeal
+
+
+class AppealViewSet(SnippetViewSet):
+    model = Appeal
+    icon = "pick"
+    menu_label = "Appeals"
+    list_display = ["name", "placement", "heading", "live", "starts_at", "ends_at"]
+    list_filter = ["placement", "live"]
+    search_fields = ["name", "heading"]
+    menu_order = 300
+    add_to_admin_menu = True
+
+
+register_snippet(AppealViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_revenue():
+    from .admin import revenue_viewsets
+
+    return revenue_viewsets()
