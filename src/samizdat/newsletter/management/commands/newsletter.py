@@ -54,10 +54,6 @@ class Command(BaseCommand):
         # Whoever started it (this command, a worker, an approval that ran at once), what is left
         # of every batch is sent here; deliveries other senders hold are left to them.
         sending.start_send(edition_id, enqueue=False)
-        edition.refresh_from_db()
-        if edition.status == Edition.SENT:
-            self.stdout.write(f"Edition {edition_id} is sent.")
-            return
         total = Delivery.objects.filter(edition_id=edition_id).count()
         already = Delivery.objects.filter(edition_id=edition_id).exclude(status__in=[Delivery.PENDING, Delivery.SENDING]).count()
         bar = ProgressBar(total, f"Sending {edition_id}", stream=self.stderr._out) if progress else None

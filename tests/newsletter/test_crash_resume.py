@@ -1,0 +1,90 @@
+"""A sender killed mid-send (a real process, SIGKILL) and started again: every subscriber gets the
+edition, and only the messages in flight at the moment of the kill can arrive twice."""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from samizdat.newsletter.models import Edition, Subscriber, Subscription
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+READERS = 300
+CHUNK = 10  # the in-flight window: deliveries claimed at once
+SAMIZDAT = str(Path(sys.executable).with_name("samizdat"))
+
+
+def database_for_subprocess(tmp_path):
+    """The test's database as the sending process will see it: PostgreSQL's test database itself,
+    or for SQLite (in memory) a file copy made with SQLite's backup API."""
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        path = tmp_path / "send.sqlite3"
+        connection.ensure_connection()
+        target = sqlite3.connect(path)
+        connection.connection.backup(target)
+        target.close()
+        return f"sqlite:///{path}"
+    return f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+
+
+def test_a_killed_sender_resumes_without_skipping_anyone(smtp, the_week, tmp_path):
+    subscribers = Subscriber.objects.bulk_create(Subscriber(email=f"reader{n}@example.org") for n in range(READERS))
+    Subscription.objects.bulk_create(
+        Subscription(subscriber=s, newsletter=the_week, status=Subscription.ACTIVE, consent_text="test") for s in subscribers
+    )
+    edition = Edition.objects.create(
+        newsletter=the_week, subject="Crash test", intro="Hello.", status=Edition.APPROVED, scheduled_at=timezone.now()
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_for_subprocess(tmp_path),
+        "SAMIZDAT_VAR_DIR": str(tmp_path / "var"),
+        "SITE_URL": "https://courier.example",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp.port),
+        "PUBLISHING_ENABLED": "false",
+        "NEWSLETTER_CHUNK_SIZE": str(CHUNK),
+        "NEWSLETTER_BATCH_SIZE": "100",
+        "NEWSLETTER_CONCURRENCY": "2",
+        "NEWSLETTER_RATE_LIMIT": "300",  # slow enough to be killed in the middle
+    }
+    sender = subprocess.Popen([SAMIZDAT, "newsletter", "send", str(edition.pk)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while len(smtp.received) < READERS // 3 + CHUNK // 2:  # in the middle of a chunk
+        assert sender.poll() is None, sender.communicate()
+        assert time.monotonic() < deadline, "the sender never got going"
+        time.sleep(0.01)
+    sender.send_signal(signal.SIGKILL)
+    sender.wait()
+    before_kill = len(smtp.received)
+    assert before_kill < READERS, "killed too late to test anything"
+
+    # Started again; the killed sender's claims are taken back at once (its lease set to nothing).
+    resumed = subprocess.run(
+        [SAMIZDAT, "newsletter", "send", str(edition.pk)],
+        env={**env, "NEWSLETTER_LEASE_SECONDS": "0", "NEWSLETTER_RATE_LIMIT": "0"},
+        capture_output=True, text=True, timeout=120,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"Edition {edition.pk}: sent; {READERS} of {READERS} sent" in resumed.stdout
+
+    got = Counter(address for message in smtp.received for address in message.recipients)
+    assert set(got) == {f"reader{n}@example.org" for n in range(READERS)}  # nobody skipped
+    twice = [address for address, count in got.items() if count > 1]
+    assert all(count <= 2 for count in got.values())
+    assert len(twice) <= CHUNK, f"{len(twice)} readers got it twice; only the {CHUNK} in flight may"
+
+    again = subprocess.run([SAMIZDAT, "newsletter", "send", str(edition.pk)], env=env, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 1 and "sent only once" in again.stderr
+    assert sum(got.values()) == len(smtp.received)
