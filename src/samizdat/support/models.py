@@ -6,6 +6,7 @@ a name if given, amounts and the provider's ids; never card data.
 """
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -14,7 +15,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 
-from .money import AmountError, format_amount
+from .money import AmountError, format_amount, format_number
 
 
 class Frequency(models.TextChoices):
@@ -67,10 +68,23 @@ class Donation(models.Model):
         return f"{self.display_amount} {self.get_frequency_display().lower()} from {self.email}"
 
     @property
+    @admin.display(description="Amount")
     def display_amount(self):
         return format_amount(self.amount, self.currency)
 
     @property
+    @admin.display(description="Amount")
+    def amount_decimal(self):
+        """'12.50': the amount as a spreadsheet reads it (CSV export)."""
+        return format_number(self.amount, self.currency)
+
+    @property
+    @admin.display(description="Refunded")
+    def refunded_decimal(self):
+        return format_number(self.refunded_amount, self.currency)
+
+    @property
+    @admin.display(description="Refunded")
     def display_refunded(self):
         return format_amount(self.refunded_amount, self.currency) if self.refunded_amount else ""
 
@@ -107,8 +121,14 @@ class RecurringDonation(models.Model):
         return f"{self.display_amount} {self.get_frequency_display().lower()} from {self.email}"
 
     @property
+    @admin.display(description="Amount")
     def display_amount(self):
         return format_amount(self.amount, self.currency)
+
+    @property
+    @admin.display(description="Amount")
+    def amount_decimal(self):
+        return format_number(self.amount, self.currency)
 
     @property
     def monthly_amount(self):

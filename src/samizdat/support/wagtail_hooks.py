@@ -27,3 +27,22 @@ def register_revenue():
     from .admin import revenue_viewsets
 
     return revenue_viewsets()
+
+
+@hooks.register("register_admin_urls")
+def register_revenue_urls():
+    from .admin import admin_urls
+
+    return admin_urls()
+
+
+@hooks.register("register_reports_menu_item")
+def register_revenue_report_menu_item():
+    from django.urls import reverse
+    from wagtail.admin.menu import MenuItem
+
+    class RevenueReportMenuItem(MenuItem):
+        def is_shown(self, request):
+            return request.user.has_perm("support.view_donation")
+
+    return RevenueReportMenuItem("Revenue", reverse("support_revenue_report"), icon_name="pick", order=900)
