@@ -61,11 +61,6 @@ def test_search_finds_published_articles_by_their_words(client, query, headlines
     assert found(search(client, q=query)) == headlines
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ArticlePage is indexed on post_save, before modelcluster writes its tags: with tasks run at "
-    "once, the publish that adds a tag leaves it out of the index until the next save (news/models/pages.py)",
-)
 def test_search_finds_an_article_by_a_tag_added_when_it_was_first_published(client, newsroom):
     make_article(newsroom["news"], "Night shift ends", tags=["stevedores"])
     assert found(search(client, q="stevedores")) == ["Night shift ends"]
