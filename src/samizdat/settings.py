@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "samizdat.core.context_processors.site_url",
+                "samizdat.core.context_processors.site_settings",
                 "samizdat.news.context_processors.sections",
             ],
         },

@@ -103,3 +103,25 @@ def test_read_more_follows_tags_changed_in_an_unsaved_preview(news):
     make_article(news, "Port fees", tags=["port"], minutes_ago=10)
     story.tags.set(["strike"])  # edited, not saved
     assert titles(read_more(story)) == ["Strike ballot", "Port fees"]
+
+
+def test_read_more_while_publishing_agrees_with_read_more_for_one_reader(news, business):
+    """Publishing works Read more out for thousands of stories at once, in memory; it must give each
+    story the same four as the database query a single reader's page uses, ties included."""
+    import random
+
+    from samizdat.core.render_cache import render_cache
+    from samizdat.news.models import ArticlePage
+    from samizdat.news.related import ReadMoreIndex, read_more_ids
+
+    rng = random.Random(11)
+    tags = ["port", "jobs", "ferry", "rent", "court", "school", "tram"]
+    for n in range(30):
+        make_article(rng.choice([news, business]), f"Story {n}", tags=rng.sample(tags, rng.randint(0, 3)),
+                     minutes_ago=rng.choice([10, 20, 20, 30, 40]))
+    make_article(news, "Draft", tags=["port"], live=False)
+    index = ReadMoreIndex()
+    for story in ArticlePage.objects.live():
+        assert index.read_more_ids(story) == read_more_ids(story), story.title
+        with render_cache():
+            assert [a.pk for a in read_more(story)] == read_more_ids(story), story.title

@@ -32,6 +32,25 @@ def memoized(key, compute):
     return memo[key]
 
 
+def in_batch():
+    """Whether pages are being rendered in a batch: worth building lookups that many pages share."""
+    return _active.get() is not None
+
+
+def memoized_many(kind, ids, fetch):
+    """memoized() for several objects at once: `fetch(ids)` returns {id: object} and is asked only
+    for the ids not seen yet in this batch. Returns {id: object} for the ids that exist."""
+    memo = _active.get()
+    if memo is None:
+        return fetch(list(ids))
+    missing = [pk for pk in ids if (kind, pk) not in memo]
+    if missing:
+        found = fetch(missing)
+        for pk in missing:
+            memo[(kind, pk)] = found.get(pk)
+    return {pk: memo[(kind, pk)] for pk in ids if memo[(kind, pk)] is not None}
+
+
 def keep_render_cache_for_this_process():
     """For a process that only renders one batch and then exits (a full rebuild's worker)."""
     if _active.get() is None:

@@ -11,6 +11,9 @@ from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
 from django.core.signals import request_finished
 from django.db import close_old_connections
+from wagtail.models import Site
+
+from samizdat.core.render_cache import memoized
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +66,8 @@ class Renderer:
 
     def render(self, url):
         request = PublisherRequest(self._environ(url))
+        # Every address is rendered for the same host: find its Wagtail Site once per batch.
+        request._wagtail_site = memoized("publisher-site", lambda: Site.find_for_request(request))
         try:
             response = self.handler.get_response(request)
         except Exception as error:  # the handler turns most errors into a 500; this is the rest
