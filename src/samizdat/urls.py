@@ -15,7 +15,7 @@ urlpatterns = [
     path("mirrors/", publishing_views.mirrors, name="mirrors"),
     path("support/", include("samizdat.support.urls")),
     # Bounce and complaint webhooks of email services, e.g. /newsletter/webhooks/postmark/tracking/
-    path("newsletter/webhooks/", include("anymail.urls")),
+    path("newsletter/webhooks/", include("samizdat.newsletter.webhooks")),
     path("newsletter/", include(newsletter_urls)),
     path("", include(news_urls)),
 ]

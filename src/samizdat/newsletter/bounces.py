@@ -17,8 +17,14 @@ SUPPRESSING_EVENTS = {
 }
 
 
+# A rejection suppresses only when it is about the address (not, say, our unconfirmed sender).
+ADDRESS_REJECTIONS = {"invalid", "bounced", "blocked", "spam", "unsubscribed"}
+
+
 def handle_tracking_event(sender, event, esp_name, **kwargs):
     reason = SUPPRESSING_EVENTS.get(event.event_type)
+    if event.event_type == "rejected" and event.reject_reason not in ADDRESS_REJECTIONS:
+        reason = None
     if reason and event.recipient:
         detail = f"{esp_name}: {event.event_type}" + (f" ({event.reject_reason})" if event.reject_reason else "")
         suppress(event.recipient, reason, detail)
