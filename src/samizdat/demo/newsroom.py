@@ -25,6 +25,7 @@ from samizdat.news.models import ArticlePage, Author
 from samizdat.newsletter.demo import load_demo_newsletters
 from samizdat.publishing.rebuild import rebuild_site
 from samizdat.publishing.signals import paused as publishing_paused
+from samizdat.support.demo import load_support_demo
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
@@ -136,6 +137,7 @@ def load_demo(write=print):
                 lines = "\n".join(result.line() for result in report.rejected)
                 raise DemoContentError(f"The demo content has files the importer refused:\n{lines}")
             create_demo_users()
+            load_support_demo()  # reader revenue: test payments, suggested amounts, appeals
             load_demo_newsletters(write)
     call_command("update_index", verbosity=0)  # so search finds the articles at once
     if settings.PUBLISHING_ENABLED:
