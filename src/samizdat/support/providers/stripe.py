@@ -183,6 +183,8 @@ def checkout_completed(event, session):
     email = details.get("email") or session.get("customer_email") or ""
     name = details.get("name") or ""
     if session.get("mode") == "subscription":
+        if not _id(session.get("subscription")):
+            return None
         return PaymentEvent(
             kind="recurring.started", subscription_id=_id(session.get("subscription")),
             amount=session["amount_total"], currency=_currency(session["currency"]),
