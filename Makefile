@@ -47,6 +47,7 @@ test-postgres: $(VENV)/.installed-test system-test-deps
 bench: $(VENV)/.installed-test
 	./scripts/apt-install wrk nginx
 	$(BIN)/python -m bench.publishing
+	$(BIN)/python -m bench.newsletter
 
 clean:
 	rm -rf $(VENV) var

@@ -30,6 +30,12 @@ def edition(the_week):
     return edition
 
 
+# The pipelining backend (the default in these tests) and Django's own must behave alike.
+BOTH_BACKENDS = pytest.mark.parametrize(
+    "backend", ["samizdat.newsletter.smtp.EmailBackend", "django.core.mail.backends.smtp.EmailBackend"]
+)
+
+
 def send(edition):
     sending.approve(edition, send_now=True)  # tasks run at once in the tests
     edition.refresh_from_db()
@@ -40,7 +46,9 @@ def readers(newsletter, count, prefix="reader"):
     return subscribe(newsletter, *[f"{prefix}{n}@example.org" for n in range(count)])
 
 
-def test_each_subscriber_gets_the_edition_once_with_their_own_links(smtp, edition, the_week):
+@BOTH_BACKENDS
+def test_each_subscriber_gets_the_edition_once_with_their_own_links(smtp, edition, the_week, settings, backend):
+    settings.EMAIL_BACKEND = backend
     people = readers(the_week, 30)
     send(edition)
     assert edition.status == Edition.SENT and edition.sent_at is not None
@@ -127,7 +135,9 @@ def test_an_address_suppressed_during_the_send_is_skipped_at_once(smtp, edition,
     assert Edition.objects.get(pk=edition.pk).status == Edition.SENT
 
 
-def test_a_temporary_refusal_is_retried_and_delivered(smtp, edition, the_week):
+@BOTH_BACKENDS
+def test_a_temporary_refusal_is_retried_and_delivered(smtp, edition, the_week, settings, backend):
+    settings.EMAIL_BACKEND = backend
     readers(the_week, 12)
     smtp.behaviour.try_later = {"reader3@example.org": 2, "reader7@example.org": 1}
     send(edition)
@@ -138,7 +148,9 @@ def test_a_temporary_refusal_is_retried_and_delivered(smtp, edition, the_week):
     assert not Suppression.objects.exists()
 
 
-def test_a_dropped_connection_is_retried_without_losing_or_doubling_anyone(smtp, edition, the_week):
+@BOTH_BACKENDS
+def test_a_dropped_connection_is_retried_without_losing_or_doubling_anyone(smtp, edition, the_week, settings, backend):
+    settings.EMAIL_BACKEND = backend
     readers(the_week, 40)
     smtp.behaviour.drop_after = 7
     send(edition)
@@ -148,7 +160,9 @@ def test_a_dropped_connection_is_retried_without_losing_or_doubling_anyone(smtp,
     assert Delivery.objects.filter(status=Delivery.SENT).count() == 40
 
 
-def test_a_permanent_refusal_suppresses_the_address_and_the_send_moves_on(smtp, edition, the_week):
+@BOTH_BACKENDS
+def test_a_permanent_refusal_suppresses_the_address_and_the_send_moves_on(smtp, edition, the_week, settings, backend):
+    settings.EMAIL_BACKEND = backend
     readers(the_week, 10)
     smtp.behaviour.refuse_for_good = {"reader2@example.org"}
     send(edition)
@@ -171,7 +185,9 @@ def test_a_server_that_keeps_saying_later_is_given_up_on_after_the_last_attempt(
     assert edition.status == Edition.SENT and len(smtp.received) == 1
 
 
-def test_an_international_address_is_sent_too(smtp, edition, the_week):
+@BOTH_BACKENDS
+def test_an_international_address_is_sent_too(smtp, edition, the_week, settings, backend):
+    settings.EMAIL_BACKEND = backend
     subscribe(the_week, "leser@bücher.example", "ascii@example.org")
     send(edition)
     recipients = sorted(r for m in smtp.received for r in m.recipients)

@@ -82,11 +82,13 @@ class EditionMessages:
         }
         self.headers = headers
         prototype = self._message(RECIPIENT, headers, text, html)
-        self.template = _unsigned_bytes(prototype)
+        template = _unsigned_bytes(prototype)
         # If encoding ever split a placeholder (a very long line), fall back to building each copy.
-        self.fast = all(
-            marker.encode() in self.template for marker in (RECIPIENT, MESSAGE_ID, UNSUBSCRIBE, PREFERENCES)
-        )
+        self.fast = all(marker.encode() in template for marker in (RECIPIENT, MESSAGE_ID, UNSUBSCRIBE, PREFERENCES))
+        # The message cut at its placeholders once: each copy is then a join, not a search.
+        pieces = _PLACEHOLDERS.split(template)
+        markers = [m.decode() for m in _PLACEHOLDERS.findall(template)]
+        self.pieces = [piece for pair in zip(pieces, markers) for piece in pair] + [pieces[-1]]
 
     def _message(self, to, headers, text, html):
         message = PreparedMessage(
@@ -118,9 +120,11 @@ class EditionMessages:
         headers = {name: fill(value) for name, value in self.headers.items()}
         message = self._message(email, headers, fill(self.text), fill(self.html))
         if self.fast and email.isascii():
-            by_marker = {marker.encode(): value.encode() for marker, value in values.items()}
-            by_marker[RECIPIENT.encode()] = email.encode()
-            message.raw = dkim_sign(_PLACEHOLDERS.sub(lambda m: by_marker[m.group(0)], self.template))
+            values[RECIPIENT] = email
+            pieces = self.pieces[:]
+            for index in range(1, len(pieces), 2):
+                pieces[index] = values[pieces[index]].encode()
+            message.raw = dkim_sign(b"".join(pieces))
         return message
 
 
