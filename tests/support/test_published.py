@@ -61,3 +61,19 @@ def test_switched_off_the_site_carries_no_support_link_and_no_script(client, set
     html = client.get(article.url).content.decode()
     assert "support-link" not in html and "appeals" not in html and "data-support-slot" not in html
     assert client.get("/support/appeals.json").json()["appeals"] == []
+
+
+def test_on_a_mirror_donations_are_sent_where_the_app_answers(public, settings, tmp_path):
+    from samizdat.publishing.mirror import build_mirror
+
+    settings.PUBLISHING_ENABLED = False
+    article = make_article(make_section("News"), "Night ferry returns")
+    rebuild_site()
+    build_mirror(tmp_path / "mirror", "https://mirror.example", api_origin="https://api.example")
+    support = BeautifulSoup((tmp_path / "mirror/support/index.html").read_text(), "html.parser")
+    assert support.select_one("main form.donate-form")["action"] == "https://api.example/support/donate/"
+    story = BeautifulSoup((tmp_path / "mirror" / article.url.strip("/") / "index.html").read_text(), "html.parser")
+    # The appeals script sends appeal forms where the page's own endpoint form points.
+    assert story.select_one("form.support-endpoint")["action"] == "https://api.example/support/donate/"
+    assert story.select_one("a.support-link")["href"] == "../../support/index.html"
+    assert (tmp_path / "mirror/support/appeals.json").is_file()
