@@ -153,3 +153,13 @@ def test_a_forged_test_checkout_is_not_found(client, test_payments):
 
 def test_the_donate_endpoint_sends_readers_who_open_it_to_the_form(client):
     assert client.get("/support/donate/")["Location"] == "/support/"
+
+
+def test_no_email_address_travels_in_the_checkout_address(client, test_payments):
+    import base64
+
+    response = donate(client, email="ana@example.org", name="Ana Ruiz")
+    token = response.headers["Location"].split("/")[3]
+    payload = token.split(":")[0]
+    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    assert b"ana@example.org" not in decoded and b"Ana" not in decoded
