@@ -45,7 +45,7 @@ def main():
         "LOG_LEVEL": "WARNING",
         "PUBLISHING_ENABLED": "0",
         "SITE_URL": "https://courier.example",
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_BACKEND": "samizdat.newsletter.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(port),
         "NEWSLETTER_CONCURRENCY": str(CONCURRENCY),

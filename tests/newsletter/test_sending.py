@@ -161,7 +161,7 @@ def test_a_dropped_connection_is_retried_without_losing_or_doubling_anyone(smtp,
 
 
 @BOTH_BACKENDS
-def test_a_permanent_refusal_suppresses_the_address_and_the_send_moves_on(smtp, edition, the_week, settings, backend):
+def test_a_permanent_refusal_suppresses_the_address_and_the_send_moves_on(smtp, edition, the_week, settings, backend, caplog):
     settings.EMAIL_BACKEND = backend
     readers(the_week, 10)
     smtp.behaviour.refuse_for_good = {"reader2@example.org"}
@@ -172,6 +172,7 @@ def test_a_permanent_refusal_suppresses_the_address_and_the_send_moves_on(smtp, 
     suppression = Suppression.objects.get(email="reader2@example.org")
     assert suppression.reason == Suppression.BOUNCED
     assert edition.status == Edition.SENT
+    assert "refused" in caplog.text and "reader2@example.org" not in caplog.text  # logs carry no addresses
 
 
 def test_a_server_that_keeps_saying_later_is_given_up_on_after_the_last_attempt(smtp, edition, the_week, settings):

@@ -152,3 +152,12 @@ def test_without_double_opt_in_the_subscription_starts_at_once(client, smtp, the
     sign_up(client, "reader@example.org")
     assert Subscription.objects.get().status == Subscription.ACTIVE
     assert smtp.received == []
+
+
+def test_a_failed_confirmation_email_is_logged_without_the_address_and_may_be_tried_again(client, smtp, the_week, caplog):
+    smtp.behaviour.refuse_for_good = {"typo@example.org"}
+    response = sign_up(client, "typo@example.org")
+    assert response.status_code == 200 and "check your inbox" in text(response)  # the same answer
+    assert "Confirmation email for subscription" in caplog.text
+    assert "typo@example.org" not in caplog.text
+    assert Subscriber.objects.get().confirmation_sent_at is None  # no hour to wait for a retry

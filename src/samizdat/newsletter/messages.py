@@ -135,7 +135,7 @@ def _unsigned_bytes(message):
 def dkim_sign(raw):
     """Prepend a DKIM-Signature when a key is configured (NEWSLETTER_DKIM_*)."""
     key = settings.NEWSLETTER_DKIM_PRIVATE_KEY
-    if not key:
+    if not (key and settings.NEWSLETTER_DKIM_DOMAIN and settings.NEWSLETTER_DKIM_SELECTOR):
         return raw
     signature = dkim.sign(
         raw,

@@ -1,11 +1,15 @@
 """Background work of the newsletter; views and the admin only enqueue these."""
 
+import logging
+
 from django.core.mail import get_connection
 from django_tasks import task
 
 from . import sending
 from .messages import confirmation_message
-from .models import Subscription
+from .models import Subscriber, Subscription
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -13,7 +17,13 @@ def send_confirmation_task(subscription_id):
     subscription = Subscription.objects.select_related("subscriber", "newsletter").filter(pk=subscription_id).first()
     if subscription is None or subscription.status == Subscription.ACTIVE:
         return "nothing to confirm"
-    get_connection(fail_silently=False).send_messages([confirmation_message(subscription)])
+    try:
+        get_connection(fail_silently=False).send_messages([confirmation_message(subscription)])
+    except Exception as error:
+        # Logged without the address (smtplib's errors name it); the reader may try again at once.
+        Subscriber.objects.filter(pk=subscription.subscriber_id).update(confirmation_sent_at=None)
+        logger.error("Confirmation email for subscription %s failed: %s", subscription_id, type(error).__name__)
+        return "failed"
     return "sent"
 
 
