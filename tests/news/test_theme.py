@@ -126,7 +126,9 @@ def test_pages_name_no_other_host_than_the_site(client, url):
 @pytest.mark.parametrize("url", READER_PAGES)
 def test_pages_need_no_javascript(client, url):
     page = page_at(client, url)
-    scripts = page.find_all("script")
+    # The one script allowed: reader revenue's small first-party appeals script (docs/support.md),
+    # deferred; pages read the same without it, and SUPPORT_APPEALS_ENABLED=false removes it.
+    scripts = [s for s in page.find_all("script") if not (s.get("src", "").startswith("/static/support/appeals.") and s.has_attr("defer"))]
     assert all(script.get("type") == "application/ld+json" and not script.get("src") for script in scripts)
     assert not page.find_all(["iframe", "noscript", "object", "embed"])
     assert not [tag.name for tag in page.find_all(True) if any(attr.startswith("on") for attr in tag.attrs)]

@@ -77,3 +77,12 @@ def test_on_a_mirror_donations_are_sent_where_the_app_answers(public, settings, 
     assert story.select_one("form.support-endpoint")["action"] == "https://api.example/support/donate/"
     assert story.select_one("a.support-link")["href"] == "../../support/index.html"
     assert (tmp_path / "mirror/support/appeals.json").is_file()
+
+
+def test_with_appeals_switched_off_pages_carry_no_script_but_keep_the_support_link(client, settings):
+    settings.SUPPORT_APPEALS_ENABLED = False
+    article = make_article(make_section("News"), "Night ferry returns")
+    soup = BeautifulSoup(client.get(article.url).content, "html.parser")
+    assert [s for s in soup.find_all("script") if s.get("src")] == []
+    assert soup.select_one("a.support-link")["href"] == "/support/"
+    assert soup.select_one("[data-support-slot]") is None
