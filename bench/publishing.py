@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
+RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / "bench" / "results"))  # elsewhere for trial runs
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", "10000"))
 SECTIONS = int(os.environ.get("BENCH_SECTIONS", "10"))
 TAGS = int(os.environ.get("BENCH_TAGS", "500"))

@@ -14,11 +14,11 @@ from samizdat.core.render_cache import memoized
 
 from .listing import (
     articles_by,
+    listed_articles,
     public_path,
     public_url,
     published_articles,
     tag_path,
-    with_listing_parts,
 )
 from .structured_data import newsroom_name
 
@@ -106,7 +106,7 @@ class NewsFeed(Feed):
     subtitle = description
 
     def items(self, scope):
-        return with_listing_parts(self.articles(scope)).prefetch_related("tagged_items__tag")[:FEED_SIZE]
+        return listed_articles(self.articles(scope)[:FEED_SIZE])
 
     def item_title(self, article):
         return xml_safe(article.title)

@@ -9,6 +9,7 @@ from django.http import Http404
 from taggit.models import Tag
 
 from samizdat.core.links import absolute_url
+from samizdat.core.render_cache import in_batch, memoized_many
 
 from .models import ArticlePage, Author, SectionPage
 
@@ -76,7 +77,7 @@ def archive_page_of(rank):
 def listing_front(queryset, base_path):
     """The newest stories of a listing, with a link to the archive page where the older ones go on."""
     size = page_size()
-    articles = list(queryset[: size + 1])
+    articles = listed_articles(queryset[: size + 1])
     older = None
     if len(articles) > size:
         older = f"{base_path}page/{archive_page_of(queryset.count() - 1 - size)}/"
@@ -92,7 +93,7 @@ def archive_page(queryset, base_path, number):
     start, end = max(0, count - number * size), count - (number - 1) * size
     newer = base_path if number == pages else f"{base_path}page/{number + 1}/"
     older = f"{base_path}page/{number - 1}/" if number > 1 else None
-    return ListingPage(list(queryset[start:end]), number, newer, older)
+    return ListingPage(listed_articles(queryset[start:end]), number, newer, older)
 
 
 def listing_page(queryset, base_path, number=None):
@@ -112,7 +113,25 @@ def tag_path(tag):
 
 
 def with_listing_parts(queryset):
-    return queryset.select_related("lead_image").prefetch_related("article_authors__author")
+    return queryset.select_related("lead_image").prefetch_related("article_authors__author", "tagged_items__tag")
+
+
+def listed_articles(queryset):
+    """The stories a listing, feed or Read more shows, ready for teasers (picture, bylines, tags).
+    While publishing, each story is fetched once per batch, however many of them show it."""
+    if not in_batch():
+        return list(with_listing_parts(queryset))
+    return articles_in_order(list(queryset.prefetch_related(None).values_list("pk", flat=True)))
+
+
+def articles_in_order(ids):
+    """The stories with these ids, in this order, ready for teasers; fetched once per batch."""
+    found = memoized_many("listed-article", ids, _fetch_listed)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _fetch_listed(ids):
+    return with_listing_parts(ArticlePage.objects.filter(pk__in=ids)).in_bulk()
 
 
 def public_path(page):
@@ -140,7 +159,7 @@ def front_page_context(home):
         teasers = with_listing_parts(published_articles().child_of(section))
         if lead:
             teasers = teasers.exclude(pk=lead.pk)
-        sections.append({"section": section, "articles": list(teasers[:SECTION_TEASERS])})
+        sections.append({"section": section, "articles": listed_articles(teasers[:SECTION_TEASERS])})
     pages = archive_page_count(articles.count())
     latest_url = f"{public_path(home) or '/'}page/{pages}/" if pages else None
     return {"lead": lead, "sections": sections, "latest_url": latest_url}

@@ -5,9 +5,9 @@ from collections import defaultdict
 from django.db.models import Count, Q
 from wagtail.models import Page
 
-from samizdat.core.render_cache import in_batch, memoized, memoized_many
+from samizdat.core.render_cache import in_batch, memoized
 
-from .listing import published_articles, with_listing_parts
+from .listing import articles_in_order, published_articles
 from .models import ArticlePage, ArticleTag
 
 READ_MORE_COUNT = 4
@@ -21,8 +21,7 @@ def read_more(article, limit=READ_MORE_COUNT):
         ids = memoized("read-more-index", ReadMoreIndex).read_more_ids(article, limit)
     else:
         ids = read_more_ids(article, limit)
-    found = memoized_many("listing-article", ids, lambda pks: with_listing_parts(ArticlePage.objects.filter(pk__in=pks)).in_bulk())
-    return [found[pk] for pk in ids if pk in found]
+    return articles_in_order(ids)
 
 
 class ReadMoreIndex:
