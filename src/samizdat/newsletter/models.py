@@ -208,6 +208,7 @@ class Delivery(models.Model):
     status = models.CharField(max_length=20, choices=STATUSES, default=PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=32, blank=True, help_text="Which sender run holds it while SENDING.")
     sent_at = models.DateTimeField(null=True, blank=True)
     retry_after = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=255, blank=True)
