@@ -53,9 +53,6 @@ class StripeProvider(Provider):
         return bool(settings.STRIPE_SECRET_KEY)
 
     def start_checkout(self, request, urls):
-        from ..money import format_amount
-        from ..models import support_settings  # noqa: F401  (settings stay in one place)
-
         metadata = {"samizdat_frequency": request.frequency}
         price = {
             "currency": request.currency.lower(),
@@ -88,7 +85,6 @@ class StripeProvider(Provider):
             raise ProviderUnavailable(REFUSED) from None
         if not getattr(session, "url", None):
             raise ProviderUnavailable(REFUSED)
-        logger.info("Stripe checkout started for %s %s", request.frequency, format_amount(request.amount, request.currency))
         return session.url
 
     def parse_webhook(self, body, headers):
