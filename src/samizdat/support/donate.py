@@ -9,7 +9,6 @@ browser, a mirror or a stranger may send and says what is wrong in the reader's 
 import re
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
@@ -114,5 +113,3 @@ def read_donation(data):
         return None, DonateForm(currency=currency, values=values, errors=errors)
     return DonationRequest(amount, currency, frequency, provider.name, email, name), None
 
-
-__all__ = ["DonateForm", "blank_form", "read_donation", "settings"]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from samizdat.core.links import absolute_url
 
 from .models import Donation, RecurringDonation
-from .money import check_limits, format_amount, parse_amount
+from .money import check_limits, parse_amount
 from .providers import get_provider
 from .providers.base import ProviderUnavailable
 
@@ -100,5 +100,3 @@ def send_links(email):
         RecurringDonation.objects.filter(pk=recurring.pk).update(link_sent_at=timezone.now())
         send_manage_link_task.enqueue(recurring.pk)
 
-
-__all__ = ["ManageError", "cancel", "change_amount", "donor_overview", "format_amount", "manage_url", "recurring_for_token", "send_links"]

@@ -262,5 +262,3 @@ def support_settings():
         return SupportSettings()
     return SupportSettings.for_site(site)
 
-
-__all__ = ["Appeal", "Donation", "Frequency", "ProcessedEvent", "RecurringDonation", "SupportSettings", "settings"]

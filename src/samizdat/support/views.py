@@ -5,7 +5,6 @@ the donate form posts to a csrf_exempt endpoint that only starts a checkout: not
 recorded as paid by it. Forms that change something carry a signed token instead of a cookie.
 """
 
-import json
 import logging
 
 from django.conf import settings
@@ -227,5 +226,3 @@ def appeals_json(request):
     response = JsonResponse(appeals_document(), json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
     return response
 
-
-__all__ = ["json"]
