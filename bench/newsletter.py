@@ -143,6 +143,8 @@ def bench_send(newsletter, size, port, env):
     subscribe(newsletter, size)
     edition = make_edition(newsletter, size)
     before, _ = count(port)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_before = usage.ru_utime + usage.ru_stime
     started = time.monotonic()
     sender = subprocess.Popen(
         [sys.executable, "-m", "samizdat.cli", "newsletter", "send", str(edition.pk)],
@@ -153,7 +155,9 @@ def bench_send(newsletter, size, port, env):
     if sender.returncode:
         raise SystemExit(f"the sender failed:\n{out}\n{err}")
     # The largest resident set of any child waited for so far: the senders (the sink still runs).
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_mb = usage.ru_maxrss / 1024
+    cpu_seconds = usage.ru_utime + usage.ru_stime - cpu_before
     received, _ = count(port)
     edition.refresh_from_db()
     sent = Delivery.objects.filter(edition=edition, status=Delivery.SENT)
@@ -170,6 +174,9 @@ def bench_send(newsletter, size, port, env):
         "send_phase_seconds": round(send_phase, 1),
         "send_phase_messages_per_second": round(size / send_phase) if send_phase else None,
         "peak_memory_mb": round(peak_mb),
+        "sender_cpu_seconds": round(cpu_seconds, 1),
+        "sender_cpu_ms_per_message": round(cpu_seconds * 1000 / size, 3),
+        "load_average_after": round(os.getloadavg()[0], 1),
         "message_bytes": message_bytes,
     }
     assert run["delivered"] == size and run["status"] == Edition.SENT, run
@@ -216,6 +223,8 @@ def format_table(results):
             (f"{size} subscribers: sending phase", f"{run['send_phase_messages_per_second']:,} msg/s",
              f"first to last message, {run['send_phase_seconds']} s"),
             (f"{size} subscribers: sender peak memory", f"{run['peak_memory_mb']} MB", "maximum resident set"),
+            (f"{size} subscribers: sender CPU", f"{run['sender_cpu_ms_per_message']} ms/msg",
+             f"{run['sender_cpu_seconds']} s user+system; machine load average {run['load_average_after']} after the run"),
         ]
     rows.append(("sink ceiling (bare smtplib)", f"{ceiling:,} msg/s",
                  f"{results['concurrency']} connections, {results['sink_ceiling']['messages']:,} messages of the edition's size"))

@@ -32,7 +32,7 @@ class ImportReport:
 
 
 def decode(data):
-    if b"\x00" in data[:4096] or data[:2] == b"PK":
+    if b"\x00" in data[:4096] or data[:4] == b"PK\x03\x04":  # binary, or a zip (xlsx, ods)
         raise CSVFileError("This is not a CSV file (it looks like a spreadsheet). Save it as CSV and try again.")
     for encoding, label in (("utf-8-sig", None), ("cp1252", "Windows-1252"), ("latin-1", "Latin-1")):
         try:

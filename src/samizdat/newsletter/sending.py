@@ -356,7 +356,7 @@ def claim(edition_id, batch, sender="", now=None):
     abandoned = Q(status=Delivery.SENDING, claimed_at__lt=stale) & ~Q(claimed_by=sender)
     with transaction.atomic():
         rows = list(
-            Delivery.objects.select_for_update(skip_locked=True)
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(due | abandoned, edition_id=edition_id, batch=batch)
             .order_by("pk")
             .values_list("pk", "subscriber_id", "subscriber__email")[: settings.NEWSLETTER_CHUNK_SIZE]
