@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 SIZES = [int(n) for n in os.environ.get("BENCH_SUBSCRIBERS", "10000,100000").split(",")]
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
+PROCESSES = int(os.environ.get("BENCH_PROCESSES", "2"))
 CEILING_MESSAGES = int(os.environ.get("BENCH_CEILING_MESSAGES", "30000"))
 ARTICLES_IN_EDITION = 8
 
@@ -58,7 +59,7 @@ def main():
     from django.core.management import call_command
 
     sink = subprocess.Popen([sys.executable, "-m", "bench.smtp_sink", str(port)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    results = {"machine": machine(), "concurrency": CONCURRENCY, "runs": []}
+    results = {"machine": machine(), "processes": PROCESSES, "concurrency": CONCURRENCY, "runs": []}
     try:
         assert sink.stdout.readline().strip() == "ready"
         call_command("migrate", verbosity=0)
@@ -147,7 +148,7 @@ def bench_send(newsletter, size, port, env):
     cpu_before = usage.ru_utime + usage.ru_stime
     started = time.monotonic()
     sender = subprocess.Popen(
-        [sys.executable, "-m", "samizdat.cli", "newsletter", "send", str(edition.pk)],
+        [sys.executable, "-m", "samizdat.cli", "newsletter", "send", str(edition.pk), "--processes", str(PROCESSES)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     out, err = sender.communicate()
@@ -185,31 +186,45 @@ def bench_send(newsletter, size, port, env):
 
 
 def bench_ceiling(port, message_bytes):
-    """The sink's ceiling: the same number of connections, each a bare smtplib loop sending one
-    prepared message of the edition's size, nothing else."""
-    step(f"The sink's ceiling: bare smtplib, {CONCURRENCY} connections, {CEILING_MESSAGES:,} messages")
+    """The sink's ceiling: as many processes and connections as the sender had, each connection a
+    bare smtplib loop sending one prepared message of the edition's size, nothing else."""
+    import multiprocessing
+
+    step(f"The sink's ceiling: bare smtplib, {PROCESSES} x {CONCURRENCY} connections, {CEILING_MESSAGES:,} messages")
+    per_connection = CEILING_MESSAGES // (PROCESSES * CONCURRENCY)
+    processes = [
+        multiprocessing.get_context("fork").Process(target=_ceiling_process, args=(port, message_bytes, per_connection))
+        for _ in range(PROCESSES)
+    ]
+    started = time.monotonic()
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join()
+    seconds = time.monotonic() - started
+    total = per_connection * CONCURRENCY * PROCESSES
+    rate = round(total / seconds)
+    print(f"    {rate} msg/s", flush=True)
+    return {"messages": total, "seconds": round(seconds, 1), "messages_per_second": rate}
+
+
+def _ceiling_process(port, message_bytes, per_connection):
     body = b"x" * 76 + b"\r\n"
     message = (
         b"From: week@courier.example\r\nTo: reader@example.org\r\nSubject: ceiling\r\n\r\n"
         + body * max(message_bytes // len(body), 1)
     )
-    per_thread = CEILING_MESSAGES // CONCURRENCY
 
     def loop():
         with smtplib.SMTP("127.0.0.1", port) as client:
-            for n in range(per_thread):
+            for n in range(per_connection):
                 client.sendmail("week@courier.example", [f"ceiling{n}@example.org"], message)
 
     threads = [threading.Thread(target=loop) for _ in range(CONCURRENCY)]
-    started = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    seconds = time.monotonic() - started
-    rate = round(per_thread * CONCURRENCY / seconds)
-    print(f"    {rate} msg/s", flush=True)
-    return {"messages": per_thread * CONCURRENCY, "seconds": round(seconds, 1), "messages_per_second": rate}
 
 
 def format_table(results):
@@ -222,12 +237,12 @@ def format_table(results):
              f"{run['seconds']} s for the whole command; {run['messages_per_second'] / ceiling:.0%} of the sink's ceiling"),
             (f"{size} subscribers: sending phase", f"{run['send_phase_messages_per_second']:,} msg/s",
              f"first to last message, {run['send_phase_seconds']} s"),
-            (f"{size} subscribers: sender peak memory", f"{run['peak_memory_mb']} MB", "maximum resident set"),
+            (f"{size} subscribers: sender peak memory", f"{run['peak_memory_mb']} MB", "largest resident set of a sending process"),
             (f"{size} subscribers: sender CPU", f"{run['sender_cpu_ms_per_message']} ms/msg",
              f"{run['sender_cpu_seconds']} s user+system; machine load average {run['load_average_after']} after the run"),
         ]
     rows.append(("sink ceiling (bare smtplib)", f"{ceiling:,} msg/s",
-                 f"{results['concurrency']} connections, {results['sink_ceiling']['messages']:,} messages of the edition's size"))
+                 f"{results['processes']} x {results['concurrency']} connections, {results['sink_ceiling']['messages']:,} messages of the edition's size"))
     rows.append(("message size", f"{results['runs'][-1]['message_bytes']:,} bytes", "HTML and plain text parts"))
     width = max(len(r[0]) for r in rows)
     lines = [f"| {'measure'.ljust(width)} | result | notes |", f"|{'-' * (width + 2)}|---|---|"]
@@ -242,7 +257,8 @@ def save(results, table):
     (RESULTS / "newsletter.json").write_text(json.dumps(results, indent=2) + "\n")
     (RESULTS / "newsletter.md").write_text(
         f"# Newsletter benchmark ({stamp}, {results['machine']['cpus']} CPUs)\n\n`make bench`\n\n"
-        f"Sender concurrency {results['concurrency']} connections; the sink and the sender each in their own process.\n\n{table}\n"
+        f"The sender: `samizdat newsletter send --processes {results['processes']}`, {results['concurrency']} connections per "
+        f"process (NEWSLETTER_CONCURRENCY); the sink in a process of its own.\n\n{table}\n"
     )
     print(f"\nSaved to {RESULTS / 'newsletter.json'} and newsletter.md")
 

@@ -70,9 +70,10 @@ def test_a_killed_sender_resumes_without_skipping_anyone(smtp, the_week, tmp_pat
     before_kill = len(smtp.received)
     assert before_kill < READERS, "killed too late to test anything"
 
-    # Started again; the killed sender's claims are taken back at once (its lease set to nothing).
+    # Started again, in two processes sharing the batches; the killed sender's claims are taken
+    # back at once (its lease set to nothing).
     resumed = subprocess.run(
-        [SAMIZDAT, "newsletter", "send", str(edition.pk)],
+        [SAMIZDAT, "newsletter", "send", str(edition.pk), "--processes", "2"],
         env={**env, "NEWSLETTER_LEASE_SECONDS": "0", "NEWSLETTER_RATE_LIMIT": "0"},
         capture_output=True, text=True, timeout=120,
     )

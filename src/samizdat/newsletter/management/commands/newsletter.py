@@ -22,12 +22,16 @@ class Command(BaseCommand):
         send.add_argument("edition", type=int, help="The edition's number (in the admin's address).")
         send.add_argument("--progress", action="store_true", help="Draw a progress bar.")
         send.add_argument("--approve", action="store_true", help="Approve a draft first.")
+        send.add_argument(
+            "--processes", type=int, default=1,
+            help="Sending processes sharing the batches, each with NEWSLETTER_CONCURRENCY connections (default 1).",
+        )
         commands.add_parser("send-due", help="Start approved editions whose slot has come (for cron).")
         commands.add_parser("drafts", help="Make this week's draft of each weekly newsletter.")
 
     def handle(self, *args, command, **options):
         if command == "send":
-            self.send(options["edition"], options["progress"], options["approve"])
+            self.send(options["edition"], options["progress"], options["approve"], max(options["processes"], 1))
         elif command == "send-due":
             started = sending.send_due()
             self.stdout.write(f"Started {len(started)} edition(s)" + (f": {', '.join(map(str, started))}" if started else ""))
@@ -35,7 +39,7 @@ class Command(BaseCommand):
             made = drafts.ensure_weekly_drafts()
             self.stdout.write(f"Made {len(made)} draft(s)")
 
-    def send(self, edition_id, progress, approve):
+    def send(self, edition_id, progress, approve, processes=1):
         edition = Edition.objects.filter(pk=edition_id).first()
         if edition is None:
             raise CommandError(f"There is no edition {edition_id}.")
@@ -59,12 +63,52 @@ class Command(BaseCommand):
         bar = ProgressBar(total, f"Sending {edition_id}", stream=self.stderr._out) if progress else None
         if bar:
             bar.done = already
-        sent = 0
-        for batch in sending.unfinished_batches(edition_id):
-            sent += sending.send_batch(edition_id, batch, progress=bar)
+        batches = sending.unfinished_batches(edition_id)
+        if processes > 1 and len(batches) > 1:
+            sent = send_in_processes(edition_id, batches, processes, bar)
+        else:
+            sent = sum(sending.send_batch(edition_id, batch, progress=bar) for batch in batches)
         edition.refresh_from_db()
         counts = sending.progress_of(edition)
         self.stdout.write(
             f"Edition {edition_id}: {counts['status_label'].lower()}; {counts['sent']} of {counts['total']} sent "
             f"({sent} by this run), {counts['failed']} refused, {counts['skipped']} skipped, {counts['waiting']} waiting."
         )
+
+
+def send_in_processes(edition_id, batches, processes, bar):
+    """The batches shared out among forked processes, as several workers would share them; the
+    bar follows the deliveries recorded in the database."""
+    import multiprocessing
+    import time
+
+    from django.db import connections
+
+    connections.close_all()  # each process opens its own
+    context = multiprocessing.get_context("fork")
+    children = [context.Process(target=_send_batches, args=(edition_id, batches[n::processes])) for n in range(processes)]
+    for child in children:
+        child.start()
+    done = Delivery.objects.filter(edition_id=edition_id).exclude(status__in=[Delivery.PENDING, Delivery.SENDING])
+    before = Delivery.objects.filter(edition_id=edition_id, status=Delivery.SENT).count()
+    while any(child.is_alive() for child in children):
+        time.sleep(0.5)
+        if bar:
+            bar.done = done.count()
+            bar.draw(time.monotonic())
+    failed = [child.exitcode for child in children if child.exitcode]
+    if failed:
+        raise CommandError(f"{len(failed)} sending process(es) failed; run the command again to send what is left.")
+    if bar:
+        bar.done = done.count()
+        bar.draw(time.monotonic())
+    return Delivery.objects.filter(edition_id=edition_id, status=Delivery.SENT).count() - before
+
+
+def _send_batches(edition_id, batches):
+    from django.db import connections
+
+    connections.close_all()
+    for batch in batches:
+        sending.send_batch(edition_id, batch)
+    connections.close_all()
