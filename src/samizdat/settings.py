@@ -163,6 +163,16 @@ WHITENOISE_USE_FINDERS = True
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Teasers and feed texts the publisher rendered, kept between batches (core/render_cache.py).
+    "render": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "render",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("RENDER_CACHE_ENTRIES", "30000"))},
+    },
+}
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -196,6 +206,8 @@ PUBLISHED_URL_SOURCES = [
     "samizdat.support.public_urls.support_urls",
     "samizdat.newsletter.public_urls.newsletter_public_urls",
 ]
+# Parts of pages the publisher can refresh alone (sources.Fragment): name -> fn(request, url).
+PUBLISHED_FRAGMENTS = {"read-more": "samizdat.news.related.read_more_fragment"}
 # Other addresses of the site (mirrors, an onion service), listed at /mirrors/ and in the footer.
 MIRROR_URLS = env_list("MIRROR_URLS")
 

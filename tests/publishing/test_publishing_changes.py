@@ -198,3 +198,31 @@ def test_the_stories_listing_an_article_under_read_more_are_found_exactly(public
             if story.pk in read_more_ids(other, as_if_live=story)
         }
         assert {other.pk for other in articles_whose_read_more_lists(story)} == expected, story.title
+
+
+def test_read_more_refreshed_alone_gives_the_same_file_as_rendering_the_whole_page(newsroom, public):
+    """Stories that only show an edited story in their Read more get that part re-rendered and
+    spliced in; the file must be exactly what rendering the whole page gives."""
+    from samizdat.news.public_urls import article_listed_on
+    from samizdat.publishing.output import current_root
+    from samizdat.publishing.render import Renderer
+
+    older = newsroom["older"]
+    article = make_article(newsroom["news"], "Harbour cranes fall silent", tags=["port"])
+    article.title = "Harbour cranes fall silent again"
+    article.save_revision().publish()
+    assert older.url in article_listed_on(article)
+    assert [u.fragment for u in article_listed_on(article) if u == older.url] == ["read-more"]
+    spliced = public.file(older.url).read_bytes()
+    assert read_more(spliced.decode())[0] == "Harbour cranes fall silent again"
+    assert spliced == Renderer().render(older.url).content
+    # Only that part is rendered: the rest of the file is left as it was.
+    public.file(older.url).write_bytes(spliced.replace(b'class="headline"', b'class="headline" data-kept'))
+    article.title = "Harbour cranes fall silent for good"
+    article.save_revision().publish()
+    assert b"data-kept" in public.file(older.url).read_bytes()
+    assert read_more(public.text(older.url))[0] == "Harbour cranes fall silent for good"
+    # A file without the markers (published by an older samizdat) is rendered whole.
+    public.file(older.url).write_bytes(b"<p>old</p>")
+    publish_urls(article_listed_on(article), root=current_root())
+    assert public.file(older.url).read_bytes() == Renderer().render(older.url).content

@@ -5,8 +5,11 @@ only while one batch of pages is rendered: nothing outlives the batch, so nothin
         ... render many pages ...          # memoized(key, compute) computes each key once
 """
 
+import hashlib
 from contextlib import contextmanager
 from contextvars import ContextVar
+
+from django.core.cache import caches
 
 _active = ContextVar("samizdat_render_cache", default=None)
 
@@ -30,6 +33,24 @@ def memoized(key, compute):
     if key not in memo:
         memo[key] = compute()
     return memo[key]
+
+
+def kept(key, compute):
+    """memoized(), and also kept from one publishing batch to the next in the "render" cache, so a
+    worker publishing story after story renders each teaser once. Only for pieces whose key names
+    everything they show: a stale piece is never looked up again, it just ages out."""
+    if not in_batch():
+        return compute()
+
+    def from_cache():
+        name = "piece:" + hashlib.sha256(repr(key).encode()).hexdigest()
+        value = caches["render"].get(name)
+        if value is None:
+            value = compute()
+            caches["render"].set(name, value, None)
+        return value
+
+    return memoized(key, from_cache)
 
 
 def in_batch():

@@ -10,7 +10,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from samizdat.core.links import absolute_url
-from samizdat.core.render_cache import memoized
+from samizdat.core.render_cache import kept
 
 from .listing import (
     articles_by,
@@ -42,8 +42,10 @@ def with_absolute_links(html):
 def full_text(article):
     """The whole article as HTML for feed readers: standfirst, lead image with its credit, body,
     agency credit and corrections. Rendered once per batch of pages: a story is in many feeds."""
-    return memoized(
-        ("feed-full-text", article.pk, article.last_published_at),
+    picture = article.lead_image.file.name if article.lead_image else None
+    return kept(
+        ("feed-full-text", settings.SITE_URL, article.pk, article.last_published_at, article.url_path, picture,
+         article.agency_credit),
         lambda: xml_safe(with_absolute_links(render_to_string("news/feed_item.html", {"article": article}))),
     )
 

@@ -113,7 +113,9 @@ def tag_path(tag):
 
 
 def with_listing_parts(queryset):
-    return queryset.select_related("lead_image").prefetch_related("article_authors__author", "tagged_items__tag")
+    return queryset.select_related("lead_image", "agency").prefetch_related(
+        "article_authors__author", "tagged_items__tag"
+    )
 
 
 def listed_articles(queryset):

@@ -12,6 +12,8 @@ from collections import defaultdict
 from django.db.models import Q
 from taggit.models import Tag
 
+from samizdat.publishing.sources import Fragment
+
 from .listing import (
     archive_page_count,
     archive_page_of,
@@ -91,8 +93,10 @@ def article_listed_on(article):
                 deeper.append(url)
             else:
                 first.append(url)
+    # The story is only in those pages' Read more: the publisher can refresh that part alone.
     readers = [public_path(other) for other in articles_whose_read_more_lists(article)]
-    return first + feed_urls + [url for url in readers if url] + site_wide_urls() + deeper
+    readers = [Fragment(url, "read-more") for url in readers if url]
+    return first + feed_urls + readers + site_wide_urls() + deeper
 
 
 def urls_showing(article_ids, feeds_only=False):

@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from django.db.models import Count, Q
+from django.template.loader import render_to_string
 from wagtail.models import Page
 
 from samizdat.core.render_cache import in_batch, memoized
@@ -11,6 +12,15 @@ from .listing import articles_in_order, published_articles
 from .models import ArticlePage, ArticleTag
 
 READ_MORE_COUNT = 4
+
+
+def read_more_fragment(request, url):
+    """The Read more part of the story at `url` as its page shows it, for the publisher to refresh
+    alone (publishing.sources.Fragment); None if no live story is there."""
+    article = Page.find_for_request(request, url)
+    if not isinstance(article, ArticlePage):
+        return None
+    return render_to_string("news/includes/read_more.html", {"read_more": read_more(article)}, request=request)
 
 
 def read_more(article, limit=READ_MORE_COUNT):

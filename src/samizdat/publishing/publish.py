@@ -4,7 +4,9 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from samizdat.core.render_cache import render_cache
 
@@ -67,6 +69,11 @@ def _publish_each(urls, root, renderer, report, progress):
             report.failed.append(url)
             _note_problem(url, str(error))
             continue
+        fragment = getattr(url, "fragment", None)
+        if fragment and _refresh_fragment(root, url, fragment, renderer, report):
+            if progress:
+                progress(url)
+            continue
         rendered = renderer.render(url)
         if rendered.ok:
             if output.write(root, url, rendered.content):
@@ -83,6 +90,36 @@ def _publish_each(urls, root, renderer, report, progress):
             _note_problem(url, rendered.problem)
         if progress:
             progress(url)
+
+
+def _refresh_fragment(root, url, name, renderer, report):
+    """Render one marked part of a published page and splice it into the file: a story's Read more
+    costs a tenth of the whole page. False when the whole page has to be rendered instead (no file
+    yet, no markers, the part can't be rendered on its own)."""
+    start, end = f"<!--fragment:{name}-->".encode(), f"<!--/fragment:{name}-->".encode()
+    try:
+        content = output.target(root, url).read_bytes()
+    except OSError:
+        return False
+    begins = content.find(start)
+    ends = content.find(end, begins + len(start)) if begins >= 0 else -1
+    if ends < 0 or content.find(start, begins + len(start), ends) >= 0:
+        return False
+    try:
+        part = import_string(settings.PUBLISHED_FRAGMENTS[name])(renderer.request_for(url), url)
+    except Exception:  # whatever it was, the whole page will show it properly, or report it
+        logger.exception("Rendering the %s part of %s failed", name, url)
+        return False
+    part = part.encode() if part is not None else b""
+    first, last = part.find(start), part.rfind(end)
+    if first < 0 or last < first:
+        return False
+    updated = content[:begins] + part[first : last + len(end)] + content[ends + len(end) :]
+    if output.write(root, url, updated):
+        report.written.append(url)
+    else:
+        report.unchanged += 1
+    return True
 
 
 def urls_of(obj):

@@ -64,10 +64,15 @@ class Renderer:
         self.scheme = site.scheme or "http"
         self.host = site.netloc or "localhost"
 
-    def render(self, url):
+    def request_for(self, url):
+        """The anonymous reader's request for `url` that the publisher renders."""
         request = PublisherRequest(self._environ(url))
         # Every address is rendered for the same host: find its Wagtail Site once per batch.
         request._wagtail_site = memoized("publisher-site", lambda: Site.find_for_request(request))
+        return request
+
+    def render(self, url):
+        request = self.request_for(url)
         try:
             response = self.handler.get_response(request)
         except Exception as error:  # the handler turns most errors into a 500; this is the rest

@@ -5,6 +5,8 @@ An object that appears on the public site may define
     listed_on()    addresses of other pages that show it (listings, feeds, sitemaps, Read more).
 A page without them publishes its own address only. "*" among the addresses means "every page"
 (a section renamed in the menu, the newsroom's name): the publisher rebuilds the whole site.
+An address given as `Fragment(url, name)` shows the object only in one marked part of that page
+(a story in another story's Read more): the publisher may refresh that part alone.
 """
 
 from django.apps import apps
@@ -13,6 +15,20 @@ from django.utils.module_loading import import_string
 from wagtail.models import Page
 
 EVERYTHING = "*"
+
+
+class Fragment(str):
+    """An address whose page shows the object only between `<!--fragment:NAME-->` and
+    `<!--/fragment:NAME-->`; settings.PUBLISHED_FRAGMENTS names the function that renders that
+    part. It is still the address, so everything that takes addresses takes it."""
+
+    def __new__(cls, url, name):
+        address = super().__new__(cls, url)
+        address.fragment = name
+        return address
+
+    def __getnewargs__(self):  # pickled for a rebuild's worker processes
+        return (str(self), self.fragment)
 
 
 def key_of(obj):

@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from samizdat.core.links import absolute_url
-from samizdat.core.render_cache import memoized
+from samizdat.core.render_cache import kept
 
 from .. import listing
 from ..structured_data import news_article
@@ -38,8 +38,10 @@ def public_url(page):
 def teaser(context, article, lead_teaser=False, level=3):
     """A story's teaser in a listing. Rendered once per batch when publishing: the same teaser is
     on the front page, its section, its tags, its authors and in Read more."""
-    key = ("teaser", article.pk, article.last_published_at, lead_teaser, level)
-    return memoized(
+    picture = article.lead_image.file.name if article.lead_image else None
+    key = ("teaser", article.pk, article.last_published_at, article.url_path, picture,
+           tuple(author.name for author in article.authors), lead_teaser, level)
+    return kept(
         key,
         lambda: mark_safe(
             render_to_string(
