@@ -112,3 +112,15 @@ def test_renaming_a_newsletter_republishes_its_pages(newsroom, the_week, public)
     the_week.save()  # promoted: in the block on every article, so the whole site
     assert "Now every Saturday." in public.text("/newsletter/")
     assert "Now every Saturday." in public.text(newsroom["article"].url)
+
+
+def test_on_a_mirror_the_signup_form_posts_to_the_api_origin(newsroom, public, tmp_path):
+    from samizdat.publishing.mirror import build_mirror
+    from samizdat.publishing.rebuild import rebuild_site
+
+    rebuild_site()
+    build_mirror(tmp_path / "mirror", "https://mirror.example", api_origin="https://api.courier.example")
+    article = (tmp_path / "mirror" / newsroom["article"].url.strip("/") / "index.html").read_text()
+    form = BeautifulSoup(article, "html.parser").select_one(".newsletter-signup form")
+    assert form["action"] == "https://api.courier.example/newsletter/signup/"
+    assert "fetch(form.action" in article  # the script posts wherever the form does
