@@ -137,7 +137,7 @@ class NewsFeed(Feed):
         return article.modified_at
 
     def item_categories(self, article):
-        return [xml_safe(item.tag.name) for item in article.tagged_items.all()]
+        return [xml_safe(tag.name) for tag in article.tag_list]
 
 
 class SiteFeed(NewsFeed):

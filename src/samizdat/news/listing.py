@@ -1,6 +1,7 @@
 """Which articles a listing shows, in what order, and where they live. Shared by pages, feeds,
 sitemaps and search."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from math import ceil
 
@@ -11,7 +12,7 @@ from taggit.models import Tag
 from samizdat.core.links import absolute_url
 from samizdat.core.render_cache import in_batch, memoized_many
 
-from .models import ArticlePage, Author, SectionPage
+from .models import ArticleAuthor, ArticlePage, ArticleTag, Author, SectionPage
 
 SECTION_TEASERS = 4
 
@@ -133,7 +134,18 @@ def articles_in_order(ids):
 
 
 def _fetch_listed(ids):
-    return with_listing_parts(ArticlePage.objects.filter(pk__in=ids)).in_bulk()
+    """Stories for teasers and feeds with their bylines and tags in three plain queries (modelcluster's
+    prefetching cost more than the rest of a teaser). The body waits until a feed asks for it."""
+    articles = ArticlePage.objects.filter(pk__in=ids).select_related("lead_image", "agency").defer("body").in_bulk()
+    authors, tags = defaultdict(list), defaultdict(list)
+    for link in ArticleAuthor.objects.filter(page_id__in=ids).select_related("author").order_by("sort_order", "pk"):
+        authors[link.page_id].append(link.author)
+    for item in ArticleTag.objects.filter(content_object_id__in=ids).select_related("tag").order_by("pk"):
+        tags[item.content_object_id].append(item.tag)
+    for pk, article in articles.items():
+        article.__dict__["authors"] = authors[pk]  # ArticlePage.authors and .tag_list, ready
+        article.__dict__["tag_list"] = tags[pk]
+    return articles
 
 
 def public_path(page):
