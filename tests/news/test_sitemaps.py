@@ -135,3 +135,16 @@ def test_robots_txt_keeps_crawlers_out_of_the_admin_and_names_both_sitemaps(clie
     assert "Disallow: /admin/" in lines
     assert f"Sitemap: {site('/sitemap.xml')}" in lines
     assert f"Sitemap: {site('/news-sitemap.xml')}" in lines
+
+
+def test_index_gives_each_part_the_time_of_its_latest_change(client):
+    from django.utils import timezone
+
+    cranes = ArticlePage.objects.get(slug="cranes-fall-silent")
+    cranes.updated_at = timezone.now() + timezone.timedelta(days=3)  # corrected after publication
+    cranes.save_revision().publish()
+    root = xml(client.get("/sitemap.xml"))
+    lastmods = {entry.find(f"{SM}loc").text: entry.findtext(f"{SM}lastmod") for entry in root.iter(f"{SM}sitemap")}
+    latest = max(article.modified_at for article in ArticlePage.objects.live())
+    assert latest == cranes.updated_at
+    assert lastmods[site("/sitemap-articles.xml")].startswith(latest.date().isoformat())

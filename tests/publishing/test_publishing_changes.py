@@ -226,3 +226,21 @@ def test_read_more_refreshed_alone_gives_the_same_file_as_rendering_the_whole_pa
     public.file(older.url).write_bytes(b"<p>old</p>")
     publish_urls(article_listed_on(article), root=current_root())
     assert public.file(older.url).read_bytes() == Renderer().render(older.url).content
+
+
+def test_a_new_story_rewrites_only_the_newest_page_of_the_articles_sitemap(newsroom, public, monkeypatch):
+    from samizdat.news.public_urls import article_listed_on
+    from samizdat.news.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    stories = [make_article(newsroom["news"], f"Story {n}", minutes_ago=200 - n) for n in range(4)]
+    newest = make_article(newsroom["news"], "Harbour cranes fall silent", minutes_ago=1)
+    listed = article_listed_on(newest)
+    assert "/sitemap-articles-3.xml" in listed  # stories 1-2 of 6 on page 1, 3-4 on 2, 5-6 on 3
+    assert "/sitemap-articles.xml" not in listed and "/sitemap-articles-2.xml" not in listed
+    assert newest.url in public.text("/sitemap-articles-3.xml")
+    # Taking down an older story shifts the pages after it: all of those are rewritten.
+    assert {"/sitemap-articles-2.xml", "/sitemap-articles-3.xml"} <= set(article_listed_on(stories[2]))
+    stories[1].unpublish()
+    assert stories[1].url not in public.text("/sitemap-articles.xml")
+    assert newest.url in public.text("/sitemap-articles-3.xml") or newest.url in public.text("/sitemap-articles-2.xml")

@@ -4,13 +4,14 @@ sitemaps and search."""
 from collections import defaultdict
 from dataclasses import dataclass
 from math import ceil
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.http import Http404
 from taggit.models import Tag
 
 from samizdat.core.links import absolute_url
-from samizdat.core.render_cache import in_batch, memoized_many
+from samizdat.core.render_cache import in_batch, memoized, memoized_many
 
 from .models import ArticleAuthor, ArticlePage, ArticleTag, Author, SectionPage
 
@@ -154,7 +155,9 @@ def public_path(page):
     Wagtail's `page.url` turns into a full URL on the Site's own hostname as soon as a second Site
     exists; feeds, sitemaps and canonical links must name SITE_URL's host whatever the Sites say.
     """
-    parts = page.get_url_parts()
+    # Wagtail keeps the sites' root paths on the object it is given: one per publishing batch
+    # instead of one cache lookup per link (a sitemap page has a thousand).
+    parts = page.get_url_parts(memoized("site-root-paths-holder", SimpleNamespace))
     return parts[2] if parts and parts[2] else None
 
 

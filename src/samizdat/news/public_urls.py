@@ -32,9 +32,10 @@ from .sitemaps import sitemap_page_paths
 FEED_KINDS = ("rss", "atom")
 
 
-def site_wide_urls():
-    """Feeds of the whole site, sitemaps, robots.txt: every published change touches most of them."""
-    return ["/rss.xml", "/atom.xml", "/news-sitemap.xml", "/sitemap.xml", *sitemap_page_paths(), "/robots.txt"]
+def site_wide_urls(article=None):
+    """Feeds of the whole site, sitemaps, robots.txt: every published change touches most of them
+    (given an article, only the sitemap pages it is or was on)."""
+    return ["/rss.xml", "/atom.xml", "/news-sitemap.xml", "/sitemap.xml", *sitemap_page_paths(article), "/robots.txt"]
 
 
 def listing_urls(path, articles, article=None):
@@ -96,7 +97,7 @@ def article_listed_on(article):
     # The story is only in those pages' Read more: the publisher can refresh that part alone.
     readers = [public_path(other) for other in articles_whose_read_more_lists(article)]
     readers = [Fragment(url, "read-more") for url in readers if url]
-    return first + feed_urls + readers + site_wide_urls() + deeper
+    return first + feed_urls + readers + site_wide_urls(article) + deeper
 
 
 def urls_showing(article_ids, feeds_only=False):

@@ -5,8 +5,10 @@ Every address is built from SITE_URL, never from the request's host or a Wagtail
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from math import ceil
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,15 +40,36 @@ class SiteSitemap(Sitemap):
 
 
 class ArticleSitemap(SiteSitemap):
+    # Oldest first, a thousand a page, like the archive pages: publishing a story rewrites the
+    # newest page, not every page of a large archive.
+    limit = 1000
+
     def items(self):
         # Thousands of rows: leave the bodies in the database.
-        return published_articles().only("url_path", "published_at", "last_published_at", "updated_at")
+        return (
+            published_articles()
+            .order_by("published_at", "id")
+            .only("url_path", "published_at", "last_published_at", "updated_at")
+        )
 
     def location(self, article):
         return public_path(article)
 
     def lastmod(self, article):
         return article.modified_at
+
+    def get_latest_lastmod(self):
+        """ArticlePage.modified_at of the latest story, from three columns rather than ten
+        thousand objects (the sitemap index asks for it)."""
+        latest = None
+        for updated, last_published, published in self.items().values_list(
+            "updated_at", "last_published_at", "published_at"
+        ):
+            changed = updated if updated and published and updated > published else None
+            value = changed or last_published or published
+            if value and (latest is None or value > latest):
+                latest = value
+        return latest
 
 
 class PageSitemap(SiteSitemap):
@@ -92,8 +115,29 @@ def sitemap_page_path(section, number=1):
     return reverse("news:sitemap_page", kwargs={"section": section, "number": number})
 
 
-def sitemap_page_paths():
-    return [sitemap_page_path(section, n) for section, cls in SITEMAPS.items() for n in cls().paginator.page_range]
+def sitemap_page_paths(article=None):
+    """Every sitemap page; given an article, those that change when it is published, edited or
+    taken down: its own page of the articles sitemap and the pages after it, and the small ones."""
+    paths = []
+    for section, cls in SITEMAPS.items():
+        pages = cls().paginator.page_range
+        if article is not None and cls is ArticleSitemap:
+            pages = article_sitemap_pages(article)
+        paths += [sitemap_page_path(section, n) for n in pages]
+    return paths
+
+
+def article_sitemap_pages(article):
+    others = ArticleSitemap().items().exclude(pk=article.pk)
+    count = others.count()
+    if article.published_at is None:
+        rank = count
+    else:
+        rank = others.filter(
+            Q(published_at__lt=article.published_at) | Q(published_at=article.published_at, id__lt=article.pk)
+        ).count()
+    limit = ArticleSitemap.limit
+    return range(rank // limit + 1, max(1, ceil((count + 1) / limit)) + 1)
 
 
 @dataclass
