@@ -22,6 +22,7 @@ class FakeStripe:
     def __init__(self):
         self.requests = []
         self.subscriptions = {}
+        self.invoices = {}
         self.fail_with = None  # (status, error dict) for the next calls
         self.ids = count(1)
         handler = type("Handler", (StripeHandler,), {"stripe": self})
@@ -57,6 +58,12 @@ class FakeStripe:
             session_id = f"cs_test_{next(self.ids)}"
             return 200, {"id": session_id, "object": "checkout.session", "mode": fields.get("mode"),
                          "url": f"https://checkout.stripe.com/c/pay/{session_id}", "status": "open"}
+        if method == "GET" and path.startswith("/v1/invoices/"):
+            invoice_id = path.rsplit("/", 1)[1]
+            if invoice_id not in self.invoices:
+                return 404, {"error": {"type": "invalid_request_error", "code": "resource_missing",
+                                       "message": f"No such invoice: '{invoice_id}'"}}
+            return 200, self.invoices[invoice_id]
         if path.startswith("/v1/subscriptions/"):
             sub_id = path.rsplit("/", 1)[1]
             subscription = self.subscriptions.get(sub_id)
@@ -127,8 +134,9 @@ def checkout_session(mode="payment", amount=2500, currency="eur", email="ana@exa
 
 
 def invoice(subscription="sub_1", amount=1000, currency="eur", invoice_id="in_1", payment_intent="pi_in_1",
-            interval="month", email="ana@example.org", new_shape=False):
-    """An invoice; new_shape: the 2025+ layout (parent.subscription_details, payments)."""
+            interval="month", email="ana@example.org", new_shape=False, with_payments=True):
+    """An invoice; new_shape: the 2025+ layout (parent.subscription_details, payments, which
+    webhooks leave out unless with_payments)."""
     data = {
         "id": invoice_id, "object": "invoice", "amount_paid": amount, "currency": currency, "customer_email": email,
         "customer_name": "Ana Ruiz", "status": "paid",
@@ -140,6 +148,8 @@ def invoice(subscription="sub_1", amount=1000, currency="eur", invoice_id="in_1"
         data["payments"] = {"object": "list", "data": [{"payment": {"type": "payment_intent", "payment_intent": payment_intent}}]}
         data["lines"]["data"][0] = {"id": f"il_{invoice_id}", "amount": amount, "metadata": {}, "pricing": {"price_details": {"price": "price_1"}}}
         data["parent"]["subscription_details"]["metadata"] = {"samizdat_frequency": "annual" if interval == "year" else "monthly"}
+        if not with_payments:
+            del data["payments"]
     else:
         data["subscription"] = subscription
         data["payment_intent"] = payment_intent

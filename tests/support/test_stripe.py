@@ -249,3 +249,26 @@ def test_webhooks_for_unknown_providers_are_not_found_and_get_is_refused(client,
     assert client.post("/support/webhooks/paypal/", "{}", content_type="application/json").status_code == 404
     assert client.post("/support/webhooks/test/", "{}", content_type="application/json").status_code == 400
     assert client.get("/support/webhooks/stripe/").status_code == 405
+
+
+def test_a_renewal_in_the_newer_layout_asks_stripe_which_payment_paid_it_so_its_refund_finds_it(client, fake_stripe):
+    paid = invoice(subscription="sub_n", invoice_id="in_n", payment_intent="pi_n", new_shape=True)
+    fake_stripe.invoices["in_n"] = paid  # what GET /v1/invoices/in_n?expand[]=payments answers
+    webhook = invoice(subscription="sub_n", invoice_id="in_n", payment_intent="pi_n", new_shape=True, with_payments=False)
+    assert post_webhook(client, event("invoice.paid", webhook)).status_code == 200
+    [call] = fake_stripe.calls("GET", "/v1/invoices/in_n")
+    assert call["fields"] == {"expand[0]": "payments"}
+    assert Donation.objects.get().provider_payment_id == "pi_n"
+    post_webhook(client, event("charge.refunded", charge(payment_intent="pi_n", amount=1000, refunded=1000)))
+    assert list(Donation.objects.values_list("status", flat=True)) == ["refunded"]
+
+
+def test_when_stripe_cannot_be_asked_the_webhook_is_refused_for_now_and_works_when_delivered_again(client, fake_stripe, settings):
+    webhook = event("invoice.paid", invoice(subscription="sub_n", invoice_id="in_n", new_shape=True, with_payments=False))
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"
+    assert post_webhook(client, webhook).status_code == 503
+    assert nothing_recorded()
+    settings.STRIPE_API_BASE = fake_stripe.url
+    fake_stripe.invoices["in_n"] = invoice(subscription="sub_n", invoice_id="in_n", payment_intent="pi_x", new_shape=True)
+    assert post_webhook(client, webhook).status_code == 200
+    assert Donation.objects.get().provider_payment_id == "pi_x"

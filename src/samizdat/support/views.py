@@ -178,6 +178,8 @@ def webhook(request, provider_name):
     except WebhookRejected as error:
         logger.warning("Rejected a %s webhook: %s", provider_name, error)  # never the payload
         return HttpResponse("rejected\n", status=400, content_type="text/plain")
+    except ProviderUnavailable:
+        return HttpResponse("try again later\n", status=503, content_type="text/plain")
     results = [apply_event(event) for event in events]
     return HttpResponse((", ".join(results) or "ignored") + "\n", content_type="text/plain")
 

@@ -225,13 +225,29 @@ def _invoice_frequency(invoice):
     return _frequency((parent.get("subscription_details") or {}).get("metadata"), Frequency.MONTHLY)
 
 
+def _paid_by(invoice):
+    """The PaymentIntent that paid an invoice. The 2025+ layout leaves the invoice's payments out
+    of webhooks; without them a later refund (charge.refunded names the PaymentIntent) couldn't find
+    the donation, so we ask Stripe. Stripe unreachable: ProviderUnavailable, and the webhook answers
+    503 so that Stripe delivers it again later."""
+    found = _invoice_payment(invoice)
+    if found != invoice["id"] or invoice.get("payment_intent") or invoice.get("payments") is not None:
+        return found
+    try:
+        expanded = client().v1.invoices.retrieve(invoice["id"], {"expand": ["payments"]})
+    except stripe.StripeError:
+        logger.warning("Stripe could not be asked which payment paid an invoice; the webhook will come again")
+        raise ProviderUnavailable("Stripe is unreachable") from None
+    return _invoice_payment(expanded.to_dict() if hasattr(expanded, "to_dict") else dict(expanded))
+
+
 def invoice_paid(event, invoice):
     """Each payment of a recurring donation, the first one included, is its own donation."""
     subscription = _invoice_subscription(invoice)
     if not subscription or not invoice.get("amount_paid"):
         return None
     return PaymentEvent(
-        kind="payment.succeeded", payment_id=_invoice_payment(invoice), subscription_id=subscription,
+        kind="payment.succeeded", payment_id=_paid_by(invoice), subscription_id=subscription,
         amount=invoice["amount_paid"], currency=_currency(invoice["currency"]), frequency=_invoice_frequency(invoice),
         email=invoice.get("customer_email") or "", name=invoice.get("customer_name") or "", **_common(event),
     )
