@@ -150,3 +150,33 @@ def test_the_revenue_report_page_draws_a_twelve_month_chart_inline(staff, ledger
     assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", str(svg)), "nothing loads from elsewhere"
     first_row = summary.select("table.revenue-months tbody tr")[0].get_text(" ", strip=True)
     assert first_row.startswith("November 2026") and "155 EUR" in first_row
+
+
+BODY = '{"blocks":[{"key":"a1","type":"unstyled","text":"Please give.","depth":0,"inlineStyleRanges":[],"entityRanges":[]}],"entityMap":{}}'
+
+
+def test_staff_schedule_an_appeal_in_the_admin_and_switch_it_off(staff, public):
+    import json
+
+    from samizdat.support.models import Appeal
+
+    response = staff.post("/admin/snippets/support/appeal/add/", {
+        "name": "December drive", "placement": "article", "heading": "A message from the newsroom", "body": BODY,
+        "show_form": "on", "live": "on", "starts_at": "2026-12-01 09:00", "ends_at": "2026-12-24 18:00",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    appeal = Appeal.objects.get()
+    [published] = json.loads(public.text("/support/appeals.json"))["appeals"]
+    assert (published["heading"], published["body"]) == ("A message from the newsroom", '<p data-block-key="a1">Please give.</p>')
+    assert published["start"] == int(appeal.starts_at.timestamp() * 1000) and published["end"] > published["start"]
+    response = staff.post(f"/admin/snippets/support/appeal/edit/{appeal.pk}/", {
+        "name": "December drive", "placement": "article", "heading": "A message from the newsroom", "body": BODY,
+        "show_form": "on", "starts_at": "2026-12-01 09:00", "ends_at": "2026-12-24 18:00",
+    })
+    assert response.status_code == 302
+    assert json.loads(public.text("/support/appeals.json"))["appeals"] == [], "switched off: gone from the file"
+    response = staff.post("/admin/snippets/support/appeal/add/", {
+        "name": "Backwards", "placement": "banner", "heading": "x", "body": BODY, "live": "on",
+        "starts_at": "2026-12-24 09:00", "ends_at": "2026-12-01 09:00",
+    })
+    assert response.status_code == 200 and "The appeal must end after it starts." in response.content.decode()
