@@ -161,3 +161,13 @@ def test_a_failed_confirmation_email_is_logged_without_the_address_and_may_be_tr
     assert "Confirmation email for subscription" in caplog.text
     assert "typo@example.org" not in caplog.text
     assert Subscriber.objects.get().confirmation_sent_at is None  # no hour to wait for a retry
+
+
+def test_with_make_runs_defaults_the_confirmation_lands_in_the_local_mail_outbox(client, the_week, settings, tmp_path):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path / "mail"
+    sign_up(client, "reader@example.org")
+    [outbox_file] = (tmp_path / "mail").iterdir()
+    link = CONFIRM_LINK.search(outbox_file.read_text()).group(1)
+    assert "You're subscribed" in text(client.get(link))
+    assert Subscription.objects.get().status == Subscription.ACTIVE
