@@ -123,5 +123,6 @@ def test_read_more_while_publishing_agrees_with_read_more_for_one_reader(news, b
     index = ReadMoreIndex()
     for story in ArticlePage.objects.live():
         assert index.read_more_ids(story) == read_more_ids(story), story.title
+        assert index.read_more_ids_of(story.pk) == read_more_ids(story), story.title
         with render_cache():
             assert [a.pk for a in read_more(story)] == read_more_ids(story), story.title

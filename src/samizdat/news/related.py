@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from samizdat.core.render_cache import in_batch, memoized
 
@@ -16,11 +16,17 @@ READ_MORE_COUNT = 4
 
 def read_more_fragment(request, url):
     """The Read more part of the story at `url` as its page shows it, for the publisher to refresh
-    alone (publishing.sources.Fragment); None if no live story is there."""
-    article = Page.find_for_request(request, url)
-    if not isinstance(article, ArticlePage):
+    alone (publishing.sources.Fragment); None if no live story is there. Worked out from the
+    batch's index, without loading the story itself."""
+    site = Site.find_for_request(request)
+    if site is None:
         return None
-    return render_to_string("news/includes/read_more.html", {"read_more": read_more(article)}, request=request)
+    index = memoized("read-more-index", ReadMoreIndex)
+    pk = index.at_url_path.get(site.root_page.url_path.rstrip("/") + url)
+    if pk is None:
+        return None
+    articles = articles_in_order(index.read_more_ids_of(pk))
+    return render_to_string("news/includes/read_more.html", {"read_more": articles}, request=request)
 
 
 def read_more(article, limit=READ_MORE_COUNT):
@@ -39,28 +45,41 @@ class ReadMoreIndex:
     question by the same rule in memory (tests/news/test_read_more.py checks they agree)."""
 
     def __init__(self):
-        self.published = {}
+        self.published, self.section_of, self.at_url_path = {}, {}, {}
         self.by_section = defaultdict(list)
-        for pk, published_at, path in published_articles().values_list("pk", "published_at", "path"):
+        for pk, published_at, path, url_path in published_articles().values_list(
+            "pk", "published_at", "path", "url_path"
+        ):
             self.published[pk] = published_at
-            self.by_section[path[: -Page.steplen]].append(pk)  # newest first, as published_articles()
-        self.members = defaultdict(list)
+            self.section_of[pk] = path[: -Page.steplen]
+            self.by_section[self.section_of[pk]].append(pk)  # newest first, as published_articles()
+            self.at_url_path[url_path] = pk
+        self.members, self.tags_of = defaultdict(list), defaultdict(set)
         for pk, tag_id in ArticleTag.objects.values_list("content_object_id", "tag_id"):
             if pk in self.published:
                 self.members[tag_id].append(pk)
+                self.tags_of[pk].add(tag_id)
 
     def read_more_ids(self, article, limit=READ_MORE_COUNT):
+        tag_ids = {tag.pk for tag in article.tag_list if tag.pk}
+        return self._ids(article.pk, tag_ids, article.path[: -Page.steplen], limit)
+
+    def read_more_ids_of(self, pk, limit=READ_MORE_COUNT):
+        """read_more_ids() of the live article `pk`, from the index alone."""
+        return self._ids(pk, self.tags_of[pk], self.section_of[pk], limit)
+
+    def _ids(self, own_pk, tag_ids, section, limit):
         shared = defaultdict(int)
-        for tag_id in {tag.pk for tag in article.tag_list if tag.pk}:
+        for tag_id in tag_ids:
             for pk in self.members[tag_id]:
-                if pk != article.pk:
+                if pk != own_pk:
                     shared[pk] += 1
         chosen = sorted(shared, key=lambda pk: (shared[pk], self.published[pk], pk), reverse=True)[:limit]
         if len(chosen) < limit:
-            for pk in self.by_section[article.path[: -Page.steplen]]:
+            for pk in self.by_section[section]:
                 if len(chosen) == limit:
                     break
-                if pk != article.pk and pk not in chosen:
+                if pk != own_pk and pk not in chosen:
                     chosen.append(pk)
         return chosen
 
