@@ -231,6 +231,20 @@ def test_a_signed_webhook_that_is_not_an_event_is_refused(client, fake_stripe):
     payload = '{"id": "evt_x", "type": "checkout.session.completed", "created": 1, "data": {"object": {"mode": "payment", "payment_status": "paid"}}}'
     response = client.post("/support/webhooks/stripe/", payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=sign(payload))
     assert response.status_code == 400 and nothing_recorded()
+    for created in ("10" + "0" * 30, "[1]", "null"):
+        payload = ('{"id": "evt_y", "type": "charge.refunded", "created": %s, "data": {"object": '
+                   '{"id": "ch_1", "payment_intent": "pi_1", "amount": 5, "currency": "eur"}}}' % created)
+        response = client.post("/support/webhooks/stripe/", payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=sign(payload))
+        assert response.status_code == 400, created
+    for amount in ('-5', '"12.50"', '0', 'true', '1.5'):
+        payload = ('{"id": "evt_z", "type": "charge.refunded", "created": 1, "data": {"object": '
+                   '{"id": "ch_1", "payment_intent": "pi_1", "amount": %s, "currency": "eur"}}}' % amount)
+        response = client.post("/support/webhooks/stripe/", payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=sign(payload))
+        assert response.status_code == 400, amount
+    payload = b'\xff\xfe not utf-8'
+    response = client.post("/support/webhooks/stripe/", payload, content_type="application/json",
+                           HTTP_STRIPE_SIGNATURE="t=1,v1=abc")
+    assert response.status_code == 400 and nothing_recorded()
 
 
 def test_unknown_event_types_are_accepted_and_ignored(client, fake_stripe):

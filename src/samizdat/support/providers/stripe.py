@@ -104,8 +104,10 @@ class StripeProvider(Provider):
             if handler is None:
                 return []
             found = handler(event, obj)
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError, OSError) as error:
             raise WebhookRejected(f"a {type(error).__name__} reading the event") from None
+        if found and not _sound(found):
+            raise WebhookRejected("an event with an amount or currency we can't store")
         return [found] if found else []
 
     def change_amount(self, recurring, amount):
@@ -145,6 +147,16 @@ class StripeProvider(Provider):
             raise ProviderUnavailable("Our payment provider couldn't cancel it just now. Please try again later.") from None
         except stripe.StripeError:
             raise ProviderUnavailable("Our payment provider couldn't cancel it just now. Please try again later.") from None
+
+
+def _sound(event):
+    """Amounts are positive integers (minor units) and currencies three letters, or absent."""
+    amounts = [event.amount] if event.amount is not None else []
+    if any(isinstance(a, bool) or not isinstance(a, int) or a <= 0 for a in amounts):
+        return False
+    if not isinstance(event.refunded_amount, int) or event.refunded_amount < 0:
+        return False
+    return not event.currency or (len(event.currency) == 3 and event.currency.isalpha())
 
 
 def _id(value):
