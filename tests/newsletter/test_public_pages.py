@@ -109,7 +109,7 @@ def test_renaming_a_newsletter_republishes_its_pages(newsroom, the_week, public)
 
     rebuild_site()
     the_week.description = "Now every Saturday."
-    the_week.save()  # promoted: in the block on every article, so the whole site
+    the_week.save()  # in the block on every article: the whole site is rebuilt
     assert "Now every Saturday." in public.text("/newsletter/")
     assert "Now every Saturday." in public.text(newsroom["article"].url)
 

@@ -67,9 +67,10 @@ class Newsletter(models.Model):
         return [self.get_absolute_url(), self.preview_url()]
 
     def listed_on(self):
-        # The promoted newsletter's name and description are in the signup block on every
-        # article and the front page; the others only on /newsletter/.
-        return ["/newsletter/", "*"] if self.promoted else ["/newsletter/"]
+        # A newsletter's name and description may be in the signup block on every article and the
+        # front page (the promoted one, or the first when none is): like the newsroom's settings,
+        # a change is a full rebuild. Newsletters change rarely.
+        return ["/newsletter/", "*"]
 
 
 class Subscriber(models.Model):
