@@ -185,3 +185,32 @@ def test_the_progress_bar_counts_to_the_total(smtp, the_week, stories):
     for batch in sending.unfinished_batches(draft.pk):
         sending.send_batch(draft.pk, batch, progress=bar)
     assert "12/12 100%" in stream.getvalue()
+
+
+def test_with_the_database_queue_an_approved_edition_is_queued_for_its_slot(settings, the_week, stories):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    [draft] = drafts.ensure_weekly_drafts()
+    sending.approve(draft)
+    draft.refresh_from_db()
+    [queued] = DBTaskResult.objects.filter(task_path__endswith="send_edition_task")
+    assert queued.run_after == draft.scheduled_at  # the worker picks it up then, not before
+    assert queued.args_kwargs["args"] == [draft.pk]
+
+
+def test_resume_takes_back_a_dead_senders_claims_and_finishes(smtp, the_week, stories, settings):
+    subscribe(the_week, *[f"r{n}@example.org" for n in range(20)])
+    [draft] = drafts.ensure_weekly_drafts()
+    Edition.objects.filter(pk=draft.pk).update(status=Edition.APPROVED, scheduled_at=timezone.now())
+    sending.start_send(draft.pk, enqueue=False)
+    # A sender claimed a chunk and died before sending it.
+    dead = sending.claim(draft.pk, 0, "dead-sender")
+    assert len(dead) == settings.NEWSLETTER_CHUNK_SIZE
+    assert sending.resume(draft.pk) == [0]  # its lease has not run out: those ten wait
+    assert len(smtp.received) == 10
+    assert Edition.objects.get(pk=draft.pk).status == Edition.SENDING
+    settings.NEWSLETTER_LEASE_SECONDS = 0
+    sending.resume(draft.pk)
+    assert sorted(r for m in smtp.received for r in m.recipients) == sorted(f"r{n}@example.org" for n in range(20))
+    assert Edition.objects.get(pk=draft.pk).status == Edition.SENT
