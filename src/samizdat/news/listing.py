@@ -167,19 +167,25 @@ def public_url(page):
 
 
 def front_page_context(home):
-    articles = with_listing_parts(published_articles().descendant_of(home))
+    articles = published_articles().descendant_of(home)
     # The chosen lead may since have been unpublished or rescheduled; then the newest story leads.
-    lead = articles.filter(pk=home.lead_article_id).first() if home.lead_article_id else None
-    lead = lead or articles.first()
-    sections = []
+    ids = articles.values_list("pk", flat=True)
+    lead_id = ids.filter(pk=home.lead_article_id).first() if home.lead_article_id else None
+    lead_id = lead_id or ids.first()
+    chosen = []
     for section in SectionPage.objects.child_of(home).live().public():
-        teasers = with_listing_parts(published_articles().child_of(section))
-        if lead:
-            teasers = teasers.exclude(pk=lead.pk)
-        sections.append({"section": section, "articles": listed_articles(teasers[:SECTION_TEASERS])})
+        teasers = published_articles().child_of(section).exclude(pk=lead_id)
+        chosen.append((section, list(teasers.values_list("pk", flat=True)[:SECTION_TEASERS])))
+    # Every story on the front page in one fetch, not one per section.
+    shown = [pk for pk in [lead_id, *(pk for _, teaser_ids in chosen for pk in teaser_ids)] if pk]
+    found = {article.pk: article for article in articles_in_order(shown)}
+    sections = [
+        {"section": section, "articles": [found[pk] for pk in teaser_ids if pk in found]}
+        for section, teaser_ids in chosen
+    ]
     pages = archive_page_count(articles.count())
     latest_url = f"{public_path(home) or '/'}page/{pages}/" if pages else None
-    return {"lead": lead, "sections": sections, "latest_url": latest_url}
+    return {"lead": found.get(lead_id), "sections": sections, "latest_url": latest_url}
 
 
 def latest_context(home, number):
