@@ -41,30 +41,37 @@ class Command(BaseCommand):
         env = dict(os.environ)
         # Links in feeds and pages should point where this server answers, unless told otherwise.
         env.setdefault("SITE_URL", base)
-        children = [
-            subprocess.Popen(
-                [
-                    sys.executable, "-m", "granian", "--interface", "wsgi", "samizdat.wsgi:application",
-                    "--host", host, "--port", str(port), "--workers", str(workers),
-                    "--blocking-threads", str(threads), "--log-level", "warning", "--no-ws",
-                ],
-                env=env,
-            )
-        ]
-        if not no_worker:
-            children.append(subprocess.Popen([sys.executable, "-m", "samizdat.cli", "worker"], env=env))
-        self.stdout.write(f"\nSite:  {base}/\nAdmin: {base}/admin/\n(Ctrl+C stops the server and the worker.)\n\n")
-        self.stdout.flush()
+        children, stopping = [], []
 
         def stop(signum=None, frame=None):
+            # Once: granian stuck halfway through starting ignores a second SIGTERM.
+            if stopping:
+                return
+            stopping.append(True)
             for child in children:
-                if child.poll() is None:
-                    child.terminate()
+                signal_group(child, signal.SIGTERM)
+
+        def start(command):
+            # Its own process group, so stopping reaches granian's workers too.
+            children.append(subprocess.Popen(command, env=env, start_new_session=True))
+            if stopping:  # told to stop while starting it
+                signal_group(children[-1], signal.SIGTERM)
 
         signal.signal(signal.SIGTERM, stop)
+        start([
+            sys.executable, "-m", "granian", "--interface", "wsgi", "samizdat.wsgi:application",
+            "--host", host, "--port", str(port), "--workers", str(workers),
+            "--blocking-threads", str(threads), "--log-level", "warning", "--no-ws",
+        ])
+        if not no_worker:
+            start([sys.executable, "-m", "samizdat.cli", "worker"])
+        self.stdout.write(f"\nSite:  {base}/\nAdmin: {base}/admin/\n(Ctrl+C stops the server and the worker.)\n\n")
+        self.stdout.flush()
+        died = []
         try:
-            while all(child.poll() is None for child in children):
+            while not stopping and all(child.poll() is None for child in children):
                 time.sleep(0.5)
+            died = [child for child in children if not stopping and child.poll() is not None]
         except KeyboardInterrupt:
             pass
         finally:
@@ -73,7 +80,16 @@ class Command(BaseCommand):
                 try:
                     child.wait(timeout=10)
                 except subprocess.TimeoutExpired:
-                    child.kill()
-        failed = [child.returncode for child in children if child.returncode not in (0, -signal.SIGTERM, None)]
-        if failed:
+                    signal_group(child, signal.SIGKILL)
+                    child.wait()
+        # Asked to stop, it stopped; a child that died by itself (the port taken, say) is a failure.
+        if any(child.returncode != 0 for child in died):
             sys.exit(1)
+
+
+def signal_group(child, signum):
+    """Signal a child and every process it started (granian's workers), leaving none to hold the port."""
+    try:
+        os.killpg(child.pid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
