@@ -1,4 +1,4 @@
-"""The background worker: runs queued tasks and publishes scheduled pages on time."""
+"""The background worker: runs queued tasks, and now and then the periodic commands (scheduled pages)."""
 
 import logging
 import threading
@@ -14,14 +14,22 @@ from samizdat.core.static_files import ensure_static_collected
 logger = logging.getLogger(__name__)
 
 
-def publish_scheduled_forever(interval, stop):
-    """Wagtail's go-live and expiry run here, so scheduled articles appear without a cron job."""
+def run_periodic_commands():
+    """The commands settings.WORKER_PERIODIC_COMMANDS names: Wagtail's go-live and expiry, the
+    newsletter's weekly drafts. Each runs on its own, so one failing doesn't stop the others."""
+    for command in settings.WORKER_PERIODIC_COMMANDS:
+        try:
+            call_command(*command, verbosity=0)
+        except Exception:
+            logger.exception("%s failed; trying again next time", " ".join(command))
+
+
+def run_periodic_commands_forever(interval, stop):
+    """So scheduled articles appear, and drafts are ready on Monday, without a cron job."""
     while not stop.wait(interval):
         close_old_connections()
         try:
-            call_command("publish_scheduled", verbosity=0)
-        except Exception:
-            logger.exception("Publishing scheduled pages failed; trying again in %s s", interval)
+            run_periodic_commands()
         finally:
             connections.close_all()
 
@@ -52,9 +60,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         ensure_static_collected()  # the pages it publishes name the styles by hashed name
         stop = threading.Event()
-        call_command("publish_scheduled", verbosity=0)
+        run_periodic_commands()
         scheduler = threading.Thread(
-            target=publish_scheduled_forever, args=(options["schedule_interval"], stop), daemon=True
+            target=run_periodic_commands_forever, args=(options["schedule_interval"], stop), daemon=True
         )
         scheduler.start()
         try:

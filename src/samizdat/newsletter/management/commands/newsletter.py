@@ -37,7 +37,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Started {len(started)} edition(s)" + (f": {', '.join(map(str, started))}" if started else ""))
         elif command == "drafts":
             made = drafts.ensure_weekly_drafts()
-            self.stdout.write(f"Made {len(made)} draft(s)")
+            if made or options["verbosity"] > 0:  # the worker runs this every minute, quietly
+                self.stdout.write(f"Made {len(made)} draft(s)")
 
     def send(self, edition_id, progress, approve, processes=1):
         edition = Edition.objects.filter(pk=edition_id).first()
