@@ -7,6 +7,7 @@ from math import ceil
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404
 from taggit.models import Tag
 
@@ -69,6 +70,17 @@ def page_size():
 
 def archive_page_count(count):
     return ceil(count / page_size()) if count else 0
+
+
+def rank_from_oldest(articles, article):
+    """(how many of `articles` come before `article`, oldest first; how many there are besides it).
+    A story not yet published counts as the newest."""
+    others = articles.exclude(pk=article.pk)
+    count = others.count()
+    if article.published_at is None:
+        return count, count
+    before = Q(published_at__lt=article.published_at) | Q(published_at=article.published_at, id__lt=article.pk)
+    return others.filter(before).count(), count
 
 
 def archive_page_of(rank):

@@ -9,7 +9,6 @@ its archive pages. `extra_public_urls()` lists the addresses that are not pages,
 
 from collections import defaultdict
 
-from django.db.models import Q
 from taggit.models import Tag
 
 from samizdat.publishing.sources import Fragment
@@ -23,6 +22,7 @@ from .listing import (
     published_articles,
     published_authors,
     published_tags,
+    rank_from_oldest,
     tag_path,
 )
 from .models import ArticleTag, Author, HomePage, SectionPage
@@ -44,14 +44,7 @@ def listing_urls(path, articles, article=None):
     one before its own (whose "Newer" link may move) to the newest."""
     if article is None:
         return [path] + [f"{path}page/{n}/" for n in range(1, archive_page_count(articles.count()) + 1)]
-    others = articles.exclude(pk=article.pk)
-    count = others.count()
-    if article.published_at is None:
-        rank = count
-    else:
-        rank = others.filter(
-            Q(published_at__lt=article.published_at) | Q(published_at=article.published_at, id__lt=article.pk)
-        ).count()
+    rank, count = rank_from_oldest(articles, article)
     first, last = max(1, archive_page_of(rank) - 1), archive_page_count(count + 1)
     return [path] + [f"{path}page/{n}/" for n in range(first, last + 1)]
 

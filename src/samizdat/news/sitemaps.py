@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from math import ceil
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +20,7 @@ from .listing import (
     published_articles,
     published_authors,
     published_tags,
+    rank_from_oldest,
     tag_path,
 )
 from .models import ArticlePage, HomePage
@@ -128,14 +128,7 @@ def sitemap_page_paths(article=None):
 
 
 def article_sitemap_pages(article):
-    others = ArticleSitemap().items().exclude(pk=article.pk)
-    count = others.count()
-    if article.published_at is None:
-        rank = count
-    else:
-        rank = others.filter(
-            Q(published_at__lt=article.published_at) | Q(published_at=article.published_at, id__lt=article.pk)
-        ).count()
+    rank, count = rank_from_oldest(ArticleSitemap().items(), article)
     limit = ArticleSitemap.limit
     return range(rank // limit + 1, max(1, ceil((count + 1) / limit)) + 1)
 
