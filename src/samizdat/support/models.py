@@ -27,7 +27,25 @@ class Frequency(models.TextChoices):
 RECURRING = (Frequency.MONTHLY, Frequency.ANNUAL)
 
 
-class Donation(models.Model):
+class Amount:
+    """How a gift's amount (minor units and currency) reads in the admin, exports and emails."""
+
+    def __str__(self):
+        return f"{self.display_amount} {self.get_frequency_display().lower()} from {self.email}"
+
+    @property
+    @admin.display(description="Amount")
+    def display_amount(self):
+        return format_amount(self.amount, self.currency)
+
+    @property
+    @admin.display(description="Amount")
+    def amount_decimal(self):
+        """'12.50': the amount as a spreadsheet reads it (CSV export)."""
+        return format_number(self.amount, self.currency)
+
+
+class Donation(Amount, models.Model):
     """One payment from a reader: a one-off gift, or one month's or year's payment of a recurring one."""
 
     class Status(models.TextChoices):
@@ -64,20 +82,6 @@ class Donation(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="donation_amount_positive"),
         ]
 
-    def __str__(self):
-        return f"{self.display_amount} {self.get_frequency_display().lower()} from {self.email}"
-
-    @property
-    @admin.display(description="Amount")
-    def display_amount(self):
-        return format_amount(self.amount, self.currency)
-
-    @property
-    @admin.display(description="Amount")
-    def amount_decimal(self):
-        """'12.50': the amount as a spreadsheet reads it (CSV export)."""
-        return format_number(self.amount, self.currency)
-
     @property
     @admin.display(description="Refunded")
     def refunded_decimal(self):
@@ -89,7 +93,7 @@ class Donation(models.Model):
         return format_amount(self.refunded_amount, self.currency) if self.refunded_amount else ""
 
 
-class RecurringDonation(models.Model):
+class RecurringDonation(Amount, models.Model):
     """A reader's standing monthly or annual gift, as the provider's subscription."""
 
     class Status(models.TextChoices):
@@ -116,19 +120,6 @@ class RecurringDonation(models.Model):
             models.UniqueConstraint(fields=["provider", "provider_subscription_id"], name="recurring_subscription_once"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="recurring_amount_positive"),
         ]
-
-    def __str__(self):
-        return f"{self.display_amount} {self.get_frequency_display().lower()} from {self.email}"
-
-    @property
-    @admin.display(description="Amount")
-    def display_amount(self):
-        return format_amount(self.amount, self.currency)
-
-    @property
-    @admin.display(description="Amount")
-    def amount_decimal(self):
-        return format_number(self.amount, self.currency)
 
     @property
     def monthly_amount(self):
