@@ -13,11 +13,9 @@ Results go to bench/results/newsletter.{json,md}.
 
 import json
 import os
-import platform
 import resource
 import shutil
 import smtplib
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,8 +24,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
+from bench.common import RESULTS, ROOT, free_port, machine, step
+
 SIZES = [int(n) for n in os.environ.get("BENCH_SUBSCRIBERS", "10000,100000").split(",")]
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
 PROCESSES = int(os.environ.get("BENCH_PROCESSES", "2"))
@@ -77,20 +75,6 @@ def main():
     table = format_table(results)
     print("\n" + table)
     save(results, table)
-
-
-def step(message):
-    print(f"--- {message}", flush=True)
-
-
-def machine():
-    return {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()}
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def setup_newsroom():

@@ -10,10 +10,8 @@ article rendered by Django, and the same file from Debian's nginx. Results go to
 
 import json
 import os
-import platform
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,8 +20,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / "bench" / "results"))  # elsewhere for trial runs
+from bench.common import RESULTS, ROOT, free_port, machine, step
+
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", "10000"))
 SECTIONS = int(os.environ.get("BENCH_SECTIONS", "10"))
 TAGS = int(os.environ.get("BENCH_TAGS", "500"))
@@ -66,14 +64,6 @@ def main():
     table = format_table(results)
     print("\n" + table)
     save(results, table)
-
-
-def step(message):
-    print(f"--- {message}", flush=True)
-
-
-def machine():
-    return {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()}
 
 
 def bench_rebuild():
@@ -192,12 +182,6 @@ def bench_serving(var, settings):
 
 def start(command, env):
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(port, path="/", timeout=60):
