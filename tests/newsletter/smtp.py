@@ -39,6 +39,7 @@ class Behaviour:
     refuse_for_good: set = field(default_factory=set)  # 550 at RCPT
     try_later: dict = field(default_factory=dict)  # address → times to answer 451 at RCPT
     drop_after: int | None = None  # drop the connection on the nth DATA (once)
+    refuse_content: set = field(default_factory=set)  # 554 after the message's content
 
 
 class Handler:
@@ -49,6 +50,15 @@ class Handler:
         self.data_count = 0
         self.dropped = 0
         self.connections = 0
+        self.pipelining = True
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        # aiosmtpd reads commands in order whatever way they arrive; saying so lets clients
+        # (samizdat's sender among them) pipeline, as they would with Postfix.
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.behaviour.refuse_for_good:
@@ -67,6 +77,8 @@ class Handler:
             self.dropped += 1
             server.transport.close()
             return "421 closing"
+        if set(envelope.rcpt_tos) & self.behaviour.refuse_content:
+            return "554 5.6.0 Message content rejected"
         with self.lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content or envelope.content))
         return "250 Message accepted"

@@ -250,14 +250,27 @@ class Outbox:
             except Exception:
                 pass
 
-    def send(self, message):
-        rate_limit().wait()
-        try:
-            self.connection().send_messages([message])
-            return None
-        except Exception as error:
-            self.drop()
-            return classify(error)
+    def send_each(self, messages):
+        """Send on this thread's connection; one Failure (or None) per message. After an error
+        the connection is closed, and what is left goes on a new one."""
+        results = []
+        while len(results) < len(messages):
+            rest = messages[len(results):]
+            try:
+                connection = self.connection()
+                if rate_limit().interval or not hasattr(connection, "send_each"):
+                    # One at a time: paced by the rate limit, or a backend without runs (anymail).
+                    rate_limit().wait()
+                    connection.send_messages(rest[:1])
+                    outcomes = [None]
+                else:
+                    outcomes = connection.send_each(rest)
+            except Exception as error:
+                outcomes = [error]
+            if any(outcome is not None for outcome in outcomes):
+                self.drop()
+            results += [None if outcome is None else classify(outcome) for outcome in outcomes]
+        return results
 
     def close(self):
         for connection in self.connections:
@@ -308,9 +321,9 @@ def send_batch(edition_id, batch, *, progress=None):
     concurrency = max(settings.NEWSLETTER_CONCURRENCY, 1)
     pool = ThreadPoolExecutor(max_workers=concurrency) if concurrency > 1 else None
 
-    def send_one(row):
-        delivery_id, subscriber_id, email = row
-        return row, outbox.send(messages.for_reader(email, delivery_id, subscriber_id))
+    def send_rows(rows):
+        copies = [messages.for_reader(email, delivery_id, subscriber_id) for delivery_id, subscriber_id, email in rows]
+        return list(zip(rows, outbox.send_each(copies)))
 
     try:
         chunk = claim(edition_id, batch, me)
@@ -330,11 +343,12 @@ def send_batch(edition_id, batch, *, progress=None):
             if pool:
                 # The next chunk is claimed while this one is on the wire. This one is recorded
                 # before the next is sent, so a crash can still repeat one chunk at most.
-                on_the_wire = [pool.submit(send_one, row) for row in chunk]
+                # Each connection takes its share of the chunk as one run of messages.
+                on_the_wire = [pool.submit(send_rows, chunk[n::concurrency]) for n in range(concurrency)]
                 chunk = claim(edition_id, batch, me)
-                results = [future.result() for future in on_the_wire]
+                results = [result for future in on_the_wire for result in future.result()]
             else:
-                results = [send_one(row) for row in chunk]
+                results = send_rows(chunk)
                 chunk = None
             sent_total += _record(results, progress)
             if chunk is None:
