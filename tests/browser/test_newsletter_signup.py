@@ -62,6 +62,9 @@ def test_a_reader_signs_up_in_place_and_confirms_from_the_email(reader, article,
     reader.screenshot("newsletter-signup.png")
 
     page.goto(confirm_link(mail))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your subscription")
+    assert Subscription.objects.get().status == Subscription.PENDING  # opening the link only asks
+    page.get_by_role("button", name="Confirm my subscription").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("You're subscribed")
     assert Subscription.objects.get().status == Subscription.ACTIVE
     assert_nothing_went_wrong(reader)

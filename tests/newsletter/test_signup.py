@@ -35,7 +35,13 @@ def test_signup_sends_a_confirmation_and_the_link_starts_the_subscription(client
     [mail] = smtp.to("reader@example.org")
     assert mail.message["Subject"] == "Confirm your subscription to The Week"
     assert "week@courier.example" in mail.message["From"]
+    # Opening the link (as a mail scanner does) only asks; the button confirms.
     page = client.get(confirm_path(mail))
+    assert page.status_code == 200
+    assert "Confirm my subscription" in text(page) and "You're subscribed" not in text(page)
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.PENDING
+    page = client.post(confirm_path(mail))
     assert page.status_code == 200
     assert "You're subscribed" in text(page)
     subscription.refresh_from_db()
@@ -45,8 +51,9 @@ def test_signup_sends_a_confirmation_and_the_link_starts_the_subscription(client
     assert subscription.consent_text.startswith("Sign up for our free weekly newsletter: The Week.")
     assert "Subscribers agree to the Privacy Policy" in subscription.consent_text
     assert abs((subscription.consent_at - timezone.now()).total_seconds()) < 60
-    # Following the link twice is fine.
-    assert client.get(confirm_path(mail)).status_code == 200
+    # Following the link again is fine, and says so without asking again.
+    assert "You're subscribed" in text(client.get(confirm_path(mail)))
+    assert client.post(confirm_path(mail)).status_code == 200
 
 
 def test_signing_up_again_within_the_hour_sends_no_second_email(client, smtp, the_week):
@@ -135,15 +142,15 @@ def test_opening_the_signup_address_goes_to_the_newsletter_page(client):
 
 @pytest.mark.parametrize("token", ["nonsense", "1:abc", "x" * 500, "MQ:1tAAAA:forged"])
 def test_a_damaged_confirmation_link_says_so_kindly(client, token):
-    response = client.get(f"/newsletter/confirm/{token}/")
-    assert response.status_code == 400
-    assert "expired" in text(response)
+    for response in (client.get(f"/newsletter/confirm/{token}/"), client.post(f"/newsletter/confirm/{token}/")):
+        assert response.status_code == 400
+        assert "expired" in text(response)
 
 
 def test_confirming_lifts_an_earlier_suppression(client, smtp, the_week):
     Suppression.objects.create(email="back@example.org", reason=Suppression.COMPLAINED)
     sign_up(client, "back@example.org")
-    client.get(confirm_path(smtp.to("back@example.org")[0]))
+    client.post(confirm_path(smtp.to("back@example.org")[0]))
     assert not Suppression.objects.filter(email="back@example.org").exists()
 
 
@@ -169,5 +176,6 @@ def test_with_make_runs_defaults_the_confirmation_lands_in_the_local_mail_outbox
     sign_up(client, "reader@example.org")
     [outbox_file] = (tmp_path / "mail").iterdir()
     link = CONFIRM_LINK.search(outbox_file.read_text()).group(1)
-    assert "You're subscribed" in text(client.get(link))
+    assert "Confirm my subscription" in text(client.get(link))
+    assert "You're subscribed" in text(client.post(link))
     assert Subscription.objects.get().status == Subscription.ACTIVE

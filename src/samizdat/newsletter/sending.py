@@ -366,15 +366,15 @@ def claim(edition_id, batch, sender="", now=None):
     (delivery id, subscriber id, email). Also takes back deliveries whose sender's lease ran out."""
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
-    due = Q(status=Delivery.PENDING) & (Q(retry_after__isnull=True) | Q(retry_after__lte=now))
-    abandoned = Q(status=Delivery.SENDING, claimed_at__lt=stale) & ~Q(claimed_by=sender)
+    size = settings.NEWSLETTER_CHUNK_SIZE
+    batch_rows = Delivery.objects.select_for_update(skip_locked=True, of=("self",)).filter(edition_id=edition_id, batch=batch)
+    due = batch_rows.filter(Q(retry_after__isnull=True) | Q(retry_after__lte=now), status=Delivery.PENDING)
+    abandoned = batch_rows.filter(status=Delivery.SENDING, claimed_at__lt=stale).exclude(claimed_by=sender)
+    columns = ("pk", "subscriber_id", "subscriber__email")
     with transaction.atomic():
-        rows = list(
-            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(due | abandoned, edition_id=edition_id, batch=batch)
-            .order_by("pk")
-            .values_list("pk", "subscriber_id", "subscriber__email")[: settings.NEWSLETTER_CHUNK_SIZE]
-        )
+        # Two queries, each with the status as an equality, so the (edition, batch, status) index
+        # finds the rows; one query with an OR read every delivery of the edition for each chunk.
+        rows = sorted([*due.order_by("pk").values_list(*columns)[:size], *abandoned.order_by("pk").values_list(*columns)[:size]])[:size]
         if not rows:
             return []
         Delivery.objects.filter(pk__in=[row[0] for row in rows]).update(

@@ -47,16 +47,26 @@ def signup(request):
     return render(request, "newsletter/signup_result.html", context, status=status)
 
 
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
 def confirm(request, token):
+    """GET asks, POST confirms: mail scanners open every link in an email, and a scanner must not
+    start a subscription nobody asked for. The button posts with no CSRF token, like one-click
+    unsubscribe: the signed token is what proves the reader got the email."""
     try:
-        subscription = subscriptions.confirm(read_confirm_token(token))
+        subscription_id = read_confirm_token(token)
     except BadToken:
-        subscription = None
+        subscription_id = None
+    subscription = Subscription.objects.select_related("newsletter").filter(pk=subscription_id).first() if subscription_id else None
     if subscription is None:
         return render(request, "newsletter/message.html", {
             "title": "This link has expired",
             "text": "Confirmation links work for seven days. Please sign up again and follow the new link.",
         }, status=400)
+    if request.method == "GET" and subscription.status != Subscription.ACTIVE:
+        return render(request, "newsletter/confirm.html", {"newsletter": subscription.newsletter})
+    if request.method == "POST":
+        subscription = subscriptions.confirm(subscription.pk) or subscription
     return render(request, "newsletter/message.html", {
         "title": "You're subscribed",
         "text": f"Thank you: you will get {subscription.newsletter.name} from now on. Every email has a link to unsubscribe.",
