@@ -192,7 +192,7 @@ NEWS_PAGE_SIZE = int(os.environ.get("NEWS_PAGE_SIZE", "20"))
 # How often the worker publishes scheduled pages (go-live and expiry), in seconds.
 PUBLISH_SCHEDULED_INTERVAL = int(os.environ.get("PUBLISH_SCHEDULED_INTERVAL", "60"))
 # What the worker runs every PUBLISH_SCHEDULED_INTERVAL seconds (management commands and arguments).
-WORKER_PERIODIC_COMMANDS = [["publish_scheduled"], ["newsletter", "drafts"]]
+WORKER_PERIODIC_COMMANDS = [["publish_scheduled"], ["newsletter", "drafts"], ["newsletter", "resume-stalled"]]
 
 # Static-first publishing (docs/publishing.md): every public page rendered as a file in PUBLIC_DIR.
 PUBLISHING_ENABLED = env_bool("PUBLISHING_ENABLED", True)

@@ -230,3 +230,23 @@ def test_an_email_service_backend_gets_personalised_messages(edition, the_week, 
         assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert "/newsletter/unsubscribe/" in message.extra_headers["List-Unsubscribe"]
         assert "%%samizdat" not in message.alternatives[0][0]
+
+
+def test_the_worker_takes_up_a_send_nobody_is_working_on_and_leaves_a_moving_one_alone(smtp, edition, the_week):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    readers(the_week, 12)
+    Edition.objects.filter(pk=edition.pk).update(status=Edition.APPROVED, scheduled_at=timezone.now())
+    sending.start_send(edition.pk, enqueue=False)  # recorded, as if its worker died before sending
+    sending.claim(edition.pk, 0, "a sender at work")
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Edition.objects.filter(pk=edition.pk).update(started_at=an_hour_ago)
+    assert sending.resume_stalled() == []  # it claimed something a moment ago
+    assert smtp.received == []
+    Delivery.objects.filter(edition=edition).update(claimed_at=an_hour_ago)  # ... and then fell silent
+    assert sending.resume_stalled() == [edition.pk]
+    edition.refresh_from_db()
+    assert edition.status == Edition.SENT
+    assert sorted(r for m in smtp.received for r in m.recipients) == sorted(f"reader{n}@example.org" for n in range(12))

@@ -179,6 +179,28 @@ def resume(edition_id):
     return batches
 
 
+def resume_stalled(now=None):
+    """What a dead worker left behind, taken up again: for each edition being sent where nothing
+    has been claimed for NEWSLETTER_LEASE_SECONDS, its unfinished batches are enqueued once more.
+    The worker runs this every minute, so a send whose worker was killed goes on by itself once
+    a worker runs again. Enqueuing a batch twice is harmless: each delivery is claimed once."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
+    resumed = []
+    for edition_id in Edition.objects.filter(status=Edition.SENDING, started_at__lt=stale).values_list("pk", flat=True):
+        deliveries = Delivery.objects.filter(edition_id=edition_id)
+        if deliveries.filter(claimed_at__gte=stale).exists():
+            continue  # a sender is at work on it
+        waiting = deliveries.filter(
+            Q(status=Delivery.SENDING) | Q(status=Delivery.PENDING, retry_after__isnull=True) | Q(status=Delivery.PENDING, retry_after__lte=now)
+        )
+        # Deliveries waiting for a later retry have a deferred task of their own (or the next run).
+        if waiting.exists() or not deliveries.filter(status__in=[Delivery.PENDING, Delivery.SENDING]).exists():
+            resume(edition_id)
+            resumed.append(edition_id)
+    return resumed
+
+
 def finish_if_done(edition_id):
     if Delivery.objects.filter(edition_id=edition_id, status__in=[Delivery.PENDING, Delivery.SENDING]).exists():
         return False

@@ -3,6 +3,7 @@
     samizdat newsletter send EDITION [--progress] [--approve]   send now (or resume a stopped send)
     samizdat newsletter send-due                                 start approved editions whose slot has come
     samizdat newsletter drafts                                   make this week's drafts
+    samizdat newsletter resume-stalled                           go on with sends a dead worker left
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -28,6 +29,10 @@ class Command(BaseCommand):
         )
         commands.add_parser("send-due", help="Start approved editions whose slot has come (for cron).")
         commands.add_parser("drafts", help="Make this week's draft of each weekly newsletter.")
+        commands.add_parser(
+            "resume-stalled",
+            help="Enqueue again the batches of sends nobody has worked on for NEWSLETTER_LEASE_SECONDS (the worker runs it).",
+        )
 
     def handle(self, *args, command, **options):
         if command == "send":
@@ -39,6 +44,10 @@ class Command(BaseCommand):
             made = drafts.ensure_weekly_drafts()
             if made or options["verbosity"] > 0:  # the worker runs this every minute, quietly
                 self.stdout.write(f"Made {len(made)} draft(s)")
+        elif command == "resume-stalled":
+            resumed = sending.resume_stalled()
+            if resumed or options["verbosity"] > 0:
+                self.stdout.write(f"Resumed {len(resumed)} send(s)" + (f": {', '.join(map(str, resumed))}" if resumed else ""))
 
     def send(self, edition_id, progress, approve, processes=1):
         edition = Edition.objects.filter(pk=edition_id).first()
