@@ -208,6 +208,8 @@ PUBLISHED_URL_SOURCES = [
     "samizdat.support.public_urls.support_urls",
     "samizdat.newsletter.public_urls.newsletter_public_urls",
 ]
+# Pages outside `news` that show stories: fn(article) -> the addresses a change to it touches.
+PUBLISHED_ARTICLE_LISTINGS = ["samizdat.newsletter.public_urls.sample_previews"]
 # Parts of pages the publisher can refresh alone (sources.Fragment): name -> fn(request, url).
 PUBLISHED_FRAGMENTS = {"read-more": "samizdat.news.related.read_more_fragment"}
 # Other addresses of the site (mirrors, an onion service), listed at /mirrors/ and in the footer.

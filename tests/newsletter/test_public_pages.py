@@ -104,6 +104,22 @@ def test_newsletter_pages_are_published_as_files_without_cookies(client, newsroo
     assert "Tram news and more" in public.text("/newsletter/the-week/preview/")
 
 
+def test_before_the_first_send_the_sample_preview_follows_the_newest_stories(newsroom, the_week, public):
+    from samizdat.publishing.rebuild import rebuild_site
+
+    rebuild_site()
+    assert "Council approves the tram line" in public.text("/newsletter/the-week/preview/")
+    ferry = make_article(newsroom["article"].get_parent(), "Night ferry returns in March")
+    assert "Night ferry returns in March" in public.text("/newsletter/the-week/preview/")
+    ferry.unpublish()
+    assert "Night ferry returns in March" not in public.text("/newsletter/the-week/preview/")
+    # Once an edition has gone out the Preview is that edition, and new stories leave it alone.
+    sent_edition(the_week, newsroom["article"])
+    make_article(newsroom["article"].get_parent(), "Harbour cranes repainted")
+    preview = public.text("/newsletter/the-week/preview/")
+    assert "Tram news and more" in preview and "Harbour cranes repainted" not in preview
+
+
 def test_renaming_a_newsletter_republishes_its_pages(newsroom, the_week, public):
     from samizdat.publishing.rebuild import rebuild_site
 

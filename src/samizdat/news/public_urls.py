@@ -9,6 +9,8 @@ its archive pages. `extra_public_urls()` lists the addresses that are not pages,
 
 from collections import defaultdict
 
+from django.conf import settings
+from django.utils.module_loading import import_string
 from taggit.models import Tag
 
 from samizdat.publishing.sources import Fragment
@@ -90,7 +92,9 @@ def article_listed_on(article):
     # The story is only in those pages' Read more: the publisher can refresh that part alone.
     readers = [public_path(other) for other in articles_whose_read_more_lists(article)]
     readers = [Fragment(url, "read-more") for url in readers if url]
-    return first + feed_urls + readers + site_wide_urls(article) + deeper
+    # Pages of other apps that show stories (a newsletter's sample preview), named in settings.
+    elsewhere = [url for source in settings.PUBLISHED_ARTICLE_LISTINGS for url in import_string(source)(article)]
+    return first + feed_urls + readers + elsewhere + site_wide_urls(article) + deeper
 
 
 def urls_showing(article_ids, feeds_only=False):
