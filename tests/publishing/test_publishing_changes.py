@@ -244,3 +244,40 @@ def test_a_new_story_rewrites_only_the_newest_page_of_the_articles_sitemap(newsr
     stories[1].unpublish()
     assert stories[1].url not in public.text("/sitemap-articles.xml")
     assert newest.url in public.text("/sitemap-articles-3.xml") or newest.url in public.text("/sitemap-articles-2.xml")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("a_process_dies", [False, True])
+def test_a_change_touching_many_pages_is_shared_among_processes(public, settings, monkeypatch, a_process_dies):
+    """The worker renders the rest of a big change in several processes; the files are the same as
+    one process would write, and a process that dies leaves its pages to the worker itself."""
+    import os
+
+    from samizdat.publishing import publish
+    from samizdat.publishing.rebuild import rebuild_site
+    from samizdat.publishing.sources import key_of
+
+    settings.PUBLISHING_ENABLED = False  # set up quietly, then publish by hand
+    news = make_section("News")
+    stories = [make_article(news, f"Harbour story {n}", tags=["port"], minutes_ago=n + 1) for n in range(30)]
+    rebuild_site(processes=1)
+    settings.PUBLISH_PROCESSES = 2
+    monkeypatch.setattr(publish, "PARALLEL_FROM", 5)
+    shared = []
+    monkeypatch.setattr(publish, "publish_urls_in_processes", lambda urls, n, original=publish.publish_urls_in_processes: shared.append(n) or original(urls, n))
+    if a_process_dies:
+        monkeypatch.setattr(publish, "_publish_part", lambda urls, sending: os._exit(1))
+    edited = stories[0]
+    edited.title = "Harbour story, updated"
+    edited.save_revision().publish()
+    report = publish.publish_change(key_of(edited))
+    assert shared == [2] and not report.failed
+    readers = [story for story in stories[1:] if "Harbour story, updated" in read_more(public.text(story.url))]
+    assert len(readers) >= 4
+    for url in ("/", "/news/", "/tags/port/", "/rss.xml", "/tags/port/atom.xml"):
+        assert "Harbour story, updated" in public.text(url), url
+    # Exactly what rendering in one process gives.
+    parallel = {url: public.file(url).read_bytes() for url in publish.urls_of(edited)}
+    settings.PUBLISH_PROCESSES = 1
+    publish.publish_urls(publish.urls_of(edited))
+    assert {url: public.file(url).read_bytes() for url in publish.urls_of(edited)} == parallel

@@ -12,6 +12,7 @@ from contextvars import ContextVar
 from django.core.cache import caches
 
 _active = ContextVar("samizdat_render_cache", default=None)
+_new_pieces = None  # in a process that renders for another: the pieces it made, to hand back
 
 
 @contextmanager
@@ -48,6 +49,8 @@ def kept(key, compute):
         if value is None:
             value = compute()
             caches["render"].set(name, value, None)
+            if _new_pieces is not None:
+                _new_pieces[name] = value
         return value
 
     return memoized(key, from_cache)
@@ -76,3 +79,19 @@ def keep_render_cache_for_this_process():
     """For a process that only renders one batch and then exits (a full rebuild's worker)."""
     if _active.get() is None:
         _active.set({})
+
+
+def record_new_pieces():
+    """In a forked process rendering part of a change: note the pieces kept() makes, so they can
+    be handed back (new_pieces()) and kept by the long-lived process (keep_pieces())."""
+    global _new_pieces
+    _new_pieces = {}
+
+
+def new_pieces():
+    return dict(_new_pieces or {})
+
+
+def keep_pieces(pieces):
+    if pieces:
+        caches["render"].set_many(pieces, None)

@@ -29,6 +29,21 @@ def read_more_fragment(request, url):
     return render_to_string("news/includes/read_more.html", {"read_more": articles}, request=request)
 
 
+def _prepare_read_more_fragments(request, urls):
+    """Before many Read mores are refreshed: every story they show, fetched in one go rather than
+    a few at a time for each (the publisher calls this once per batch, with all their addresses)."""
+    site = Site.find_for_request(request)
+    if site is None:
+        return
+    index = memoized("read-more-index", ReadMoreIndex)
+    root = site.root_page.url_path.rstrip("/")
+    shown = {pk for url in urls if (own := index.at_url_path.get(root + url)) for pk in index.read_more_ids_of(own)}
+    articles_in_order(sorted(shown))
+
+
+read_more_fragment.prepare = _prepare_read_more_fragments
+
+
 def read_more(article, limit=READ_MORE_COUNT):
     """Up to `limit` live articles: those sharing most tags first, then the same section; newest first
     within each group. Never the article itself."""

@@ -1,14 +1,16 @@
 """Rendering addresses into the output folder: one change at a time, or the whole site."""
 
 import logging
+import multiprocessing
+import os
 import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils.module_loading import import_string
 
-from samizdat.core.render_cache import render_cache
+from samizdat.core.render_cache import keep_pieces, new_pieces, record_new_pieces, render_cache
 
 from . import output, signals
 from .models import PublishedSource, PublishingProblem
@@ -23,6 +25,8 @@ from .sources import (
 )
 
 logger = logging.getLogger(__name__)
+# A change touching at least this many addresses per process is shared among processes.
+PARALLEL_FROM = 24
 
 
 @dataclass
@@ -62,7 +66,9 @@ def publish_urls(urls, root=None, renderer=None, progress=None):
 
 
 def _publish_each(urls, root, renderer, report, progress):
-    for url in dict.fromkeys(urls):
+    urls = list(dict.fromkeys(urls))
+    _prepare_fragments(urls, renderer)
+    for url in urls:
         try:
             output.relative_file(url)
         except output.UnsafePath as error:
@@ -90,6 +96,22 @@ def _publish_each(urls, root, renderer, report, progress):
             _note_problem(url, rendered.problem)
         if progress:
             progress(url)
+
+
+def _prepare_fragments(urls, renderer):
+    """A fragment's function may have a `prepare(request, urls)`: called once with every address
+    of the batch whose part it renders, to fetch at once what they all show."""
+    by_name = {}
+    for url in urls:
+        if getattr(url, "fragment", None):
+            by_name.setdefault(url.fragment, []).append(url)
+    for name, addresses in by_name.items():
+        prepare = getattr(import_string(settings.PUBLISHED_FRAGMENTS[name]), "prepare", None)
+        if prepare and len(addresses) > 1:
+            try:
+                prepare(renderer.request_for(addresses[0]), addresses)
+            except Exception:  # only a head start: each part is still rendered (or reported) on its own
+                logger.exception("Preparing the %s parts failed", name)
 
 
 def _refresh_fragment(root, url, name, renderer, report):
@@ -130,20 +152,23 @@ def urls_of(obj):
 def publish_change(key, also=()):
     """Re-render what a change to the object `key` touches: where it is shown now and where it
     was shown when last published. `also`: addresses known before it was deleted. Its own
-    addresses go first, before the (slower) work of finding every page that lists it."""
-    obj = object_for(key)
-    record = PublishedSource.objects.filter(key=key).first()
-    before = record.urls if record else []
-    own = own_urls(obj) if obj is not None else []
-    report = publish_urls(own)
-    listed = listing_urls(obj) if obj is not None else []
-    rest = [url for url in dict.fromkeys([*listed, *also, *before]) if url not in own]
-    if EVERYTHING in rest:
-        from .rebuild import rebuild_site
+    addresses go first, before the (slower) work of finding every page that lists it; the rest
+    is shared among processes when there is enough of it."""
+    # One memo for the whole change, inherited by the processes that render the rest.
+    with render_cache():
+        obj = object_for(key)
+        record = PublishedSource.objects.filter(key=key).first()
+        before = record.urls if record else []
+        own = own_urls(obj) if obj is not None else []
+        report = publish_urls(own)
+        listed = listing_urls(obj) if obj is not None else []
+        rest = [url for url in dict.fromkeys([*listed, *also, *before]) if url not in own]
+        if EVERYTHING in rest:
+            from .rebuild import rebuild_site
 
-        report.add(rebuild_site())
-    else:
-        report.add(publish_urls(rest))
+            report.add(rebuild_site())
+        else:
+            report.add(_publish_rest(rest))
     if is_published(obj):
         shown = [url for url in own + listed if url != EVERYTHING]
         PublishedSource.objects.update_or_create(key=key, defaults={"urls": shown})
@@ -151,6 +176,51 @@ def publish_change(key, also=()):
         PublishedSource.objects.filter(key=key).delete()
     logger.info("Published %s: %s", key, report.summary())
     return report
+
+
+def _publish_rest(urls):
+    processes = min(settings.PUBLISH_PROCESSES or os.cpu_count() or 1, len(urls) // PARALLEL_FROM)
+    # Forked processes need connections of their own, which can't be done inside a transaction
+    # (the worker runs tasks outside one; the tests' immediate tasks run inside the editor's).
+    if processes > 1 and not any(connection.in_atomic_block for connection in connections.all(initialized_only=True)):
+        return publish_urls_in_processes(urls, processes)
+    return publish_urls(urls)
+
+
+def publish_urls_in_processes(urls, processes):
+    """publish_urls() shared among forked processes, each taking every n-th address so each gets
+    its share of the slow pages and the order (front pages first) holds. A process that dies
+    leaves its addresses to this one."""
+    started = time.monotonic()
+    report = Report()
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    children = []
+    for part in (urls[n::processes] for n in range(processes)):
+        receiving, sending = context.Pipe(duplex=False)
+        child = context.Process(target=_publish_part, args=(part, sending), daemon=True)
+        child.start()
+        sending.close()
+        children.append((part, child, receiving))
+    for part, child, receiving in children:
+        try:
+            part_report, pieces = receiving.recv()
+        except EOFError:
+            logger.error("A publishing process stopped (exit code %s); rendering its pages here", child.exitcode)
+            part_report, pieces = publish_urls(part), {}
+        report.add(part_report)
+        keep_pieces(pieces)  # teasers and feed texts it made, for the next change
+        child.join()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _publish_part(urls, sending):
+    connections.close_all()  # the parent's, copied by fork: this process opens its own
+    record_new_pieces()
+    sending.send((publish_urls(urls), new_pieces()))
+    sending.close()
+    connections.close_all()
 
 
 def _note_problem(url, message):
