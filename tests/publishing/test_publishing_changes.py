@@ -281,3 +281,25 @@ def test_a_change_touching_many_pages_is_shared_among_processes(public, settings
     settings.PUBLISH_PROCESSES = 1
     publish.publish_urls(publish.urls_of(edited))
     assert {url: public.file(url).read_bytes() for url in publish.urls_of(edited)} == parallel
+
+
+def test_a_story_made_private_leaves_the_published_site(newsroom, public):
+    """A password on a story (Wagtail's privacy setting) takes its file away, also while the
+    publisher renders a batch of pages, and its listings no longer show it."""
+    from wagtail.models import PageViewRestriction
+
+    from samizdat.publishing.publish import publish_change
+    from samizdat.publishing.sources import key_of
+
+    story = make_article(newsroom["news"], "Board minutes in full", tags=["port"])
+    assert public.has(story.url) and "Board minutes in full" in public.text("/news/")
+    restriction = PageViewRestriction.objects.create(page=story, restriction_type=PageViewRestriction.PASSWORD, password="s3cret")
+    assert not public.has(story.url)  # the privacy setting alone republishes
+    assert "Board minutes in full" not in public.text("/news/")
+    assert "Board minutes in full" not in read_more(public.text(newsroom["older"].url))
+    publish_urls([story.url, newsroom["older"].url])  # in a batch too
+    publish_change(key_of(story))
+    assert not public.has(story.url)
+    restriction.delete()
+    assert "Board minutes in full</h1>" in public.text(story.url)
+    assert "Board minutes in full" in public.text("/news/")

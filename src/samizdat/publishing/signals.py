@@ -9,8 +9,8 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_save, pre_delete
-from wagtail.models import Page
+from django.db.models.signals import post_delete, post_save, pre_delete
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import (
     page_published,
     page_slug_changed,
@@ -83,6 +83,14 @@ def deleting(obj):
     transaction.on_commit(enqueue)
 
 
+def privacy_changed(sender, instance, **kwargs):
+    """A password or login put on a page (or taken off) changes it and every page under it."""
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None:
+        for each in page.get_descendants(inclusive=True).specific(defer=True):
+            enqueue_change(each)
+
+
 def connect():
     page_published.connect(page_changed, dispatch_uid="publishing-published")
     page_unpublished.connect(page_changed, dispatch_uid="publishing-unpublished")
@@ -91,3 +99,5 @@ def connect():
     pre_delete.connect(page_deleting, dispatch_uid="publishing-page-delete")
     post_save.connect(snippet_saved, dispatch_uid="publishing-snippet-save")
     pre_delete.connect(snippet_deleting, dispatch_uid="publishing-snippet-delete")
+    post_save.connect(privacy_changed, sender=PageViewRestriction, dispatch_uid="publishing-privacy-saved")
+    post_delete.connect(privacy_changed, sender=PageViewRestriction, dispatch_uid="publishing-privacy-deleted")

@@ -1,7 +1,9 @@
+from django.http import Http404
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .models import PublishingProblem
+from .render import PublisherRequest
 
 
 class PublishingProblemViewSet(ModelViewSet):
@@ -20,3 +22,17 @@ class PublishingProblemViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_publishing_problems():
     return PublishingProblemViewSet("publishing_problems")
+
+
+@hooks.register("on_serve_page", order=-100)
+def private_pages_are_not_published(callback):
+    """A page behind a password, a login or a group is for Django to serve, never a public file:
+    to the publisher it is not there (its file is removed). Runs before Wagtail's own check,
+    which would answer with a password form."""
+
+    def inner(page, request, serve_args, serve_kwargs):
+        if isinstance(request, PublisherRequest) and page.get_view_restrictions().exists():
+            raise Http404("private page")
+        return callback(page, request, serve_args, serve_kwargs)
+
+    return inner
