@@ -4,6 +4,8 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from .pages import PublishedPage
+
 
 @register_setting(icon="site")
 class NewsroomSettings(BaseSiteSetting):
@@ -35,7 +37,7 @@ class NewsroomSettings(BaseSiteSetting):
         return ["*"]
 
 
-class StandardPage(Page):
+class StandardPage(PublishedPage, Page):
     """A plain page: the privacy policy, About us, Contact."""
 
     body = RichTextField(blank=True)

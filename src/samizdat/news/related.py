@@ -1,6 +1,8 @@
 """'Read more': the articles shown under an article."""
 
 from collections import defaultdict
+from contextlib import contextmanager
+from datetime import UTC, datetime
 
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
@@ -12,6 +14,7 @@ from .listing import articles_in_order, published_articles
 from .models import ArticlePage, ArticleTag
 
 READ_MORE_COUNT = 4
+EARLIEST = datetime.min.replace(tzinfo=UTC)  # a story never published sorts after every other
 
 
 def read_more_fragment(request, url):
@@ -90,6 +93,53 @@ class ReadMoreIndex:
     def read_more_ids_of(self, pk, limit=READ_MORE_COUNT):
         """read_more_ids() of the live article `pk`, from the index alone."""
         return self._ids(pk, self.tags_of[pk], self.section_of[pk], limit)
+
+    def readers_of(self, article, limit=READ_MORE_COUNT):
+        """Ids of the live articles whose Read more shows `article` now, or would if it were live:
+        what the publisher asks when a story changes. Each candidate is asked by the same rule,
+        with the story counted in."""
+        pk, section = article.pk, article.path[: -Page.steplen]
+        tag_ids = set(ArticleTag.objects.filter(content_object_id=pk).values_list("tag_id", flat=True))
+        with self._counted_as_live(pk, tag_ids, section, article.published_at):
+            # Tag mates can show it; so can stories of its section, when they have few tag mates.
+            mates = {other for tag_id in tag_ids for other in self.members[tag_id]}
+            fill_ins = {other for other in self.by_section[section] if other not in mates and self._few_mates(other, limit)}
+            candidates = (mates | fill_ins) - {pk}
+            return [other for other in candidates if pk in self.read_more_ids_of(other, limit)]
+
+    def _few_mates(self, pk, limit):
+        """Whether fewer than `limit` stories share a tag with `pk`: only then does its Read more
+        take stories of its section."""
+        mates = set()
+        for tag_id in self.tags_of[pk]:
+            mates.update(self.members[tag_id])
+            if len(mates) > limit:  # itself among them
+                return False
+        return len(mates - {pk}) < limit
+
+    @contextmanager
+    def _counted_as_live(self, pk, tag_ids, section, published_at):
+        if pk in self.published:
+            yield
+            return
+        self.published[pk] = published_at or EARLIEST
+        self.section_of[pk], self.tags_of[pk] = section, set(tag_ids)
+        for tag_id in tag_ids:
+            self.members[tag_id].append(pk)
+        in_section = self.by_section[section]
+        # Newest first, as published_articles() orders them.
+        position = next(
+            (n for n, other in enumerate(in_section) if (self.published[other], other) < (self.published[pk], pk)),
+            len(in_section),
+        )
+        in_section.insert(position, pk)
+        try:
+            yield
+        finally:
+            in_section.remove(pk)
+            for tag_id in tag_ids:
+                self.members[tag_id].remove(pk)
+            del self.published[pk], self.section_of[pk], self.tags_of[pk]
 
     def _ids(self, own_pk, tag_ids, section, limit):
         shared = defaultdict(int)
