@@ -210,6 +210,8 @@ PUBLISHED_URL_SOURCES = [
 ]
 # Pages outside `news` that show stories: fn(article) -> the addresses a change to it touches.
 PUBLISHED_ARTICLE_LISTINGS = ["samizdat.newsletter.public_urls.sample_previews"]
+# Models that are not pages but shown on them: "app.Model" -> fn(instance) -> the pages to republish.
+PUBLISHED_SHOWN_ON = {"wagtailimages.Image": "samizdat.news.public_urls.stories_showing_picture"}
 # Parts of pages the publisher can refresh alone (sources.Fragment): name -> fn(request, url).
 PUBLISHED_FRAGMENTS = {"read-more": "samizdat.news.related.read_more_fragment"}
 # Other addresses of the site (mirrors, an onion service), listed at /mirrors/ and in the footer.

@@ -303,3 +303,30 @@ def test_a_story_made_private_leaves_the_published_site(newsroom, public):
     restriction.delete()
     assert "Board minutes in full</h1>" in public.text(story.url)
     assert "Board minutes in full" in public.text("/news/")
+
+
+def test_a_picture_edited_after_publication_reaches_the_pages_that_show_it(newsroom, public, settings):
+    """A new title (the picture's alt text when the story has no caption) and a moved focal point
+    (the crops in teasers) reach the story and its listings; every picture they name exists."""
+    import re
+    from pathlib import Path
+
+    from tests.factories import make_image
+
+    def pictures(html):
+        return re.findall(r'src="(/media/[^"]+)"', html)
+
+    picture = make_image("Cranes at dusk")
+    story = make_article(newsroom["news"], "Harbour cranes fall silent", tags=["port"], image=picture)
+    assert 'alt="Cranes at dusk"' in public.text(story.url)
+    before = pictures(public.text("/news/"))
+    assert before
+    picture.title = "Cranes at dusk, seen from the ferry"
+    picture.focal_point_x, picture.focal_point_y, picture.focal_point_width, picture.focal_point_height = 1400, 200, 200, 200
+    picture.save()
+    assert 'alt="Cranes at dusk, seen from the ferry"' in public.text(story.url)
+    after = pictures(public.text("/news/"))
+    assert after and after != before
+    for html in (public.text("/news/"), public.text("/tags/port/"), public.text(story.url)):
+        for src in pictures(html):
+            assert (Path(settings.MEDIA_ROOT) / src.removeprefix("/media/")).exists(), src

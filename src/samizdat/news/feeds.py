@@ -15,6 +15,7 @@ from samizdat.core.render_cache import kept
 from .listing import (
     articles_by,
     listed_articles,
+    picture_key,
     public_path,
     public_url,
     published_articles,
@@ -42,7 +43,7 @@ def with_absolute_links(html):
 def full_text(article):
     """The whole article as HTML for feed readers: standfirst, lead image with its credit, body,
     agency credit and corrections. Rendered once per batch of pages: a story is in many feeds."""
-    picture = article.lead_image.file.name if article.lead_image else None
+    picture = picture_key(article.lead_image)
     return kept(
         ("feed-full-text", settings.SITE_URL, article.pk, article.last_published_at, article.url_path, picture,
          article.agency_credit),

@@ -161,6 +161,14 @@ def _fetch_listed(ids):
     return articles
 
 
+def picture_key(image):
+    """What a kept teaser or feed text must change with when its picture changes: the file, and
+    the focal point its crops are cut around."""
+    if image is None:
+        return None
+    return (image.file.name, image.focal_point_x, image.focal_point_y, image.focal_point_width, image.focal_point_height)
+
+
 def public_path(page):
     """A page's path on the public site.
 

@@ -27,7 +27,7 @@ from .listing import (
     rank_from_oldest,
     tag_path,
 )
-from .models import Author, HomePage, SectionPage
+from .models import ArticlePage, Author, HomePage, SectionPage
 from .related import ReadMoreIndex
 from .sitemaps import sitemap_page_paths
 
@@ -118,6 +118,12 @@ def listing_urls_of(article):
     listings += [author_urls(author, article) for author in authors]
     listings += [tag_urls(tag, article) for tag in Tag.objects.filter(news_articletag_items__content_object=article)]
     return listings
+
+
+def stories_showing_picture(image):
+    """The live stories an image leads (on their pages, in their teasers and feeds): they are
+    republished when it is edited, its file replaced or its focal point moved."""
+    return list(ArticlePage.objects.live().filter(lead_image=image))
 
 
 def articles_whose_read_more_lists(article):

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import (
@@ -91,6 +92,27 @@ def privacy_changed(sender, instance, **kwargs):
             enqueue_change(each)
 
 
+def shown_object_saved(sender, instance, raw=False, **kwargs):
+    """A picture (or another object settings.PUBLISHED_SHOWN_ON names) changed: the pages that
+    show it are published again."""
+    if not raw and active():
+        for page in _pages_showing(instance):
+            enqueue_change(page)
+
+
+def shown_object_deleting(sender, instance, **kwargs):
+    """Its pages are republished once the deletion is committed, without it."""
+    if not active():
+        return
+    pages = _pages_showing(instance)
+    transaction.on_commit(lambda: [enqueue_change(page) for page in pages])
+
+
+def _pages_showing(instance):
+    label = instance._meta.label
+    return import_string(settings.PUBLISHED_SHOWN_ON[label])(instance) if label in settings.PUBLISHED_SHOWN_ON else []
+
+
 def connect():
     page_published.connect(page_changed, dispatch_uid="publishing-published")
     page_unpublished.connect(page_changed, dispatch_uid="publishing-unpublished")
@@ -101,3 +123,6 @@ def connect():
     pre_delete.connect(snippet_deleting, dispatch_uid="publishing-snippet-delete")
     post_save.connect(privacy_changed, sender=PageViewRestriction, dispatch_uid="publishing-privacy-saved")
     post_delete.connect(privacy_changed, sender=PageViewRestriction, dispatch_uid="publishing-privacy-deleted")
+    for label in settings.PUBLISHED_SHOWN_ON:
+        post_save.connect(shown_object_saved, sender=label, dispatch_uid=f"publishing-shown-{label}-saved")
+        pre_delete.connect(shown_object_deleting, sender=label, dispatch_uid=f"publishing-shown-{label}-deleting")

@@ -38,7 +38,7 @@ def public_url(page):
 def teaser(context, article, lead_teaser=False, level=3):
     """A story's teaser in a listing. Rendered once per batch when publishing: the same teaser is
     on the front page, its section, its tags, its authors and in Read more."""
-    picture = article.lead_image.file.name if article.lead_image else None
+    picture = listing.picture_key(article.lead_image)
     key = ("teaser", article.pk, article.last_published_at, article.url_path, picture,
            tuple(author.name for author in article.authors), lead_teaser, level)
     return kept(
