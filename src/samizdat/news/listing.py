@@ -38,6 +38,13 @@ def published_tags():
     return Tag.objects.filter(news_articletag_items__content_object__in=published_articles().values("pk")).distinct()
 
 
+def published_tag(slug):
+    """The tag with this slug if a published story carries it, else None: published_tags() for one
+    tag, by two indexed lookups instead of a scan of every story's tags."""
+    tag = Tag.objects.filter(slug=slug).first()
+    return tag if tag is not None and articles_tagged(tag).exists() else None
+
+
 def published_authors():
     """Authors with a byline on at least one published article."""
     return Author.objects.filter(article_links__page__in=published_articles().values("pk")).distinct()
@@ -94,13 +101,19 @@ def listing_front(queryset, base_path):
     articles = listed_articles(queryset[: size + 1])
     older = None
     if len(articles) > size:
-        older = f"{base_path}page/{archive_page_of(queryset.count() - 1 - size)}/"
+        older = f"{base_path}page/{archive_page_of(listing_count(queryset, base_path) - 1 - size)}/"
     return ListingPage(articles[:size], None, None, older)
+
+
+def listing_count(queryset, base_path):
+    """How many stories the listing at `base_path` has: counted once per publishing batch, not once
+    for each of its hundreds of archive pages."""
+    return memoized(("listing-count", base_path), queryset.count)
 
 
 def archive_page(queryset, base_path, number):
     """Archive page `number`, newest first; past the end, zero or negative is a 404, not an error."""
-    size, count = page_size(), queryset.count()
+    size, count = page_size(), listing_count(queryset, base_path)
     pages = archive_page_count(count)
     if not 1 <= number <= pages:
         raise Http404("No such page")

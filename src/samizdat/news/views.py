@@ -1,4 +1,5 @@
 from django.contrib.sitemaps import views as sitemap_views
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 
@@ -7,7 +8,7 @@ from .listing import (
     articles_by,
     articles_tagged,
     listing_page,
-    published_tags,
+    published_tag,
     tag_path,
     with_listing_parts,
 )
@@ -25,7 +26,7 @@ def author_page(request, slug, number=None):
 
 
 def tag_page(request, slug, number=None):
-    tag = get_object_or_404(published_tags(), slug=slug)
+    tag = _published_tag_or_404(slug)
     articles = with_listing_parts(articles_tagged(tag))
     page = listing_page(articles, tag_path(tag), number)
     return render(request, "news/tag_page.html", {"tag": tag, "articles": page})
@@ -45,7 +46,7 @@ def author_feed(request, slug, kind):
 
 
 def tag_feed(request, slug, kind):
-    return TagFeed(get_object_or_404(published_tags(), slug=slug), kind)(request)
+    return TagFeed(_published_tag_or_404(slug), kind)(request)
 
 
 def search(request):
@@ -79,3 +80,10 @@ def news_sitemap(request):
 
 def robots_txt(request):
     return render(request, "news/robots.txt", content_type="text/plain")
+
+
+def _published_tag_or_404(slug):
+    tag = published_tag(slug)
+    if tag is None:
+        raise Http404("No such tag")
+    return tag

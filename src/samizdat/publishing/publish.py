@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils.module_loading import import_string
 
-from samizdat.core.render_cache import keep_pieces, new_pieces, record_new_pieces, render_cache
+from samizdat.core.render_cache import keep_pieces, memoized, new_pieces, record_new_pieces, render_cache
 
 from . import output, signals
 from .models import PublishedSource, PublishingProblem
@@ -227,10 +227,18 @@ def _note_problem(url, message):
     logger.error("Could not publish %s: %s", url, message)
     with transaction.atomic():
         PublishingProblem.objects.update_or_create(url=url[:2000], defaults={"message": message})
+    _known_problems().add(url[:2000])
 
 
 def _clear_problem(url):
-    PublishingProblem.objects.filter(url=url[:2000]).delete()
+    # Problems are few: one look at the table per batch, not a DELETE per page.
+    if url[:2000] in _known_problems():
+        PublishingProblem.objects.filter(url=url[:2000]).delete()
+        _known_problems().discard(url[:2000])
+
+
+def _known_problems():
+    return memoized("publishing-problems", lambda: set(PublishingProblem.objects.values_list("url", flat=True)))
 
 
 __all__ = ["Report", "key_of", "publish_change", "publish_urls", "urls_of"]
