@@ -330,3 +330,18 @@ def test_a_picture_edited_after_publication_reaches_the_pages_that_show_it(newsr
     for html in (public.text("/news/"), public.text("/tags/port/"), public.text(story.url)):
         for src in pictures(html):
             assert (Path(settings.MEDIA_ROOT) / src.removeprefix("/media/")).exists(), src
+
+
+def test_a_whole_section_made_private_leaves_the_published_site_in_one_rebuild(newsroom, public, monkeypatch):
+    from wagtail.models import PageViewRestriction
+
+    from samizdat.publishing import signals
+
+    monkeypatch.setattr(signals, "PRIVACY_REBUILD_FROM", 2)  # so three pages are "many"
+    stories = [make_article(newsroom["business"], f"Quarterly figures {n}") for n in range(3)]
+    assert all(public.has(story.url) for story in stories) and public.has("/business/")
+    PageViewRestriction.objects.create(page=newsroom["business"], restriction_type=PageViewRestriction.LOGIN)
+    assert not public.has("/business/")
+    assert not any(public.has(story.url) for story in stories)
+    assert "Quarterly figures" not in public.text("/")
+    assert public.has(newsroom["older"].url)  # the rest of the site is still there

@@ -12,7 +12,6 @@ from django.utils.module_loading import import_string
 from taggit.models import Tag
 
 from samizdat.core.render_cache import memoized
-
 from samizdat.publishing.sources import Fragment
 
 from .listing import (

@@ -9,8 +9,8 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.module_loading import import_string
 from django.db.models.signals import post_delete, post_save, pre_delete
+from django.utils.module_loading import import_string
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import (
     page_published,
@@ -84,12 +84,23 @@ def deleting(obj):
     transaction.on_commit(enqueue)
 
 
+# A privacy change over more pages than this (a whole section) is one rebuild, not a task per page.
+PRIVACY_REBUILD_FROM = 50
+
+
 def privacy_changed(sender, instance, **kwargs):
     """A password or login put on a page (or taken off) changes it and every page under it."""
     page = Page.objects.filter(pk=instance.page_id).first()
-    if page is not None:
-        for each in page.get_descendants(inclusive=True).specific(defer=True):
-            enqueue_change(each)
+    if page is None or not active():
+        return
+    pages = page.get_descendants(inclusive=True)
+    if pages.count() > PRIVACY_REBUILD_FROM:
+        from .tasks import rebuild_site_task
+
+        rebuild_site_task.enqueue()
+        return
+    for each in pages.specific(defer=True):
+        enqueue_change(each)
 
 
 def shown_object_saved(sender, instance, raw=False, **kwargs):
