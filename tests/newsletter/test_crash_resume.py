@@ -37,20 +37,24 @@ def database_for_subprocess(tmp_path):
     return f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
 
 
-def test_a_killed_sender_resumes_without_skipping_anyone(smtp, the_week, tmp_path):
+@pytest.fixture
+def edition(the_week):
+    """An edition approved for now, to READERS confirmed subscribers."""
     subscribers = Subscriber.objects.bulk_create(Subscriber(email=f"reader{n}@example.org") for n in range(READERS))
     Subscription.objects.bulk_create(
         Subscription(subscriber=s, newsletter=the_week, status=Subscription.ACTIVE, consent_text="test") for s in subscribers
     )
-    edition = Edition.objects.create(
+    return Edition.objects.create(
         newsletter=the_week, subject="Crash test", intro="Hello.", status=Edition.APPROVED, scheduled_at=timezone.now()
     )
-    env = {
+
+
+def sending_env(smtp, tmp_path, **more):
+    return {
         **os.environ,
         "DATABASE_URL": database_for_subprocess(tmp_path),
         "SAMIZDAT_VAR_DIR": str(tmp_path / "var"),
         "SITE_URL": "https://courier.example",
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp.port),
         "PUBLISHING_ENABLED": "false",
@@ -58,17 +62,34 @@ def test_a_killed_sender_resumes_without_skipping_anyone(smtp, the_week, tmp_pat
         "NEWSLETTER_BATCH_SIZE": "100",
         "NEWSLETTER_CONCURRENCY": "2",
         "NEWSLETTER_RATE_LIMIT": "300",  # slow enough to be killed in the middle
+        **more,
     }
-    sender = subprocess.Popen([SAMIZDAT, "newsletter", "send", str(edition.pk)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def kill_in_the_middle(process, smtp, what):
+    """SIGKILL once a third of the readers got it, in the middle of a chunk."""
     deadline = time.monotonic() + 60
-    while len(smtp.received) < READERS // 3 + CHUNK // 2:  # in the middle of a chunk
-        assert sender.poll() is None, sender.communicate()
-        assert time.monotonic() < deadline, "the sender never got going"
+    while len(smtp.received) < READERS // 3 + CHUNK // 2:
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, f"the {what} never got going"
         time.sleep(0.01)
-    sender.send_signal(signal.SIGKILL)
-    sender.wait()
-    before_kill = len(smtp.received)
-    assert before_kill < READERS, "killed too late to test anything"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert len(smtp.received) < READERS, "killed too late to test anything"
+
+
+def assert_everyone_once_but_the_chunk_in_flight(smtp):
+    got = Counter(address for message in smtp.received for address in message.recipients)
+    assert set(got) == {f"reader{n}@example.org" for n in range(READERS)}  # nobody skipped
+    twice = [address for address, count in got.items() if count > 1]
+    assert all(count <= 2 for count in got.values())
+    assert len(twice) <= CHUNK, f"{len(twice)} readers got it twice; only the {CHUNK} in flight may"
+
+
+def test_a_killed_sender_resumes_without_skipping_anyone(smtp, edition, tmp_path):
+    env = sending_env(smtp, tmp_path, EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend")
+    sender = subprocess.Popen([SAMIZDAT, "newsletter", "send", str(edition.pk)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    kill_in_the_middle(sender, smtp, "sender")
 
     # Started again, in two processes sharing the batches; the killed sender's claims are taken
     # back at once (its lease set to nothing).
@@ -79,78 +100,43 @@ def test_a_killed_sender_resumes_without_skipping_anyone(smtp, the_week, tmp_pat
     )
     assert resumed.returncode == 0, resumed.stderr
     assert f"Edition {edition.pk}: sent; {READERS} of {READERS} sent" in resumed.stdout
-
-    got = Counter(address for message in smtp.received for address in message.recipients)
-    assert set(got) == {f"reader{n}@example.org" for n in range(READERS)}  # nobody skipped
-    twice = [address for address, count in got.items() if count > 1]
-    assert all(count <= 2 for count in got.values())
-    assert len(twice) <= CHUNK, f"{len(twice)} readers got it twice; only the {CHUNK} in flight may"
+    assert_everyone_once_but_the_chunk_in_flight(smtp)
 
     again = subprocess.run([SAMIZDAT, "newsletter", "send", str(edition.pk)], env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 1 and "sent only once" in again.stderr
-    assert sum(got.values()) == len(smtp.received)
 
 
-def test_a_killed_worker_goes_on_by_itself_when_a_worker_runs_again(smtp, the_week, tmp_path, settings):
+def test_a_killed_worker_goes_on_by_itself_when_a_worker_runs_again(smtp, edition, tmp_path, settings):
     """The send runs as tasks in the database queue; its worker is killed mid-send and a new one
     started. The batch the dead worker held is taken up by the worker's periodic resume-stalled,
     with nobody running a command or pressing a button."""
-    subscribers = Subscriber.objects.bulk_create(Subscriber(email=f"reader{n}@example.org") for n in range(READERS))
-    Subscription.objects.bulk_create(
-        Subscription(subscriber=s, newsletter=the_week, status=Subscription.ACTIVE, consent_text="test") for s in subscribers
+    env = sending_env(
+        smtp, tmp_path,
+        EMAIL_BACKEND="samizdat.newsletter.smtp.EmailBackend",
+        TASKS_BACKEND="django_tasks_db.DatabaseBackend",
+        STATIC_ROOT=str(settings.STATIC_ROOT),  # collected once for the test run
     )
-    edition = Edition.objects.create(
-        newsletter=the_week, subject="Crash test", intro="Hello.", status=Edition.APPROVED, scheduled_at=timezone.now()
-    )
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_for_subprocess(tmp_path),
-        "SAMIZDAT_VAR_DIR": str(tmp_path / "var"),
-        "STATIC_ROOT": str(settings.STATIC_ROOT),  # collected once for the test run
-        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-        "SITE_URL": "https://courier.example",
-        "EMAIL_BACKEND": "samizdat.newsletter.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp.port),
-        "PUBLISHING_ENABLED": "false",
-        "NEWSLETTER_CHUNK_SIZE": str(CHUNK),
-        "NEWSLETTER_BATCH_SIZE": "100",
-        "NEWSLETTER_CONCURRENCY": "2",
-        "NEWSLETTER_RATE_LIMIT": "300",  # slow enough to be killed in the middle
-    }
     # The slot has come: the send starts and its batches wait in the queue for a worker.
     started = subprocess.run([SAMIZDAT, "newsletter", "send-due"], env=env, capture_output=True, text=True, timeout=60)
     assert f"Started 1 edition(s): {edition.pk}" in started.stdout, started.stderr
     worker = subprocess.Popen([SAMIZDAT, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while len(smtp.received) < READERS // 3 + CHUNK // 2:
-        assert worker.poll() is None, worker.communicate()
-        assert time.monotonic() < deadline, "the worker never got going"
-        time.sleep(0.01)
-    worker.send_signal(signal.SIGKILL)
-    worker.wait()
-    assert len(smtp.received) < READERS, "killed too late to test anything"
+    kill_in_the_middle(worker, smtp, "worker")
 
     # A new worker; the dead one's claims count as abandoned at once (lease set to nothing).
     worker = subprocess.Popen([SAMIZDAT, "worker"], env={**env, "NEWSLETTER_LEASE_SECONDS": "0", "NEWSLETTER_RATE_LIMIT": "0"},
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 90
-        while len({address for message in smtp.received for address in message.recipients}) < READERS:
+        status = _edition_status_in_subprocess_database(env, edition.pk)
+        while status != Edition.SENT:
             assert worker.poll() is None, worker.communicate()
             assert time.monotonic() < deadline, f"stopped at {len(smtp.received)} of {READERS}"
             time.sleep(0.1)
-        status = _edition_status_in_subprocess_database(env, edition.pk)
-        while status != Edition.SENT and time.monotonic() < deadline:
-            time.sleep(0.1)
             status = _edition_status_in_subprocess_database(env, edition.pk)
-        assert status == Edition.SENT
     finally:
         worker.terminate()
         worker.wait(timeout=30)
-    got = Counter(address for message in smtp.received for address in message.recipients)
-    assert all(count <= 2 for count in got.values())
-    assert sum(1 for count in got.values() if count > 1) <= CHUNK
+    assert_everyone_once_but_the_chunk_in_flight(smtp)
 
 
 def _edition_status_in_subprocess_database(env, edition_id):
