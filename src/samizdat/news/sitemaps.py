@@ -6,6 +6,7 @@ Every address is built from SITE_URL, never from the request's host or a Wagtail
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from math import ceil
+from xml.sax.saxutils import escape
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Case, DateTimeField, F, Max, When
@@ -105,6 +106,20 @@ class TagSitemap(SiteSitemap):
 
 
 SITEMAPS = {"pages": PageSitemap, "articles": ArticleSitemap, "authors": AuthorSitemap, "tags": TagSitemap}
+
+
+def urlset(urls):
+    """The XML of one sitemap page from Sitemap.get_urls(), as Django's sitemap.xml template has it,
+    written out directly: a page names a thousand addresses and is rewritten at every publication."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for url in urls:
+        lastmod = url["lastmod"]
+        if isinstance(lastmod, datetime) and timezone.is_aware(lastmod):
+            lastmod = timezone.localtime(lastmod)  # as the template's date filter shows it
+        lastmod = f"<lastmod>{lastmod:%Y-%m-%d}</lastmod>" if lastmod else ""
+        lines.append(f"<url><loc>{escape(url['location'])}</loc>{lastmod}</url>")
+    lines.append("</urlset>\n")
+    return "\n".join(lines)
 
 
 def sitemap_page_path(section, number=1):

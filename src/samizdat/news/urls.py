@@ -1,8 +1,6 @@
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from . import views
-from .sitemaps import SITEMAPS
 
 
 class FeedKindConverter:
@@ -44,7 +42,7 @@ urlpatterns = [
     path("<feedkind:kind>.xml", views.site_feed, name="site_feed"),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>-<int:number>.xml", views.sitemap_page, name="sitemap_page"),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("sitemap-<section>.xml", views.sitemap_section, name="sitemap_section"),
     path("news-sitemap.xml", views.news_sitemap, name="news_sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("<anyslug:section>/<feedkind:kind>.xml", views.section_feed, name="section_feed"),

@@ -1,7 +1,9 @@
-from django.contrib.sitemaps import views as sitemap_views
-from django.http import Http404
+from django.contrib.sitemaps.views import x_robots_tag
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
+from django.utils.http import http_date
 
 from .feeds import AuthorFeed, SectionFeed, SiteFeed, TagFeed, xml_safe
 from .listing import (
@@ -14,7 +16,7 @@ from .listing import (
 )
 from .models import Author, SectionPage
 from .search import search_articles
-from .sitemaps import SITEMAPS, news_sitemap_entries, sitemap_index_entries
+from .sitemaps import SITEMAPS, news_sitemap_entries, sitemap_index_entries, urlset
 from .structured_data import newsroom_name
 
 
@@ -62,11 +64,25 @@ def sitemap_index(request):
     return response
 
 
+def sitemap_section(request, section):
+    """A sitemap's first page; Django's `?p=N` still names the others."""
+    return sitemap_page(request, section, request.GET.get("p", 1))
+
+
+@x_robots_tag
 def sitemap_page(request, section, number):
-    """Page `number` of a sitemap at its own path: Django's sitemap view reads the page from `?p=`."""
-    request.GET = request.GET.copy()
-    request.GET["p"] = str(number)
-    return sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section)
+    """Page `number` of a sitemap at its own path (Django's view reads it from `?p=`), its XML
+    written by sitemaps.urlset() rather than a template."""
+    if section not in SITEMAPS:
+        raise Http404("No such sitemap")
+    sitemap = SITEMAPS[section]()
+    try:
+        urls = sitemap.get_urls(page=number)
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404("No such sitemap page") from None
+    lastmod = getattr(sitemap, "latest_lastmod", None)  # set by get_urls() when every address has one
+    headers = {"Last-Modified": http_date(lastmod.timestamp())} if lastmod else None
+    return HttpResponse(urlset(urls), content_type="application/xml", headers=headers)
 
 
 def news_sitemap(request):
