@@ -165,11 +165,14 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Teasers and feed texts the publisher rendered, kept between batches (core/render_cache.py).
+    # Teasers and feed texts the publisher rendered, kept between batches and shared by its
+    # processes: on disk, so a restarted worker finds what the last rebuild made (core/render_cache.py).
     "render": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "render",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("RENDER_CACHE_ENTRIES", "30000"))},
+        "BACKEND": "diskcache.DjangoCache",
+        "LOCATION": str(VAR_DIR / "render-cache"),
+        "TIMEOUT": None,
+        "SHARDS": 4,
+        "OPTIONS": {"size_limit": int(os.environ.get("RENDER_CACHE_MB", "1024")) * 2**20},
     },
 }
 
@@ -214,6 +217,8 @@ PUBLISHED_ARTICLE_LISTINGS = ["samizdat.newsletter.public_urls.sample_previews"]
 PUBLISHED_SHOWN_ON = {"wagtailimages.Image": "samizdat.news.public_urls.stories_showing_picture"}
 # Parts of pages the publisher can refresh alone (sources.Fragment): name -> fn(request, url).
 PUBLISHED_FRAGMENTS = {"read-more": "samizdat.news.related.read_more_fragment"}
+# Called with each batch of addresses before they are rendered, to fetch at once what they show.
+PUBLISHED_PREPARE = ["samizdat.news.prefetch.prepare_story_pages"]
 # Other addresses of the site (mirrors, an onion service), listed at /mirrors/ and in the footer.
 MIRROR_URLS = env_list("MIRROR_URLS")
 

@@ -55,6 +55,21 @@ def test_two_rebuilds_give_identical_files(newsroom, public):
     assert fingerprint(public.path) == first
 
 
+def test_fetching_a_batchs_stories_at_once_changes_no_file(newsroom, public, settings):
+    """PUBLISHED_PREPARE only saves queries: without it, every page comes out the same."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as prepared:
+        rebuild_site(processes=1)
+    with_prepare = fingerprint(public.path)
+    settings.PUBLISHED_PREPARE = []
+    with CaptureQueriesContext(connection) as unprepared:
+        rebuild_site(processes=1)
+    assert fingerprint(public.path) == with_prepare
+    assert len(prepared) < len(unprepared) - 25 * 3  # a route, bylines and tags per story, at least
+
+
 def test_a_crash_mid_rebuild_leaves_the_old_site_serving(newsroom, public, monkeypatch):
     rebuild_site()
     before = fingerprint(public.path)

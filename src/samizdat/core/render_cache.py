@@ -5,14 +5,17 @@ only while one batch of pages is rendered: nothing outlives the batch, so nothin
         ... render many pages ...          # memoized(key, compute) computes each key once
 """
 
+import functools
 import hashlib
 from contextlib import contextmanager
 from contextvars import ContextVar
+from importlib.metadata import version
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import caches
 
 _active = ContextVar("samizdat_render_cache", default=None)
-_new_pieces = None  # in a process that renders for another: the pieces it made, to hand back
 
 
 @contextmanager
@@ -37,23 +40,45 @@ def memoized(key, compute):
 
 
 def kept(key, compute):
-    """memoized(), and also kept from one publishing batch to the next in the "render" cache, so a
-    worker publishing story after story renders each teaser once. Only for pieces whose key names
-    everything they show: a stale piece is never looked up again, it just ages out."""
+    """memoized(), and also kept from one publishing batch to the next in the "render" cache, which
+    lives on disk: every process of a rebuild, and a worker started after it, renders each teaser
+    once. Only for pieces whose key names everything they show: a stale piece is never looked up
+    again, it just ages out. The code that renders them is part of every key (code_version())."""
     if not in_batch():
         return compute()
 
     def from_cache():
-        name = "piece:" + hashlib.sha256(repr(key).encode()).hexdigest()
+        name = "piece:" + hashlib.sha256(repr((code_version(), key)).encode()).hexdigest()
         value = caches["render"].get(name)
         if value is None:
             value = compute()
             caches["render"].set(name, value, None)
-            if _new_pieces is not None:
-                _new_pieces[name] = value
         return value
 
     return memoized(key, from_cache)
+
+
+@functools.cache
+def code_version():
+    """What kept pieces look like beyond their content: samizdat's code and templates, the versions
+    of Django and Wagtail, and the settings that go into links and dates. A deploy that changes
+    any of them starts from fresh pieces."""
+    digest = hashlib.sha256()
+    for name in ("Django", "wagtail"):
+        digest.update(version(name).encode())
+    for name in ("SITE_URL", "MEDIA_URL", "STATIC_URL", "LANGUAGE_CODE", "TIME_ZONE"):
+        digest.update(repr(getattr(settings, name, None)).encode())
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".html", ".xml", ".txt") and path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def forget_kept_pieces():
+    """For a full rebuild, which trusts nothing made before it (a purged rendition, say)."""
+    caches["render"].clear()
 
 
 def in_batch():
@@ -79,19 +104,3 @@ def keep_render_cache_for_this_process():
     """For a process that only renders one batch and then exits (a full rebuild's worker)."""
     if _active.get() is None:
         _active.set({})
-
-
-def record_new_pieces():
-    """In a forked process rendering part of a change: note the pieces kept() makes, so they can
-    be handed back (new_pieces()) and kept by the long-lived process (keep_pieces())."""
-    global _new_pieces
-    _new_pieces = {}
-
-
-def new_pieces():
-    return dict(_new_pieces or {})
-
-
-def keep_pieces(pieces):
-    if pieces:
-        caches["render"].set_many(pieces, None)

@@ -1,5 +1,6 @@
 """Rendering addresses into the output folder: one change at a time, or the whole site."""
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -10,11 +11,11 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils.module_loading import import_string
 
-from samizdat.core.render_cache import keep_pieces, memoized, new_pieces, record_new_pieces, render_cache
+from samizdat.core.render_cache import memoized, render_cache
 
 from . import output, signals
 from .models import PublishedSource, PublishingProblem
-from .render import Renderer
+from .render import shared_renderer
 from .sources import (
     EVERYTHING,
     is_published,
@@ -56,7 +57,7 @@ def publish_urls(urls, root=None, renderer=None, progress=None):
     page that is gone (404, redirect) loses its file, so the request reaches Django."""
     started = time.monotonic()
     root = root or output.current_root()
-    renderer = renderer or Renderer()
+    renderer = renderer or shared_renderer()
     report = Report()
     # A page that saves something while rendering must not publish again.
     with signals.paused(), render_cache():
@@ -67,6 +68,7 @@ def publish_urls(urls, root=None, renderer=None, progress=None):
 
 def _publish_each(urls, root, renderer, report, progress):
     urls = list(dict.fromkeys(urls))
+    _prepare_pages(urls, renderer)
     _prepare_fragments(urls, renderer)
     for url in urls:
         try:
@@ -96,6 +98,19 @@ def _publish_each(urls, root, renderer, report, progress):
             _note_problem(url, rendered.problem)
         if progress:
             progress(url)
+
+
+def _prepare_pages(urls, renderer):
+    """settings.PUBLISHED_PREPARE: functions called with the batch's whole pages before they are
+    rendered, to fetch at once what many of them show."""
+    pages = [url for url in urls if not getattr(url, "fragment", None)]
+    if len(pages) < 2:
+        return
+    for path in settings.PUBLISHED_PREPARE:
+        try:
+            import_string(path)(renderer.request_for(pages[0]), pages)
+        except Exception:  # only a head start: each page still fetches what it needs
+            logger.exception("Preparing pages with %s failed", path)
 
 
 def _prepare_fragments(urls, renderer):
@@ -188,37 +203,46 @@ def _publish_rest(urls):
 
 
 def publish_urls_in_processes(urls, processes):
-    """publish_urls() shared among forked processes, each taking every n-th address so each gets
-    its share of the slow pages and the order (front pages first) holds. A process that dies
-    leaves its addresses to this one."""
+    """publish_urls() shared among this process and forked ones, each taking every n-th address so
+    each gets its share of the slow pages and the order (front pages first) holds. This process
+    renders the first share itself, with what it has already looked up for the change. A process
+    that dies leaves its addresses to this one. The teasers they render reach the next change
+    through the render cache on disk."""
     started = time.monotonic()
     report = Report()
+    parts = [urls[n::processes] for n in range(processes)]
     connections.close_all()
+    # Objects the children only read stay shared: the collector would otherwise touch (and so
+    # copy) every one of them in each child.
+    gc.freeze()
     context = multiprocessing.get_context("fork")
     children = []
-    for part in (urls[n::processes] for n in range(processes)):
-        receiving, sending = context.Pipe(duplex=False)
-        child = context.Process(target=_publish_part, args=(part, sending), daemon=True)
-        child.start()
-        sending.close()
-        children.append((part, child, receiving))
+    try:
+        for part in parts[1:]:
+            receiving, sending = context.Pipe(duplex=False)
+            child = context.Process(target=_publish_part, args=(part, sending), daemon=True)
+            child.start()
+            sending.close()
+            children.append((part, child, receiving))
+    finally:
+        gc.unfreeze()
+    report.add(publish_urls(parts[0]))
     for part, child, receiving in children:
         try:
-            part_report, pieces = receiving.recv()
+            part_report = receiving.recv()
         except EOFError:
             logger.error("A publishing process stopped (exit code %s); rendering its pages here", child.exitcode)
-            part_report, pieces = publish_urls(part), {}
+            part_report = publish_urls(part)
         report.add(part_report)
-        keep_pieces(pieces)  # teasers and feed texts it made, for the next change
         child.join()
     report.seconds = time.monotonic() - started
     return report
 
 
 def _publish_part(urls, sending):
+    gc.disable()  # a short life: what it would collect goes when it exits
     connections.close_all()  # the parent's, copied by fork: this process opens its own
-    record_new_pieces()
-    sending.send((publish_urls(urls), new_pieces()))
+    sending.send(publish_urls(urls))
     sending.close()
     connections.close_all()
 

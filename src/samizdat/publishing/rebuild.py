@@ -10,18 +10,17 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
-from samizdat.core.render_cache import keep_render_cache_for_this_process
+from samizdat.core.render_cache import forget_kept_pieces, keep_render_cache_for_this_process
 
 from . import output
 from .models import PublishedSource
 from .publish import Report, publish_urls
-from .render import Renderer
 from .sources import every_url
 
 logger = logging.getLogger(__name__)
 CHUNK = 40
 
-_renderer = None  # one per worker process: loading the middleware once saves a little per page
+_started = False  # in a rebuild's worker process: whether it has set up for its first chunk
 
 
 def rebuild_site(processes=None, progress=None):
@@ -29,6 +28,7 @@ def rebuild_site(processes=None, progress=None):
     anything goes wrong before the switch, the old site stays in place untouched."""
     started_at, started = timezone.now(), time.monotonic()
     urls = list(every_url())
+    forget_kept_pieces()
     build = output.new_build_dir()
     processes = processes or settings.PUBLISH_PROCESSES or os.cpu_count() or 1
     report = Report()
@@ -68,9 +68,9 @@ def _render_in_parallel(urls, build, processes, report, progress):
 
 
 def _render_chunk(urls, build):
-    global _renderer
-    if _renderer is None:
+    global _started
+    if not _started:
+        _started = True
         connections.close_all()
-        _renderer = Renderer()
         keep_render_cache_for_this_process()  # teasers and feed texts shared by all its pages
-    return publish_urls(urls, root=build, renderer=_renderer)
+    return publish_urls(urls, root=build)

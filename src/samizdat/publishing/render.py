@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from django.conf import settings
+from django.core.cache import close_caches
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
 from django.core.signals import request_finished
@@ -38,12 +39,15 @@ class Rendered:
 def close_without_closing_connections(response):
     """A response's close() tells Django the request is over, and Django then closes database
     connections that are inside a transaction: the publisher's caller (an editor's publish, a
-    test) would lose its own. Django's test client steps around this the same way."""
+    test) would lose its own. Django's test client steps around this the same way. The caches
+    stay open too: the render cache's connections would otherwise be opened again for every page."""
     request_finished.disconnect(close_old_connections)
+    request_finished.disconnect(close_caches)
     try:
         response.close()
     finally:
         request_finished.connect(close_old_connections)
+        request_finished.connect(close_caches)
 
 
 class PublisherRequest(WSGIRequest):
@@ -111,3 +115,16 @@ class Renderer:
             "wsgi.multithread": False,
             "wsgi.multiprocess": True,
         }
+
+
+_renderers = {}
+
+
+def shared_renderer():
+    """This process's Renderer for the current settings: loading the middleware costs more than
+    rendering most pages, and a worker publishes change after change."""
+    key = (settings.SITE_URL, tuple(settings.MIDDLEWARE))
+    if key not in _renderers:
+        _renderers.clear()
+        _renderers[key] = Renderer()
+    return _renderers[key]

@@ -18,6 +18,11 @@ from samizdat.core.render_cache import memoized
 from ..blocks import ArticleBodyBlock
 
 
+def story_key(section_path, slug):
+    """The publisher's memo key for the story `slug` under the section at `section_path`."""
+    return ("story-page", section_path, slug)
+
+
 def own_route(page, path_components):
     """The routable page's own view for these path components (a listing's /page/2/), if any."""
     try:
@@ -110,7 +115,9 @@ class SectionPage(PublishedPage, RoutablePageMixin, Page):
         """Wagtail's routing, with a story found in one query instead of two (a page row, then
         its article row): publishing a whole site routes ten thousand of them."""
         if len(path_components) == 1 and not own_route(self, path_components):
-            article = ArticlePage.objects.child_of(self).filter(slug=path_components[0]).first()
+            slug = path_components[0]
+            # A batch of story pages may have fetched them all at once (news/prefetch.py).
+            article = memoized(story_key(self.path, slug), lambda: ArticlePage.objects.child_of(self).filter(slug=slug).first())
             if article is not None:
                 article._cached_parent_obj = self
                 return article.route(request, [])
