@@ -8,6 +8,7 @@ its archive pages. `extra_public_urls()` lists the addresses that are not pages,
 """
 
 from django.conf import settings
+from django.db.models import Count
 from django.utils.module_loading import import_string
 from taggit.models import Tag
 
@@ -22,11 +23,10 @@ from .listing import (
     public_path,
     published_articles,
     published_authors,
-    published_tags,
     rank_from_oldest,
     tag_path,
 )
-from .models import ArticlePage, Author, HomePage, SectionPage
+from .models import ArticlePage, ArticleTag, Author, HomePage, SectionPage
 from .related import ReadMoreIndex
 from .sitemaps import sitemap_page_paths
 
@@ -44,10 +44,15 @@ def listing_urls(path, articles, article=None):
     change when it is published, edited or taken down: the front, and the archive pages from the
     one before its own (whose "Newer" link may move) to the newest."""
     if article is None:
-        return [path] + [f"{path}page/{n}/" for n in range(1, archive_page_count(articles.count()) + 1)]
+        return every_listing_url(path, articles.count())
     rank, count = rank_from_oldest(articles, article)
     first, last = max(1, archive_page_of(rank) - 1), archive_page_count(count + 1)
     return [path] + [f"{path}page/{n}/" for n in range(first, last + 1)]
+
+
+def every_listing_url(path, count):
+    """A listing of `count` stories: its front and every archive page."""
+    return [path] + [f"{path}page/{n}/" for n in range(1, archive_page_count(count) + 1)]
 
 
 def feeds(path):
@@ -140,5 +145,12 @@ def extra_public_urls():
     yield from site_wide_urls()
     for author in published_authors().order_by("slug"):
         yield from author_urls(author)
-    for tag in published_tags().order_by("slug"):
-        yield from tag_urls(tag)
+    # Every tag's stories counted in one query, not one per tag.
+    counts = dict(
+        ArticleTag.objects.filter(content_object__in=published_articles().values("pk"))
+        .values("tag_id")
+        .annotate(stories=Count("content_object", distinct=True))
+        .values_list("tag_id", "stories")
+    )
+    for tag in Tag.objects.filter(pk__in=counts).order_by("slug"):
+        yield from every_listing_url(tag_path(tag), counts[tag.pk]) + feeds(tag_path(tag))

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 from wagtail.models import Page
 
+from samizdat.core.render_cache import render_cache
+
 EVERYTHING = "*"
 
 
@@ -72,10 +74,11 @@ def every_url():
     """Every address of the public site, for a full rebuild: all live pages, then what the
     PUBLISHED_URL_SOURCES add (tags, authors, feeds, sitemaps), without repeats."""
     seen = set()
-    pages = Page.objects.live().public().filter(depth__gt=1).order_by("depth", "path").specific(defer=True)
-    sources = [url for page in pages.iterator(chunk_size=1000) for url in own_urls(page)]
-    for source in settings.PUBLISHED_URL_SOURCES:
-        sources += list(import_string(source)())
+    with render_cache():  # one batch of questions: the site's root paths looked up once, say
+        pages = Page.objects.live().public().filter(depth__gt=1).order_by("depth", "path").specific(defer=True)
+        sources = [url for page in pages.iterator(chunk_size=1000) for url in own_urls(page)]
+        for source in settings.PUBLISHED_URL_SOURCES:
+            sources += list(import_string(source)())
     for url in sources:
         if url not in seen and url != EVERYTHING:
             seen.add(url)
