@@ -1,4 +1,7 @@
-"""Publishing runs in the background worker; views and signals only enqueue these."""
+"""Publishing runs in the background worker; views and signals only enqueue these.
+
+A change reaches readers before anything else the same click queued (the search index, say):
+the worker takes the highest priority first."""
 
 from django_tasks import task
 
@@ -6,12 +9,15 @@ from .publish import publish_change, publish_urls
 from .rebuild import rebuild_site
 
 
-@task()
+READERS_FIRST = 50
+
+
+@task(priority=READERS_FIRST)
 def publish_change_task(key, also=()):
     return publish_change(key, also=also).summary()
 
 
-@task()
+@task(priority=READERS_FIRST)
 def publish_urls_task(urls):
     return publish_urls(urls).summary()
 
