@@ -177,23 +177,6 @@ def test_an_editors_change_is_published_before_the_search_index_is_updated(newsr
     assert any("index" in path for path in queued[1:])  # the search index waits its turn
 
 
-def test_a_changes_pages_are_dealt_out_a_listing_at_a_time_and_none_is_lost():
-    from samizdat.publishing.publish import _shares
-    from samizdat.publishing.sources import Fragment
-
-    news = ["/news/", "/news/rss.xml", "/news/atom.xml", "/news/page/3/", "/news/page/4/"]
-    port = ["/tags/port/", "/tags/port/rss.xml", "/tags/port/page/2/"]
-    home = ["/", "/rss.xml", "/page/9/", "/sitemap.xml"]
-    read_mores = [Fragment(f"/news/story-{n}/", "read-more") for n in range(40)]
-    urls = [home[0], news[0], port[0], *home[1:], *news[1:], *port[1:], *read_mores]
-    shares = _shares(urls, 2)
-    assert sorted(url for share in shares for url in share) == sorted(urls)
-    for listing in (news, port, home):
-        assert any(set(listing) <= set(share) for share in shares), listing
-    assert all(urls.index(a) < urls.index(b) for share in shares for a, b in zip(share, share[1:]))  # fronts first
-    assert all(len(share) > 10 for share in shares)  # both get work
-
-
 def test_staff_see_publishing_problems_in_the_admin(client, admin_user, public):
     publish_urls(["/../escaped/"])
     client.force_login(admin_user)

@@ -4,7 +4,6 @@ import gc
 import logging
 import multiprocessing
 import os
-import re
 import time
 from dataclasses import dataclass, field
 
@@ -204,13 +203,14 @@ def _publish_rest(urls):
 
 
 def publish_urls_in_processes(urls, processes):
-    """publish_urls() shared among this process and forked ones (_shares()). This process renders
-    the first share itself, with what it has already looked up for the change. A process that dies
-    leaves its addresses to this one. The teasers they render reach the next change through the
-    render cache on disk."""
+    """publish_urls() shared among this process and forked ones, each taking every n-th address so
+    each gets its share of the slow pages and the order (front pages first) holds. This process
+    renders the first share itself, with what it has already looked up for the change. A process
+    that dies leaves its addresses to this one. The teasers they render reach the next change
+    through the render cache on disk."""
     started = time.monotonic()
     report = Report()
-    parts = _shares(urls, processes)
+    parts = [urls[n::processes] for n in range(processes)]
     connections.close_all()
     # Objects the children only read stay shared: the collector would otherwise touch (and so
     # copy) every one of them in each child.
@@ -237,34 +237,6 @@ def publish_urls_in_processes(urls, processes):
         child.join()
     report.seconds = time.monotonic() - started
     return report
-
-
-# A listing's archive pages ("/news/page/12/"), which show the same stories as its front.
-_ARCHIVE_PAGE = re.compile(r"page/\d+/$")
-WHOLE_PAGE_WEIGHT = 8  # a listing or feed costs about eight times a Read more part
-
-
-def _shares(urls, processes):
-    """The addresses dealt out to `processes` shares of about equal work, a family at a time: a
-    listing's front, archive pages and feeds show the same stories, and the process that renders
-    them all fetches those once. Each share keeps the order it was given: front pages first."""
-    families = {}
-    for url in urls:
-        families.setdefault(_family(url), []).append(url)
-    shares, loads = [[] for _ in range(processes)], [0] * processes
-    for members in families.values():
-        lightest = loads.index(min(loads))
-        shares[lightest] += members
-        loads[lightest] += sum(1 if getattr(url, "fragment", None) else WHOLE_PAGE_WEIGHT for url in members)
-    position = {url: n for n, url in enumerate(urls)}
-    return [sorted(share, key=position.__getitem__) for share in shares]
-
-
-def _family(url):
-    if getattr(url, "fragment", None):
-        return url  # each Read more shows stories of its own
-    folder = url.rsplit("/", 1)[0] + "/"  # "/tags/port/rss.xml" and "/tags/port/" give "/tags/port/"
-    return _ARCHIVE_PAGE.sub("", folder)
 
 
 def _publish_part(urls, sending):
