@@ -1,12 +1,17 @@
 from samizdat.core.render_cache import memoized
 
+from .listing import public_path
 from .models import SectionPage
 
 
 def sections(request):
-    """The section navigation shown in every page's header (once per batch when publishing)."""
-    return {
-        "site_sections": memoized(
-            "site-sections", lambda: list(SectionPage.objects.live().public().in_menu().order_by("path"))
-        )
-    }
+    """The section navigation shown in every page's header, each section with its `public_path`
+    (once per batch when publishing, rather than a `pageurl` per link on every page)."""
+    return {"site_sections": memoized("site-sections", _menu_sections)}
+
+
+def _menu_sections():
+    menu = list(SectionPage.objects.live().public().in_menu().order_by("path"))
+    for section in menu:
+        section.public_path = public_path(section)
+    return menu
