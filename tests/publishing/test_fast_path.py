@@ -8,6 +8,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import connections
 
 from samizdat.publishing import output
 from samizdat.publishing.serving import StaticFirst
@@ -33,10 +34,20 @@ def server(public, settings, tmp_path):
     (tmp_path / "media/images/cranes.jpg").write_bytes(b"\xff\xd8\xff" + b"0" * 100)
     (tmp_path / "secret.txt").write_text("outside")
     httpd = make_server("127.0.0.1", 0, StaticFirst(WSGIHandler()), server_class=WSGIServer, handler_class=QuietHandler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+
+    def serve():
+        try:
+            httpd.serve_forever()
+        finally:
+            # Django keeps a connection open for CONN_MAX_AGE (PostgreSQL): closed here, in the
+            # thread that opened it, it doesn't outlive the test and hold the test database open.
+            connections.close_all()
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}"
     httpd.shutdown()
+    thread.join()
     httpd.server_close()
 
 
