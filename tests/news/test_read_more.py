@@ -128,3 +128,23 @@ def test_read_more_while_publishing_agrees_with_read_more_for_one_reader(news, b
     with render_cache():  # one batch: after the first twenty, Read more comes from the index
         for story in stories:
             assert [a.pk for a in read_more(story)] == read_more_ids(story), story.title
+
+
+def test_a_storys_read_more_is_found_by_its_address_also_with_an_odd_slug(news):
+    """The publisher refreshes a Read more alone only if it finds the story by its published
+    address, which for a Cyrillic slug is percent-encoded."""
+    from django.test import RequestFactory
+
+    from samizdat.core.render_cache import render_cache
+    from samizdat.news.listing import public_path
+    from samizdat.news.related import read_more_fragment
+
+    shown = make_article(news, "Harbour cranes fall silent", tags=["port"], minutes_ago=30)
+    story = make_article(news, "Новости порта", slug="новости-порта", tags=["port"], minutes_ago=10)
+    address = public_path(story)
+    assert "%D0%BD" in address
+    request = RequestFactory().get(address, HTTP_HOST="127.0.0.1:8000")
+    with render_cache():
+        part = read_more_fragment(request, address)
+    assert part is not None and "Harbour cranes fall silent" in part
+

@@ -19,8 +19,7 @@ def prepare_story_pages(request, urls):
     if site is None:
         return
     index = memoized("read-more-index", ReadMoreIndex)
-    root = site.root_page.url_path.rstrip("/")
-    pks = [pk for url in urls if (pk := index.at_url_path.get(root + url)) is not None]
+    pks = [pk for url in urls if (pk := index.story_at(site, url)) is not None]
     if len(pks) < 2:
         return
     stories = memoized_many("story-page", pks, _fetch_stories)

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from urllib.parse import unquote, urlsplit
 
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
@@ -25,7 +26,7 @@ def read_more_fragment(request, url):
     if site is None:
         return None
     index = memoized("read-more-index", ReadMoreIndex)
-    pk = index.at_url_path.get(site.root_page.url_path.rstrip("/") + url)
+    pk = index.story_at(site, url)
     if pk is None:
         return None
     articles = articles_in_order(index.read_more_ids_of(pk))
@@ -39,8 +40,7 @@ def _prepare_read_more_fragments(request, urls):
     if site is None:
         return
     index = memoized("read-more-index", ReadMoreIndex)
-    root = site.root_page.url_path.rstrip("/")
-    shown = {pk for url in urls if (own := index.at_url_path.get(root + url)) for pk in index.read_more_ids_of(own)}
+    shown = {pk for url in urls if (own := index.story_at(site, url)) for pk in index.read_more_ids_of(own)}
     articles_in_order(sorted(shown))
 
 
@@ -85,6 +85,10 @@ class ReadMoreIndex:
             if pk in self.published:
                 self.members[tag_id].append(pk)
                 self.tags_of[pk].add(tag_id)
+
+    def story_at(self, site, url):
+        """The id of the live story at the public address `url` on `site`, percent-encoded or not."""
+        return self.at_url_path.get(site.root_page.url_path.rstrip("/") + unquote(urlsplit(url).path))
 
     def read_more_ids(self, article, limit=READ_MORE_COUNT):
         tag_ids = {tag.pk for tag in article.tag_list if tag.pk}
