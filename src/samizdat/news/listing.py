@@ -39,7 +39,7 @@ def published_articles():
 
 def published_tags():
     """Tags carried by at least one published article: a tag used only on drafts stays unknown.
-    (EXISTS rather than DISTINCT over every story's tags: a third of the time on 10,000 stories.)"""
+    (EXISTS stops at a tag's first live story; DISTINCT sorted every story's tags.)"""
     live = ArticleTag.objects.filter(tag=OuterRef("pk"), content_object__in=published_articles().values("pk"))
     return Tag.objects.filter(Exists(live))
 

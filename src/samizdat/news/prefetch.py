@@ -4,7 +4,7 @@ handful of queries instead of forty handfuls."""
 
 from wagtail.models import Page, Site
 
-from samizdat.core.render_cache import memoized, memoized_many
+from samizdat.core.render_cache import memoized
 
 from .listing import articles_in_order, with_bylines_and_tags
 from .models import ArticlePage
@@ -22,8 +22,7 @@ def prepare_story_pages(request, urls):
     pks = [pk for url in urls if (pk := index.story_at(site, url)) is not None]
     if len(pks) < 2:
         return
-    stories = memoized_many("story-page", pks, _fetch_stories)
-    for story in stories.values():
+    for story in _fetch_stories(pks).values():
         memoized(story_key(story.path[: -Page.steplen], story.slug), lambda story=story: story)
     articles_in_order(sorted({shown for pk in pks for shown in index.read_more_ids_of(pk)}))
 

@@ -105,6 +105,7 @@ def _resolved(root):
     """The output folder with its links followed: a build folder, which is never moved."""
     return Path(root).resolve()
 
+
 # Quality 6 compresses a 15 KB story in 0.8 ms to within 2% of quality 9's size, which takes 10 ms:
 # at 9, Brotli cost more than rendering the page (bench/results/publishing.md).
 BROTLI_QUALITY = 6

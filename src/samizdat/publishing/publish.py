@@ -1,6 +1,5 @@
 """Rendering addresses into the output folder: one change at a time, or the whole site."""
 
-import gc
 import logging
 import multiprocessing
 import os
@@ -212,20 +211,14 @@ def publish_urls_in_processes(urls, processes):
     report = Report()
     parts = [urls[n::processes] for n in range(processes)]
     connections.close_all()
-    # Objects the children only read stay shared: the collector would otherwise touch (and so
-    # copy) every one of them in each child.
-    gc.freeze()
     context = multiprocessing.get_context("fork")
     children = []
-    try:
-        for part in parts[1:]:
-            receiving, sending = context.Pipe(duplex=False)
-            child = context.Process(target=_publish_part, args=(part, sending), daemon=True)
-            child.start()
-            sending.close()
-            children.append((part, child, receiving))
-    finally:
-        gc.unfreeze()
+    for part in parts[1:]:
+        receiving, sending = context.Pipe(duplex=False)
+        child = context.Process(target=_publish_part, args=(part, sending), daemon=True)
+        child.start()
+        sending.close()
+        children.append((part, child, receiving))
     report.add(publish_urls(parts[0]))
     for part, child, receiving in children:
         try:
@@ -240,7 +233,6 @@ def publish_urls_in_processes(urls, processes):
 
 
 def _publish_part(urls, sending):
-    gc.disable()  # a short life: what it would collect goes when it exits
     connections.close_all()  # the parent's, copied by fork: this process opens its own
     sending.send(publish_urls(urls))
     sending.close()
