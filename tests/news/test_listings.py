@@ -116,6 +116,27 @@ def test_a_new_story_leaves_the_older_archive_pages_as_they_were(client, newsroo
     assert headlines(soup(client.get("/page/3/"))) == ["Night ferry returns", "Cranes fall silent"]
 
 
+def front_page_as_published():
+    from samizdat.core.render_cache import render_cache
+    from samizdat.publishing.render import Renderer
+
+    with render_cache():  # a publishing batch: the front page is worked out from the story index
+        return Renderer().render("/").content
+
+
+@pytest.mark.parametrize("lead", [None, "grain", "unpublished grain", "draft"])
+def test_the_published_front_page_is_the_one_readers_get_from_django(client, newsroom, lead):
+    home = home_page()
+    home.lead_article = newsroom[lead.split()[-1]] if lead else None
+    home.save_revision().publish()
+    if lead == "unpublished grain":
+        unpublish(newsroom["grain"])
+    make_article(newsroom["news"], "Night ferry returns", minutes_ago=1)
+    published = front_page_as_published()
+    assert published == client.get("/").content
+    assert b"Night ferry returns" in published
+
+
 def test_an_empty_newsroom_says_nothing_is_published_yet(client, newsroom):
     for key in ["cranes", "shipyard", "ferry", "tolls", "grain"]:
         unpublish(newsroom[key])

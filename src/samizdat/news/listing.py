@@ -13,15 +13,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from taggit.models import Tag
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from samizdat.core.links import absolute_url
 from samizdat.core.render_cache import in_batch, memoized, memoized_many
 
-from .models import ArticleAuthor, ArticlePage, ArticleTag, Author, SectionPage
-
-SECTION_TEASERS = 4
-
+from .models import ArticleAuthor, ArticlePage, ArticleTag, Author
 
 def published_articles():
     """Live, public articles, newest first. Drafts and scheduled articles are not live.
@@ -209,6 +206,8 @@ def public_path(page):
             if prefix is not None and _SERVED_PATH.fullmatch(rest):
                 return prefix + quote(rest, safe="/")
             break
+    if not isinstance(page, Page):  # a row read without its page (a sitemap's): Wagtail needs the page
+        page = Page.objects.get(pk=page.pk)
     parts = page.get_url_parts(memoized("site-root-paths-holder", SimpleNamespace))
     return parts[2] if parts and parts[2] else None
 
@@ -231,30 +230,3 @@ def _public_path_parts():
 def public_url(page):
     path = public_path(page)
     return absolute_url(path) if path else None
-
-
-def front_page_context(home):
-    articles = published_articles().descendant_of(home)
-    # The chosen lead may since have been unpublished or rescheduled; then the newest story leads.
-    ids = articles.values_list("pk", flat=True)
-    lead_id = ids.filter(pk=home.lead_article_id).first() if home.lead_article_id else None
-    lead_id = lead_id or ids.first()
-    chosen = []
-    for section in SectionPage.objects.child_of(home).live().public():
-        teasers = published_articles().child_of(section).exclude(pk=lead_id)
-        chosen.append((section, list(teasers.values_list("pk", flat=True)[:SECTION_TEASERS])))
-    # Every story on the front page in one fetch, not one per section.
-    shown = [pk for pk in [lead_id, *(pk for _, teaser_ids in chosen for pk in teaser_ids)] if pk]
-    found = {article.pk: article for article in articles_in_order(shown)}
-    sections = [
-        {"section": section, "articles": [found[pk] for pk in teaser_ids if pk in found]}
-        for section, teaser_ids in chosen
-    ]
-    pages = archive_page_count(articles.count())
-    latest_url = f"{public_path(home) or '/'}page/{pages}/" if pages else None
-    return {"lead": found.get(lead_id), "sections": sections, "latest_url": latest_url}
-
-
-def latest_context(home, number):
-    articles = with_listing_parts(published_articles().descendant_of(home))
-    return {"articles": archive_page(articles, public_path(home) or "/", number)}

@@ -9,7 +9,8 @@ from samizdat.core.render_cache import memoized
 from .listing import articles_in_order, with_bylines_and_tags
 from .models import ArticlePage
 from .models.pages import story_key
-from .related import ReadMoreIndex
+from .related import read_more_ids_of
+from .story_index import story_index
 
 
 def prepare_story_pages(request, urls):
@@ -18,13 +19,13 @@ def prepare_story_pages(request, urls):
     site = Site.find_for_request(request)
     if site is None:
         return
-    index = memoized("read-more-index", ReadMoreIndex)
+    index = story_index()
     pks = [pk for url in urls if (pk := index.story_at(site, url)) is not None]
     if len(pks) < 2:
         return
     for story in _fetch_stories(pks).values():
         memoized(story_key(story.path[: -Page.steplen], story.slug), lambda story=story: story)
-    articles_in_order(sorted({shown for pk in pks for shown in index.read_more_ids_of(pk)}))
+    articles_in_order(sorted({shown for pk in pks for shown in read_more_ids_of(pk)}))
 
 
 def _fetch_stories(pks):

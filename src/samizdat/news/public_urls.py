@@ -12,7 +12,6 @@ from django.db.models import Count
 from django.utils.module_loading import import_string
 from taggit.models import Tag
 
-from samizdat.core.render_cache import memoized
 from samizdat.publishing.sources import Fragment
 
 from .listing import (
@@ -27,7 +26,7 @@ from .listing import (
     tag_path,
 )
 from .models import ArticlePage, ArticleTag, Author, HomePage, SectionPage
-from .related import ReadMoreIndex
+from .related import readers_of
 from .sitemaps import sitemap_page_paths
 
 FEED_KINDS = ("rss", "atom")
@@ -133,10 +132,10 @@ def stories_showing_picture(image):
 def articles_whose_read_more_lists(article):
     """Live articles whose Read more shows `article` now, or would if it were live.
 
-    Asked of the batch's Read more index (every live story's date, section and tags, read once),
+    Asked of the batch's story index (every live story's order, section and tags, read once),
     which the pages rendered next use too: asking the database story by story took over a second
     on a 10,000-story archive."""
-    found = memoized("read-more-index", ReadMoreIndex).readers_of(article)
+    found = readers_of(article)
     return list(published_articles().filter(pk__in=found).only("path", "depth", "url_path"))
 
 

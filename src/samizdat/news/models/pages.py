@@ -75,13 +75,13 @@ class HomePage(PublishedPage, RoutablePageMixin, Page):
 
     @path("")
     def front_page(self, request):
-        from ..listing import front_page_context
+        from ..front_page import front_page_context
 
         return self.render(request, context_overrides=front_page_context(self))
 
     @path("page/<int:number>/")
     def latest_page(self, request, number):
-        from ..listing import latest_context
+        from ..front_page import latest_context
 
         return self.render(
             request, template="news/latest_page.html", context_overrides=latest_context(self, number)
