@@ -31,6 +31,8 @@ def test_every_page_gets_wagtails_path_odd_slugs_included():
         assert public_path(page) == expected
         with render_cache():
             assert public_path(page) == expected
+        # A row read without its page (as the sitemaps read ten thousand) gets the same path.
+        assert public_path(Page.objects.values_list("pk", "url_path", named=True).get(pk=page.pk)) == expected
     assert public_path(pages[3]) == "/news/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8-%D0%BF%D0%BE%D1%80%D1%82%D0%B0/"
 
 
@@ -39,6 +41,7 @@ def test_pages_outside_every_site_have_no_path():
     stray = root.add_child(instance=Page(title="Elsewhere", slug="elsewhere"))
     assert wagtails_path(stray) is None
     assert public_path(stray) is None
+    assert public_path(Page.objects.values_list("pk", "url_path", named=True).get(pk=stray.pk)) is None
 
 
 def test_a_second_site_changes_nothing_for_pages_under_the_first():

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samizdat.core.links import absolute_url, site_domain, site_scheme
+from samizdat.core.render_cache import memoized
 
 from .feeds import xml_safe
 from .listing import (
@@ -41,6 +42,22 @@ class SiteSitemap(Sitemap):
     def get_protocol(self, protocol=None):
         return site_scheme()
 
+    @property
+    def paginator(self):
+        """Counted once per publishing batch: the list of changed pages, the index and the page
+        itself each ask."""
+        pages = super().paginator
+        pages.__dict__["count"] = memoized(("sitemap-count", type(self).__name__), lambda: pages.count)
+        return pages
+
+
+# ArticlePage.modified_at, worked out by the database.
+MODIFIED_AT = Case(
+    When(updated_at__gt=F("published_at"), then=F("updated_at")),
+    default=Coalesce("last_published_at", "published_at"),
+    output_field=DateTimeField(),
+)
+
 
 class ArticleSitemap(SiteSitemap):
     # Oldest first, a thousand a page, like the archive pages: publishing a story rewrites the
@@ -48,11 +65,12 @@ class ArticleSitemap(SiteSitemap):
     limit = 1000
 
     def items(self):
-        # Thousands of rows: leave the bodies in the database.
+        # Rows, not pages: a page object costs more than the rest of its line in the sitemap.
         return (
             published_articles()
             .order_by("published_at", "id")
-            .only("url_path", "published_at", "last_published_at", "updated_at")
+            .annotate(modified_at=MODIFIED_AT)
+            .values_list("pk", "url_path", "modified_at", named=True)
         )
 
     def location(self, article):
@@ -62,14 +80,9 @@ class ArticleSitemap(SiteSitemap):
         return article.modified_at
 
     def get_latest_lastmod(self):
-        """ArticlePage.modified_at of the latest story, worked out by the database rather than
-        from ten thousand rows (the sitemap index asks for it at every publication)."""
-        modified_at = Case(
-            When(updated_at__gt=F("published_at"), then=F("updated_at")),
-            default=Coalesce("last_published_at", "published_at"),
-            output_field=DateTimeField(),
-        )
-        return self.items().aggregate(latest=Max(modified_at))["latest"]
+        """The latest story's modified_at, worked out by the database rather than from ten
+        thousand rows (the sitemap index asks for it at every publication)."""
+        return published_articles().aggregate(latest=Max(MODIFIED_AT))["latest"]
 
 
 class PageSitemap(SiteSitemap):
@@ -181,7 +194,8 @@ def recent_news():
 
 
 def news_sitemap_entries():
+    stories = recent_news().values_list("pk", "url_path", "title", "published_at", named=True)
     return [
-        NewsEntry(public_url(article), xml_safe(article.title), article.published_at)
-        for article in recent_news()[:NEWS_SITEMAP_LIMIT]
+        NewsEntry(public_url(story), xml_safe(story.title), story.published_at)
+        for story in stories[:NEWS_SITEMAP_LIMIT]
     ]
