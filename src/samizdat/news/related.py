@@ -11,6 +11,7 @@ from samizdat.core.render_cache import in_batch, memoized
 from .listing import articles_in_order, published_articles
 from .models import ArticlePage, ArticleTag
 from .story_index import story_index
+from .teasers import teaser_sources
 
 READ_MORE_COUNT = 4
 
@@ -25,19 +26,21 @@ def read_more_fragment(request, url):
     pk = story_index().story_at(site, url)
     if pk is None:
         return None
-    articles = articles_in_order(read_more_ids_of(pk))
-    return render_to_string("news/includes/read_more.html", {"read_more": articles}, request=request)
+    # Rows, not stories: the teasers are nearly all kept, and a row is all a kept one needs.
+    teasers = teaser_sources(read_more_ids_of(pk))
+    return render_to_string("news/includes/read_more.html", {"read_more": teasers}, request=request)
 
 
 def _prepare_read_more_fragments(request, urls):
-    """Before many Read mores are refreshed: every story they show, fetched in one go rather than
-    a few at a time for each (the publisher calls this once per batch, with all their addresses)."""
+    """Before many Read mores are refreshed: what every story they show needs for its teaser, read
+    in one go rather than a few at a time for each (the publisher calls this once per batch, with
+    all their addresses)."""
     site = Site.find_for_request(request)
     if site is None:
         return
     index = story_index()
     shown = {pk for url in urls if (own := index.story_at(site, url)) for pk in read_more_ids_of(own)}
-    articles_in_order(sorted(shown))
+    teaser_sources(sorted(shown))
 
 
 read_more_fragment.prepare = _prepare_read_more_fragments

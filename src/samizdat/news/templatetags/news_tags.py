@@ -5,10 +5,10 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from samizdat.core.links import absolute_url
-from samizdat.core.render_cache import kept
 
 from .. import listing
 from ..structured_data import news_article
+from ..teasers import render_teaser
 
 register = template.Library()
 
@@ -36,18 +36,7 @@ def public_url(page):
 
 @register.simple_tag(takes_context=True)
 def teaser(context, article, lead_teaser=False, level=3):
-    """A story's teaser in a listing. Rendered once per batch when publishing: the same teaser is
-    on the front page, its section, its tags, its authors and in Read more."""
-    picture = listing.picture_key(article.lead_image)
-    key = ("teaser", article.pk, article.last_published_at, article.url_path, picture,
-           tuple(author.name for author in article.authors), lead_teaser, level)
-    return kept(
-        key,
-        lambda: mark_safe(
-            render_to_string(
-                "news/includes/teaser.html",
-                {"article": article, "lead_teaser": lead_teaser, "level": level},
-                request=context.get("request"),
-            )
-        ),
-    )
+    """A story's teaser in a listing (`article` a story or its teasers.TeaserSource). Rendered once
+    per batch when publishing: the same teaser is on the front page, its section, its tags, its
+    authors and in Read more."""
+    return render_teaser(context.get("request"), article, lead_teaser, level)
