@@ -111,10 +111,13 @@ def _resolved(root):
 BROTLI_QUALITY = 6
 
 
-def write(root, url, content):
-    """Write the file for `url` and its compressed twins; returns False if it was already so."""
+def write(root, url, content, previous=None):
+    """Write the file for `url` and its compressed twins; returns False if it was already so.
+    `previous`: the file's content, when the caller has just read it."""
     path = target(root, url)
-    if path.is_file() and path.read_bytes() == content:
+    if previous is None and path.is_file():
+        previous = path.read_bytes()
+    if previous == content:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     compressed = path.suffix in COMPRESSIBLE and len(content) >= MIN_COMPRESS_SIZE

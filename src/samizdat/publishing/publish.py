@@ -151,7 +151,7 @@ def _refresh_fragment(root, url, name, renderer, report):
     if first < 0 or last < first:
         return False
     updated = content[:begins] + part[first : last + len(end)] + content[ends + len(end) :]
-    if output.write(root, url, updated):
+    if output.write(root, url, updated, previous=content):
         report.written.append(url)
     else:
         report.unchanged += 1
