@@ -155,7 +155,7 @@ def sitemap_page_paths(article=None):
 
 
 def article_sitemap_pages(article):
-    rank, count = rank_from_oldest(ArticleSitemap().items(), article)
+    rank, count = rank_from_oldest(published_articles(), article)  # ArticleSitemap's stories
     limit = ArticleSitemap.limit
     return range(rank // limit + 1, max(1, ceil((count + 1) / limit)) + 1)
 

@@ -4,6 +4,7 @@ story lives at an address) answered in memory instead of by a query each."""
 
 from collections import defaultdict
 from contextlib import contextmanager
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from django.db.models import Q
@@ -13,6 +14,11 @@ from samizdat.core.render_cache import memoized
 
 from .listing import published_articles
 from .models import ArticleTag
+
+
+class StoryRow(NamedTuple):
+    pk: int
+    url_path: str
 
 
 def story_index():
@@ -28,14 +34,14 @@ class StoryIndex:
 
     def __init__(self):
         rows = list(published_articles().values_list("pk", "path", "url_path"))
-        self.order, self.section_of, self.at_url_path = {}, {}, {}
+        self.order, self.section_of, self.url_path_of, self.at_url_path = {}, {}, {}, {}
         self.newest_first = [pk for pk, _, _ in rows]
         self.by_section = defaultdict(list)
         for position, (pk, path, url_path) in enumerate(rows):
             self.order[pk] = len(rows) - position
             self.section_of[pk] = section = path[: -Page.steplen]
             self.by_section[section].append(pk)  # newest first too
-            self.at_url_path[url_path] = pk
+            self.url_path_of[pk], self.at_url_path[url_path] = url_path, pk
         self.members, self.tags_of = defaultdict(list), defaultdict(set)
         for pk, tag_id in ArticleTag.objects.values_list("content_object_id", "tag_id"):
             if pk in self.order:
@@ -48,6 +54,10 @@ class StoryIndex:
     def story_at(self, site, url):
         """The id of the live story at the public address `url` on `site`, percent-encoded or not."""
         return self.at_url_path.get(site.root_page.url_path.rstrip("/") + unquote(urlsplit(url).path))
+
+    def rows(self, pks):
+        """(pk, url_path) of these live stories, newest first: enough for their public_path()."""
+        return [StoryRow(pk, self.url_path_of[pk]) for pk in sorted(pks, key=self.order.__getitem__, reverse=True)]
 
     def children_of(self, page):
         """Ids of the live stories directly below `page` (a section's), newest first."""
