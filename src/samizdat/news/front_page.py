@@ -14,6 +14,7 @@ from .listing import (
 )
 from .models import SectionPage
 from .story_index import story_index
+from .teasers import teaser_sources
 
 SECTION_TEASERS = 4
 
@@ -22,9 +23,10 @@ def front_page_context(home):
     sections = list(SectionPage.objects.child_of(home).live().public())
     # While publishing, the batch's story index answers without a query per section.
     lead_id, chosen, count = (_from_story_index if in_batch() else _from_database)(home, sections)
-    # Every story on the front page in one fetch, not one per section.
+    # Every story on the front page in one fetch, not one per section; while publishing, only
+    # what finds their kept teasers.
     shown = [pk for pk in [lead_id, *(pk for _, teaser_ids in chosen for pk in teaser_ids)] if pk]
-    found = {article.pk: article for article in articles_in_order(shown)}
+    found = {article.pk: article for article in (teaser_sources if in_batch() else articles_in_order)(shown)}
     sections = [
         {"section": section, "articles": [found[pk] for pk in teaser_ids if pk in found]}
         for section, teaser_ids in chosen

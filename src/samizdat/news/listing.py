@@ -110,7 +110,7 @@ def archive_page_of(rank):
 def listing_front(queryset, base_path):
     """The newest stories of a listing, with a link to the archive page where the older ones go on."""
     size = page_size()
-    articles = listed_articles(queryset[: size + 1])
+    articles = listed_teasers(queryset[: size + 1])
     older = None
     if len(articles) > size:
         older = f"{base_path}page/{archive_page_of(listing_count(queryset, base_path) - 1 - size)}/"
@@ -132,7 +132,7 @@ def archive_page(queryset, base_path, number):
     start, end = max(0, count - number * size), count - (number - 1) * size
     newer = base_path if number == pages else f"{base_path}page/{number + 1}/"
     older = f"{base_path}page/{number - 1}/" if number > 1 else None
-    return ListingPage(listed_articles(queryset[start:end]), number, newer, older)
+    return ListingPage(listed_teasers(queryset[start:end]), number, newer, older)
 
 
 def listing_page(queryset, base_path, number=None):
@@ -163,6 +163,16 @@ def listed_articles(queryset):
     if not in_batch():
         return list(with_listing_parts(queryset))
     return articles_in_order(list(queryset.prefetch_related(None).values_list("pk", flat=True)))
+
+
+def listed_teasers(queryset):
+    """What a listing page shows of its stories: their teasers. While publishing, rows that find
+    each kept teaser (news/teasers.py) instead of the stories themselves."""
+    if not in_batch():
+        return list(with_listing_parts(queryset))
+    from .teasers import teaser_sources  # teasers are built on this module
+
+    return teaser_sources(list(queryset.prefetch_related(None).values_list("pk", flat=True)))
 
 
 def articles_in_order(ids):
