@@ -55,7 +55,7 @@ class Command(BaseCommand):
             help="Seconds between checks for pages due to go live or expire (default %(default)s).",
         )
         # Short: a published story should reach the output folder within a second of the click.
-        parser.add_argument("--interval", type=float, default=0.1, help="Seconds between polls of the task queue.")
+        parser.add_argument("--interval", type=float, default=0.05, help="Seconds between polls of the task queue.")
 
     def handle(self, *args, **options):
         ensure_static_collected()  # the pages it publishes name the styles by hashed name
