@@ -285,7 +285,6 @@ def test_a_change_touching_many_pages_is_shared_among_processes(public, settings
     edited.save_revision().publish()
     report = publish.publish_change(key_of(edited))
     assert shared == [2] and not report.failed
-    assert "Harbour story, updated" in public.text(edited.url)  # its own page, from a process of its own
     readers = [story for story in stories[1:] if "Harbour story, updated" in read_more(public.text(story.url))]
     assert len(readers) >= 4
     for url in ("/", "/news/", "/tags/port/", "/rss.xml", "/tags/port/atom.xml"):

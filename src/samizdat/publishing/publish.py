@@ -166,20 +166,17 @@ def urls_of(obj):
 def publish_change(key, also=()):
     """Re-render what a change to the object `key` touches: where it is shown now and where it
     was shown when last published. `also`: addresses known before it was deleted. Its own
-    addresses go first: a forked process renders them while this one finds every page that lists
-    it (the slower work). The rest is shared among processes when there is enough of it."""
+    addresses go first, before the (slower) work of finding every page that lists it; the rest
+    is shared among processes when there is enough of it."""
     # One memo for the whole change, inherited by the processes that render the rest.
     with render_cache():
         obj = object_for(key)
         record = PublishedSource.objects.filter(key=key).first()
         before = record.urls if record else []
         own = own_urls(obj) if obj is not None else []
-        own_part = _start_part(own) if own and _can_fork() else None
-        report = Report() if own_part else publish_urls(own)
+        report = publish_urls(own)
         listed = listing_urls(obj) if obj is not None else []
         rest = [url for url in dict.fromkeys([*listed, *also, *before]) if url not in own]
-        if own_part:
-            report.add(_finish_part(*own_part))
         if EVERYTHING in rest:
             from .rebuild import rebuild_site
 
@@ -195,29 +192,13 @@ def publish_change(key, also=()):
     return report
 
 
-def _processes_for(urls):
-    """How many processes to share `urls` among: one per PARALLEL_FROM addresses, up to
-    PUBLISH_PROCESSES."""
-    if not _can_fork():
-        return 1
-    return max(1, min(_process_limit(), len(urls) // PARALLEL_FROM))
-
-
-def _process_limit():
-    return settings.PUBLISH_PROCESSES or os.cpu_count() or 1
-
-
-def _can_fork():
-    """Forked processes need connections of their own, which can't be done inside a transaction
-    (the worker runs tasks outside one; the tests' immediate tasks run inside the editor's)."""
-    return _process_limit() > 1 and not any(
-        connection.in_atomic_block for connection in connections.all(initialized_only=True)
-    )
-
-
 def _publish_rest(urls):
-    processes = _processes_for(urls)
-    return publish_urls_in_processes(urls, processes) if processes > 1 else publish_urls(urls)
+    processes = min(settings.PUBLISH_PROCESSES or os.cpu_count() or 1, len(urls) // PARALLEL_FROM)
+    # Forked processes need connections of their own, which can't be done inside a transaction
+    # (the worker runs tasks outside one; the tests' immediate tasks run inside the editor's).
+    if processes > 1 and not any(connection.in_atomic_block for connection in connections.all(initialized_only=True)):
+        return publish_urls_in_processes(urls, processes)
+    return publish_urls(urls)
 
 
 def publish_urls_in_processes(urls, processes):
@@ -229,32 +210,25 @@ def publish_urls_in_processes(urls, processes):
     started = time.monotonic()
     report = Report()
     parts = [urls[n::processes] for n in range(processes)]
-    children = [_start_part(part) for part in parts[1:]]
-    report.add(publish_urls(parts[0]))
-    for child in children:
-        report.add(_finish_part(*child))
-    report.seconds = time.monotonic() - started
-    return report
-
-
-def _start_part(urls):
-    """publish_urls(urls) in a forked process, while this one goes on; _finish_part() waits for it."""
-    connections.close_all()  # the child must not share them; this process opens new ones
+    connections.close_all()
     context = multiprocessing.get_context("fork")
-    receiving, sending = context.Pipe(duplex=False)
-    child = context.Process(target=_publish_part, args=(urls, sending), daemon=True)
-    child.start()
-    sending.close()
-    return urls, child, receiving
-
-
-def _finish_part(urls, child, receiving):
-    try:
-        report = receiving.recv()
-    except EOFError:
-        logger.error("A publishing process stopped (exit code %s); rendering its pages here", child.exitcode)
-        report = publish_urls(urls)
-    child.join()
+    children = []
+    for part in parts[1:]:
+        receiving, sending = context.Pipe(duplex=False)
+        child = context.Process(target=_publish_part, args=(part, sending), daemon=True)
+        child.start()
+        sending.close()
+        children.append((part, child, receiving))
+    report.add(publish_urls(parts[0]))
+    for part, child, receiving in children:
+        try:
+            part_report = receiving.recv()
+        except EOFError:
+            logger.error("A publishing process stopped (exit code %s); rendering its pages here", child.exitcode)
+            part_report = publish_urls(part)
+        report.add(part_report)
+        child.join()
+    report.seconds = time.monotonic() - started
     return report
 
 
