@@ -56,7 +56,8 @@ def main():
         settings.PUBLISHING_ENABLED = True
         results["rebuild"] = bench_rebuild()
         results["incremental"] = bench_incremental(var)
-        results["serving"] = bench_serving(var, settings)
+        if os.environ.get("BENCH_SERVING", "1") != "0":  # 0: trial runs of publishing alone
+            results["serving"] = bench_serving(var, settings)
     finally:
         if not os.environ.get("BENCH_KEEP"):
             shutil.rmtree(var, ignore_errors=True)
@@ -102,13 +103,14 @@ def bench_incremental(var):
     step(f"Publishing {EDITS} edited articles one at a time, through the worker")
     env = dict(os.environ, PUBLISHING_ENABLED="1", TASKS_BACKEND="django_tasks_db.DatabaseBackend")
     worker = start([sys.executable, "-m", "samizdat.cli", "worker"], env)
-    live, complete, files = [], [], []
+    live, complete, files, cpu = [], [], [], []
     try:
         with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
             articles = list(ArticlePage.objects.live().order_by("-published_at")[: EDITS * 5 : 5])
             for number, article in enumerate(articles):
                 article.title = f"{article.title} (updated {number})"
                 target = output.target(output.current_root(), article.url)
+                cpu_before = _cpu_seconds(worker.pid)
                 clicked = time.monotonic()
                 article.save_revision().publish()
                 task = DBTaskResult.objects.filter(task_path__endswith="publish_change_task").order_by("-enqueued_at").first()
@@ -124,6 +126,7 @@ def bench_incremental(var):
                         raise RuntimeError(f"the worker did not publish the edit (task {status})")
                     time.sleep(0.005)
                 complete.append(time.monotonic() - clicked)
+                cpu.append(_cpu_seconds(worker.pid) - cpu_before)
                 if status == "FAILED":
                     raise RuntimeError("the publishing task failed")
                 live.append(own_live if own_live is not None else complete[-1])
@@ -140,7 +143,19 @@ def bench_incremental(var):
         "median_seconds_until_all_files": round(statistics.median(complete), 3),
         "slowest_seconds_until_all_files": round(max(complete), 3),
         "median_files_rewritten": statistics.median(files),
+        "median_cpu_seconds": round(statistics.median(cpu), 3),
     }
+
+
+def _cpu_seconds(pid):
+    """CPU time of the worker and of the processes it forked and reaped, from /proc: steadier than
+    the time on the clock when the machine is shared, for comparing two versions of the code."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    utime, stime, cutime, cstime = (int(value) for value in fields[11:15])
+    return (utime + stime + cutime + cstime) / os.sysconf("SC_CLK_TCK")
 
 
 def _read(path):
@@ -243,6 +258,8 @@ def format_table(results):
         ("publish one article: all files", f"{incremental['median_seconds_until_all_files']} s",
          f"{incremental['median_files_rewritten']} files rewritten (median); slowest of "
          f"{incremental['edits']}: {incremental.get('slowest_seconds_until_all_files', '?')} s"),
+        ("publish one article: CPU", f"{incremental.get('median_cpu_seconds', '?')} s",
+         "worker and the processes it forks (median)"),
     ]
     for name in ("fast_path", "dynamic", "nginx"):
         if name in serving:
