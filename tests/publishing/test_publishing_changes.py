@@ -164,6 +164,42 @@ def test_a_new_story_rewrites_the_front_and_newest_archive_pages_not_the_old_one
     assert article.url in public.text("/sitemap-articles.xml")
 
 
+def test_archive_pages_stay_right_as_stories_come_change_and_go(newsroom, public, settings):
+    """A change rewrites only the archive pages it can change; after each one, every archive page
+    in the output is exactly what Django renders now, and no page is left over."""
+    from samizdat.news.listing import published_articles
+    from samizdat.news.public_urls import every_listing_url
+    from samizdat.publishing.render import Renderer
+
+    settings.NEWS_PAGE_SIZE = 2
+    news = newsroom["news"]
+    listings = {"/": published_articles, "/news/": lambda: published_articles().child_of(news)}
+
+    def wrong_pages():
+        renderer = Renderer()
+        expected = {url for path, stories in listings.items() for url in every_listing_url(path, stories().count())
+                    if "/page/" in url}
+        root = public.path.resolve()
+        found = {"/" + page.relative_to(root).parent.as_posix() + "/"
+                 for pattern in ("page/*/index.html", "news/page/*/index.html") for page in root.glob(pattern)}
+        stale = [url for url in expected if not public.file(url).exists()
+                 or public.file(url).read_bytes() != renderer.render(url).content]
+        return sorted(stale + list(found - expected))
+
+    stories = []
+    for n in range(5):  # a new page every second story
+        stories.append(make_article(news, f"Archive story {n}", minutes_ago=100 - n))
+        assert wrong_pages() == [], n
+        edited = ArticlePage.objects.get(pk=stories[-1].pk)
+        edited.title = f"Archive story {n}, edited"
+        edited.save_revision().publish()
+        assert wrong_pages() == [], n
+    ArticlePage.objects.get(pk=stories[-1].pk).unpublish()  # the newest page goes again
+    assert wrong_pages() == []
+    ArticlePage.objects.get(pk=stories[0].pk).unpublish()  # an old one: every later page shifts
+    assert wrong_pages() == []
+
+
 def test_an_editors_change_is_published_before_the_search_index_is_updated(newsroom, settings):
     """Both are queued by the same click; the worker takes the page to readers first."""
     from django_tasks_db.models import DBTaskResult

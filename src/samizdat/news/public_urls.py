@@ -41,12 +41,15 @@ def site_wide_urls(article=None):
 
 def listing_urls(path, articles, article=None):
     """A listing's front and its archive pages: all of them, or, given an article, those that
-    change when it is published, edited or taken down: the front, and the archive pages from the
-    one before its own (whose "Newer" link may move) to the newest."""
+    change when it is published, edited or taken down: the front, and the archive pages from its
+    own to the newest. And the one before its own if the story adds or takes away a page: that
+    page's "Newer" link then moves between the front and the new newest page."""
     if article is None:
         return every_listing_url(path, articles.count())
     rank, count = rank_from_oldest(articles, article)
-    first, last = max(1, archive_page_of(rank) - 1), archive_page_count(count + 1)
+    first, last = archive_page_of(rank), archive_page_count(count + 1)
+    if archive_page_count(count) != last:
+        first = max(1, first - 1)
     return [path] + [f"{path}page/{n}/" for n in range(first, last + 1)]
 
 
