@@ -85,6 +85,40 @@ def full_text(entry):
     return entry.content[0].value if "content" in entry else entry.description
 
 
+def test_a_feed_reads_what_each_story_shows_as_the_story_itself_has_it(newsroom):
+    """Feeds read their stories as rows (news.feeds.FeedItem); each field must say what the story
+    says: credit lines with and without an agency's own wording, an update time, bylines, tags."""
+    from django.utils import timezone
+
+    from samizdat.news.feeds import feed_items
+    from samizdat.news.listing import picture_key
+
+    wire = Agency.objects.create(name="Baltic Wire", credit="Baltic Wire filed this from Riga.")
+    stories = [
+        ArticlePage.objects.get(pk=newsroom["cranes"].pk),  # an agency's usual line, a picture, a byline, tags
+        make_article(newsroom["news"], "Ferry timetable", agency=wire, minutes_ago=40),
+        make_article(newsroom["news"], "Pier 4 reopens", agency=wire, credit_line="Our own line.", minutes_ago=50,
+                     updated_at=timezone.now()),
+        ArticlePage.objects.get(pk=newsroom["shipyard"].pk),  # no agency
+    ]
+    rows = feed_items(ArticlePage.objects.filter(pk__in=[story.pk for story in stories]).order_by("pk"))
+    assert len(rows) == len(stories)
+    for row in rows:
+        story = ArticlePage.objects.get(pk=row.pk)
+        assert row.agency_credit == story.agency_credit, story.title
+        assert row.modified_at == story.modified_at and row.published_at == story.published_at, story.title
+        assert row.picture == picture_key(story.lead_image), story.title
+        assert row.author_names == tuple(author.name for author in story.authors), story.title
+        assert row.tag_names == tuple(tag.name for tag in story.tags.order_by("news_articletag_items__pk")), story.title
+        assert (row.title, row.standfirst, row.url_path, row.translation_key) == (
+            story.title, story.standfirst, story.url_path, story.translation_key)
+    credits = {row.title: row.agency_credit for row in rows}
+    assert credits["Cranes fall silent"] == "Reuters contributed reporting to this article."
+    assert credits["Ferry timetable"] == "Baltic Wire filed this from Riga."
+    assert credits["Pier 4 reopens"] == "Our own line."
+    assert credits["Shipyard hires 200"] == ""
+
+
 @pytest.mark.parametrize("url", FEEDS)
 def test_published_feeds_are_the_ones_django_serves(client, url):
     """While publishing, each item's XML is kept from one batch to the next: twice in a row, the

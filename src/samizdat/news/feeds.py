@@ -2,7 +2,9 @@
 with their credits."""
 
 import re
+from datetime import datetime
 from io import StringIO
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -12,17 +14,22 @@ from django.utils.html import escape
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from samizdat.core.links import absolute_url
-from samizdat.core.render_cache import kept
+from samizdat.core.render_cache import kept, memoized_many
 
 from .listing import (
+    MODIFIED_AT,
+    PICTURE_FIELDS,
     articles_by,
-    listed_articles,
-    picture_key,
+    byline_names,
+    picture_key_of,
     public_path,
     public_url,
     published_articles,
+    tag_names,
     tag_path,
 )
+from .models import ArticlePage
+from .models.people import agency_credit_line
 from .structured_data import newsroom_name
 
 FEED_SIZE = 30
@@ -42,15 +49,60 @@ def with_absolute_links(html):
     return _ROOT_RELATIVE.sub(lambda match: f"{match.group(1)}{settings.SITE_URL}/", html)
 
 
-def full_text(article):
-    """The whole article as HTML for feed readers: standfirst, lead image with its credit, body,
-    agency credit and corrections. Rendered once per batch of pages: a story is in many feeds."""
-    picture = picture_key(article.lead_image)
-    return kept(
-        ("feed-full-text", settings.SITE_URL, article.pk, article.last_published_at, article.url_path, picture,
-         article.agency_credit),
-        lambda: xml_safe(with_absolute_links(render_to_string("news/feed_item.html", {"article": article}))),
+class FeedItem(NamedTuple):
+    """What a feed shows of a story, read as a row with its bylines and tags: a feed's thirty
+    stories cost three queries, and only a story whose full text isn't kept loads the story itself."""
+
+    pk: int
+    url_path: str
+    title: str
+    standfirst: str
+    translation_key: object
+    published_at: datetime | None
+    modified_at: datetime | None
+    last_published_at: datetime | None
+    picture: tuple | None
+    agency_credit: str
+    author_names: tuple
+    tag_names: tuple
+
+
+def feed_items(queryset):
+    """The FeedItem of each story in `queryset`, in its order; each read once per batch."""
+    ids = list(queryset.values_list("pk", flat=True))
+    found = memoized_many("feed-item", ids, _read_items)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _read_items(ids):
+    bylines, tags = byline_names(ids), tag_names(ids)
+    rows = ArticlePage.objects.filter(pk__in=ids).annotate(modified=MODIFIED_AT).values_list(
+        "pk", "url_path", "title", "standfirst", "translation_key", "published_at", "modified", "last_published_at",
+        "credit_line", "agency__name", "agency__credit", *PICTURE_FIELDS,
     )
+    items = {}
+    for *fields, credit_line, agency, agency_wording, image_file, x, y, width, height in rows:
+        pk = fields[0]
+        # ArticlePage.agency_credit: the story's own line, else its agency's.
+        credit = credit_line or (agency_credit_line(agency, agency_wording) if agency is not None else "")
+        picture = picture_key_of((image_file, x, y, width, height))
+        items[pk] = FeedItem(*fields, picture, credit, tuple(bylines[pk]), tuple(tags[pk]))
+    return items
+
+
+def full_text(item):
+    """The whole story as HTML for feed readers: standfirst, lead image with its credit, body,
+    agency credit and corrections. Kept from one batch to the next: a story is in many feeds."""
+    key = ("feed-full-text", settings.SITE_URL, item.pk, item.last_published_at, item.url_path, item.picture,
+           item.agency_credit)
+    return kept(key, lambda: _render_full_text(item.pk))
+
+
+def _render_full_text(pk):
+    article = ArticlePage.objects.select_related("lead_image", "agency").filter(pk=pk).first()
+    if article is None:
+        return ""
+    return xml_safe(with_absolute_links(render_to_string("news/feed_item.html", {"article": article})))
 
 
 class KeptItems:
@@ -138,7 +190,7 @@ class NewsFeed(Feed):
     subtitle = description
 
     def items(self, scope):
-        return listed_articles(self.articles(scope)[:FEED_SIZE])
+        return feed_items(self.articles(scope)[:FEED_SIZE])
 
     def item_title(self, article):
         return xml_safe(article.title)
@@ -158,7 +210,7 @@ class NewsFeed(Feed):
         return {"content": full_text(article)} if self.kind == "atom" else {}
 
     def item_author_name(self, article):
-        return xml_safe(", ".join(author.name for author in article.authors)) or None
+        return xml_safe(", ".join(article.author_names)) or None
 
     def item_pubdate(self, article):
         return article.published_at
@@ -167,7 +219,7 @@ class NewsFeed(Feed):
         return article.modified_at
 
     def item_categories(self, article):
-        return [xml_safe(tag.name) for tag in article.tag_list]
+        return [xml_safe(name) for name in article.tag_names]
 
 
 class SiteFeed(NewsFeed):

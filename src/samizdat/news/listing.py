@@ -9,7 +9,8 @@ from types import SimpleNamespace
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Count, DateTimeField, Exists, F, OuterRef, Q, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from taggit.models import Tag
@@ -157,14 +158,6 @@ def with_listing_parts(queryset):
     )
 
 
-def listed_articles(queryset):
-    """The stories a listing, feed or Read more shows, ready for teasers (picture, bylines, tags).
-    While publishing, each story is fetched once per batch, however many of them show it."""
-    if not in_batch():
-        return list(with_listing_parts(queryset))
-    return articles_in_order(list(queryset.prefetch_related(None).values_list("pk", flat=True)))
-
-
 def listed_teasers(queryset):
     """What a listing page shows of its stories: their teasers. While publishing, rows that find
     each kept teaser (news/teasers.py) instead of the stories themselves."""
@@ -199,6 +192,40 @@ def with_bylines_and_tags(articles):
         article.__dict__["authors"] = authors[pk]  # ArticlePage.authors and .tag_list, ready
         article.__dict__["tag_list"] = tags[pk]
     return articles
+
+
+# ArticlePage.modified_at, worked out by the database: sitemaps and feeds read it for many stories.
+MODIFIED_AT = Case(
+    When(updated_at__gt=F("published_at"), then=F("updated_at")),
+    default=Coalesce("last_published_at", "published_at"),
+    output_field=DateTimeField(),
+)
+# picture_key() of a story's lead image, read as values of the story.
+PICTURE_FIELDS = ("lead_image__file", "lead_image__focal_point_x", "lead_image__focal_point_y",
+                  "lead_image__focal_point_width", "lead_image__focal_point_height")
+
+
+def picture_key_of(values):
+    """picture_key() from the PICTURE_FIELDS values of a story."""
+    return tuple(values) if values[0] else None
+
+
+def byline_names(ids):
+    """{story id: its bylines' names}, in the order the story shows them."""
+    names = defaultdict(list)
+    links = ArticleAuthor.objects.filter(page_id__in=ids).order_by("sort_order", "pk")
+    for page_id, name in links.values_list("page_id", "author__name"):
+        names[page_id].append(name)
+    return names
+
+
+def tag_names(ids):
+    """{story id: its tags' names}, in the order the story shows them."""
+    names = defaultdict(list)
+    items = ArticleTag.objects.filter(content_object_id__in=ids).order_by("pk")
+    for story_id, name in items.values_list("content_object_id", "tag__name"):
+        names[story_id].append(name)
+    return names
 
 
 def picture_key(image):

@@ -9,8 +9,7 @@ from math import ceil
 from xml.sax.saxutils import escape
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Case, DateTimeField, F, Max, When
-from django.db.models.functions import Coalesce
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +18,7 @@ from samizdat.core.render_cache import memoized
 
 from .feeds import xml_safe
 from .listing import (
+    MODIFIED_AT,
     public_path,
     public_url,
     published_articles,
@@ -49,14 +49,6 @@ class SiteSitemap(Sitemap):
         pages = super().paginator
         pages.__dict__["count"] = memoized(("sitemap-count", type(self).__name__), lambda: pages.count)
         return pages
-
-
-# ArticlePage.modified_at, worked out by the database.
-MODIFIED_AT = Case(
-    When(updated_at__gt=F("published_at"), then=F("updated_at")),
-    default=Coalesce("last_published_at", "published_at"),
-    output_field=DateTimeField(),
-)
 
 
 class ArticleSitemap(SiteSitemap):

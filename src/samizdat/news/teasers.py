@@ -2,7 +2,6 @@
 Read more show it: rendered once, then kept from one publishing batch to the next
 (core.render_cache.kept) under a key naming everything it shows."""
 
-from collections import defaultdict
 from datetime import datetime
 from typing import NamedTuple
 
@@ -11,8 +10,8 @@ from django.utils.safestring import mark_safe
 
 from samizdat.core.render_cache import kept, memoized_many
 
-from .listing import articles_in_order, picture_key
-from .models import ArticleAuthor, ArticlePage
+from .listing import PICTURE_FIELDS, articles_in_order, byline_names, picture_key, picture_key_of
+from .models import ArticlePage
 
 
 class TeaserSource(NamedTuple):
@@ -39,18 +38,12 @@ def teaser_sources(ids):
 
 
 def _read_sources(ids):
-    image = ("lead_image__file", "lead_image__focal_point_x", "lead_image__focal_point_y",
-             "lead_image__focal_point_width", "lead_image__focal_point_height")
-    names = defaultdict(list)
-    bylines = ArticleAuthor.objects.filter(page_id__in=ids, author__isnull=False).order_by("sort_order", "pk")
-    for page_id, name in bylines.values_list("page_id", "author__name"):
-        names[page_id].append(name)
+    bylines = byline_names(ids)
     sources = {}
     for pk, last_published_at, url_path, *picture in ArticlePage.objects.filter(pk__in=ids).values_list(
-        "pk", "last_published_at", "url_path", *image
+        "pk", "last_published_at", "url_path", *PICTURE_FIELDS
     ):
-        picture = tuple(picture) if picture[0] else None
-        sources[pk] = TeaserSource(pk, last_published_at, url_path, picture, tuple(names[pk]))
+        sources[pk] = TeaserSource(pk, last_published_at, url_path, picture_key_of(picture), tuple(bylines[pk]))
     return sources
 
 

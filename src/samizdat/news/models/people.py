@@ -72,7 +72,12 @@ class Agency(models.Model):
 
     @property
     def credit_line(self):
-        return self.credit or f"{self.name} contributed reporting to this article."
+        return agency_credit_line(self.name, self.credit)
+
+
+def agency_credit_line(name, credit):
+    """An agency's line under the stories it contributed to: its own wording, or the usual one."""
+    return credit or f"{name} contributed reporting to this article."
 
 
 def unique_slug(model, text, field="slug"):

@@ -1,7 +1,6 @@
 import json
 
 from django import template
-from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from samizdat.core.links import absolute_url
