@@ -138,7 +138,7 @@ def test_a_storys_read_more_is_found_by_its_address_also_with_an_odd_slug(news):
     from samizdat.news.listing import public_path
     from samizdat.news.related import read_more_fragment
 
-    shown = make_article(news, "Harbour cranes fall silent", tags=["port"], minutes_ago=30)
+    make_article(news, "Harbour cranes fall silent", tags=["port"], minutes_ago=30)
     story = make_article(news, "Новости порта", slug="новости-порта", tags=["port"], minutes_ago=10)
     address = public_path(story)
     assert "%D0%BD" in address

@@ -3,7 +3,6 @@ live progress, and the command line."""
 
 import datetime
 import io
-import json
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from samizdat.newsletter import drafts, sending
-from samizdat.newsletter.models import Edition, EditionArticle
+from samizdat.newsletter.models import Edition
 from tests.factories import make_article, make_section
 
 from .conftest import subscribe
