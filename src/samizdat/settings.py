@@ -196,6 +196,9 @@ NEWS_PAGE_SIZE = int(os.environ.get("NEWS_PAGE_SIZE", "20"))
 PUBLISH_SCHEDULED_INTERVAL = int(os.environ.get("PUBLISH_SCHEDULED_INTERVAL", "60"))
 # What the worker runs every PUBLISH_SCHEDULED_INTERVAL seconds (management commands and arguments).
 WORKER_PERIODIC_COMMANDS = [["publish_scheduled"], ["newsletter", "drafts"], ["newsletter", "resume-stalled"]]
+# Called once as the worker starts, before it takes tasks: the first change after a restart is
+# published as quickly as the next.
+WORKER_WARM_UP = ["samizdat.publishing.publish.warm_up"]
 
 # Static-first publishing (docs/publishing.md): every public page rendered as a file in PUBLIC_DIR.
 PUBLISHING_ENABLED = env_bool("PUBLISHING_ENABLED", True)

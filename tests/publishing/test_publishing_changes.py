@@ -200,6 +200,25 @@ def test_archive_pages_stay_right_as_stories_come_change_and_go(newsroom, public
     assert wrong_pages() == []
 
 
+def test_a_starting_worker_renders_the_latest_change_once_and_writes_nothing(newsroom, public, settings, monkeypatch):
+    """So the first change after a restart is not the slow one: the worker loads what publishing
+    needs by rendering where the latest published story is shown, without touching the output."""
+    from samizdat.core.management.commands import worker
+    from samizdat.publishing.render import Renderer
+
+    story = make_article(newsroom["news"], "Harbour cranes fall silent", tags=["port"])
+    files = {path: path.read_bytes() for path in public.path.resolve().rglob("*") if path.is_file()}
+    rendered = []
+    monkeypatch.setattr(Renderer, "render", lambda self, url, render=Renderer.render: rendered.append(url) or render(self, url))
+    worker.warm_up()
+    assert rendered[:2] == [story.url, "/"] and "/news/" in rendered and len(rendered) <= 12
+    assert {path: path.read_bytes() for path in public.path.resolve().rglob("*") if path.is_file()} == files
+    settings.WORKER_WARM_UP = ["samizdat.no_such.function", "samizdat.publishing.publish.warm_up"]
+    rendered.clear()
+    worker.warm_up()  # one that fails is logged; the next still runs
+    assert story.url in rendered
+
+
 def test_an_editors_change_is_published_before_the_search_index_is_updated(newsroom, settings):
     """Both are queued by the same click; the worker takes the page to readers first."""
     from django_tasks_db.models import DBTaskResult

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connections, transaction
 from django.utils.module_loading import import_string
+from wagtail.models import Page
 
 from samizdat.core.render_cache import memoized, render_cache
 
@@ -237,6 +238,24 @@ def _publish_part(urls, sending):
     sending.send(publish_urls(urls))
     sending.close()
     connections.close_all()
+
+
+def warm_up(renders=12):
+    """For a worker that has just started (settings.WORKER_WARM_UP): work out where the latest
+    published page is shown and render a few of those addresses, writing nothing. Modules loaded
+    on first use, compiled templates, the middleware and the render cache are then ready, in this
+    process and in those it forks, and the first change after a restart takes no longer than the
+    next."""
+    page = Page.objects.live().filter(depth__gt=1).order_by("-last_published_at").first()
+    if page is None or not settings.PUBLISHING_ENABLED:
+        return
+    with signals.paused(), render_cache():
+        urls = [url for url in urls_of(page.specific) if url != EVERYTHING]
+        # The first few (the page, its listings) and a spread of the rest (feeds, sitemaps, ...).
+        step = max(1, len(urls) // renders)
+        renderer = shared_renderer()
+        for url in dict.fromkeys(urls[: renders // 2] + urls[renders // 2 :: step][: renders // 2]):
+            renderer.render(url)
 
 
 def _note_problem(url, message):

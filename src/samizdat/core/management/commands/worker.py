@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connections
+from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Command as DbWorker
 
 from samizdat.core.static_files import ensure_static_collected
@@ -22,6 +23,15 @@ def run_periodic_commands():
             call_command(*command, verbosity=0)
         except Exception:
             logger.exception("%s failed; trying again next time", " ".join(command))
+
+
+def warm_up():
+    """The functions settings.WORKER_WARM_UP names; one failing only costs the first task time."""
+    for path in settings.WORKER_WARM_UP:
+        try:
+            import_string(path)()
+        except Exception:
+            logger.exception("Warming up with %s failed", path)
 
 
 def run_periodic_commands_forever(interval, stop):
@@ -60,6 +70,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         ensure_static_collected()  # the pages it publishes name the styles by hashed name
         stop = threading.Event()
+        warm_up()
         run_periodic_commands()
         scheduler = threading.Thread(
             target=run_periodic_commands_forever, args=(options["schedule_interval"], stop), daemon=True
