@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.utils.module_loading import import_string
 from taggit.models import Tag
 
+from samizdat.core.render_cache import render_cache
 from samizdat.publishing.sources import Fragment
 
 from .listing import (
@@ -27,8 +28,8 @@ from .listing import (
 )
 from .models import ArticlePage, ArticleTag, Author, HomePage, SectionPage
 from .related import readers_of
-from .story_index import story_index
 from .sitemaps import sitemap_page_paths
+from .story_index import story_index
 
 FEED_KINDS = ("rss", "atom")
 
@@ -41,15 +42,15 @@ def site_wide_urls(article=None):
 
 def listing_urls(path, articles, article=None):
     """A listing's front and its archive pages: all of them, or, given an article, those that
-    change when it is published, edited or taken down: the front, and the archive pages from its
-    own to the newest. And the one before its own if the story adds or takes away a page: that
-    page's "Newer" link then moves between the front and the new newest page."""
+    change when it is published, edited or taken down: the front, and the archive pages from the
+    one before its own (whose "Newer" link moves if the story adds or takes away a page) to the
+    newest. The page before is listed even when the story stays: these addresses are also what
+    the publisher remembers for the day the story leaves the listing (a tag taken off), and by
+    then other stories may have left it alone on its page."""
     if article is None:
         return every_listing_url(path, articles.count())
     rank, count = rank_from_oldest(articles, article)
-    first, last = archive_page_of(rank), archive_page_count(count + 1)
-    if archive_page_count(count) != last:
-        first = max(1, first - 1)
+    first, last = max(1, archive_page_of(rank) - 1), archive_page_count(count + 1)
     return [path] + [f"{path}page/{n}/" for n in range(first, last + 1)]
 
 
@@ -140,7 +141,8 @@ def articles_whose_read_more_lists(article):
     Asked of the batch's story index (every live story's order, section and tags, read once),
     which the pages rendered next use too: asking the database story by story took over a second
     on a 10,000-story archive."""
-    return story_index().rows(readers_of(article))
+    with render_cache():  # one index for both questions, also outside a publishing batch
+        return story_index().rows(readers_of(article))
 
 
 def extra_public_urls():
