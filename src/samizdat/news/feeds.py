@@ -114,7 +114,7 @@ class KeptItems:
 
     def write_items(self, handler):
         for item in self.items:
-            key = ("feed-item", type(self).__name__, repr(sorted(item.items())))
+            key = ("feed-item-xml", type(self).__name__, repr(sorted(item.items())))
             handler.ignorableWhitespace(kept(key, lambda item=item: self.item_xml(item)))
 
     def item_xml(self, item):

@@ -43,10 +43,10 @@ def _from_database(home, sections):
     ids = articles.values_list("pk", flat=True)
     lead_id = ids.filter(pk=home.lead_article_id).first() if home.lead_article_id else None
     lead_id = lead_id or ids.first()
-    chosen = [
-        (section, list(published_articles().child_of(section).exclude(pk=lead_id).values_list("pk", flat=True)[:SECTION_TEASERS]))
-        for section in sections
-    ]
+    chosen = []
+    for section in sections:
+        teasers = published_articles().child_of(section).exclude(pk=lead_id).values_list("pk", flat=True)
+        chosen.append((section, list(teasers[:SECTION_TEASERS])))
     return lead_id, chosen, articles.count()
 
 

@@ -21,6 +21,7 @@ from samizdat.core.render_cache import in_batch, memoized, memoized_many
 
 from .models import ArticleAuthor, ArticlePage, ArticleTag, Author
 
+
 def published_articles():
     """Live, public articles, newest first. Drafts and scheduled articles are not live.
 
@@ -29,15 +30,16 @@ def published_articles():
     """
     return (
         ArticlePage.objects.live()
-        .exclude(_private_pages())
+        .exclude(_private_q())
         .filter(published_at__isnull=False)
         .order_by("-published_at", "-id")
     )
 
 
-def _private_pages():
-    """Wagtail's `.public()`: asks the database for every view restriction each time; a publishing
-    batch, which asks for published articles hundreds of times, asks once."""
+def _private_q():
+    """What Wagtail's `.public()` leaves out. `.public()` asks the database for every view
+    restriction each time; a publishing batch, which asks for published articles hundreds of
+    times, asks once."""
     return memoized("private-pages", lambda: Page.objects.all().private_q())
 
 

@@ -72,7 +72,7 @@ def read_more_ids_of(pk, limit=READ_MORE_COUNT):
     """read_more_ids() of the live story `pk`, from the batch's story index alone (once per batch:
     a story's Read more is asked when its stories are fetched and again when it is rendered)."""
     index = story_index()
-    return memoized(("read-more-of", pk, limit), lambda: _chosen(index, pk, index.tags_of[pk], index.section_of[pk], limit))
+    return memoized(("read-more-of", pk, limit), lambda: _chosen(index, pk, limit))
 
 
 def readers_of(article, limit=READ_MORE_COUNT):
@@ -85,12 +85,10 @@ def readers_of(article, limit=READ_MORE_COUNT):
     with index.counted_as_live(article, tag_ids):
         # Tag mates can show it; so can stories of its section, when they have few tag mates.
         mates = {other for tag_id in tag_ids for other in index.members[tag_id]}
-        fill_ins = {other for other in index.by_section[section] if other not in mates and _few_mates(index, other, limit)}
-        candidates = (mates | fill_ins) - {pk}
-        return [
-            other for other in candidates
-            if pk in _chosen(index, other, index.tags_of[other], index.section_of[other], limit)
-        ]
+        fill_ins = {
+            other for other in index.by_section[section] if other not in mates and _few_mates(index, other, limit)
+        }
+        return [other for other in (mates | fill_ins) - {pk} if pk in _chosen(index, other, limit)]
 
 
 def _few_mates(index, pk, limit):
@@ -104,17 +102,17 @@ def _few_mates(index, pk, limit):
     return len(mates - {pk}) < limit
 
 
-def _chosen(index, own_pk, tag_ids, section, limit):
-    """read_more_ids()' rule on the story index."""
+def _chosen(index, own_pk, limit):
+    """read_more_ids()' rule for the story `own_pk`, on the story index."""
     shared = defaultdict(int)
-    for tag_id in tag_ids:
+    for tag_id in index.tags_of[own_pk]:
         for pk in index.members[tag_id]:
             if pk != own_pk:
                 shared[pk] += 1
     order = index.order
     chosen = sorted(shared, key=lambda pk: (shared[pk], order[pk]), reverse=True)[:limit]
     if len(chosen) < limit:
-        for pk in index.by_section[section]:
+        for pk in index.by_section[index.section_of[own_pk]]:
             if len(chosen) == limit:
                 break
             if pk != own_pk and pk not in chosen:

@@ -80,7 +80,8 @@ class StoryIndex:
         for tag_id in tag_ids:
             self.members[tag_id].append(pk)
         in_section = self.by_section[section]
-        position = next((n for n, other in enumerate(in_section) if self.order[other] < self.order[pk]), len(in_section))
+        newer = (n for n, other in enumerate(in_section) if self.order[other] < self.order[pk])
+        position = next(newer, len(in_section))
         in_section.insert(position, pk)
         try:
             yield

@@ -246,8 +246,10 @@ def warm_up(renders=12):
     on first use, compiled templates, the middleware and the render cache are then ready, in this
     process and in those it forks, and the first change after a restart takes no longer than the
     next."""
+    if not settings.PUBLISHING_ENABLED:
+        return
     page = Page.objects.live().filter(depth__gt=1).order_by("-last_published_at").first()
-    if page is None or not settings.PUBLISHING_ENABLED:
+    if page is None:
         return
     with signals.paused(), render_cache():
         urls = [url for url in urls_of(page.specific) if url != EVERYTHING]

@@ -35,7 +35,7 @@ def public_url(page):
 
 @register.simple_tag(takes_context=True)
 def teaser(context, article, lead_teaser=False, level=3):
-    """A story's teaser in a listing (`article` a story or its teasers.TeaserSource). Rendered once
-    per batch when publishing: the same teaser is on the front page, its section, its tags, its
-    authors and in Read more."""
+    """A story's teaser in a listing (`article` a story or its teasers.TeaserSource). While
+    publishing, rendered once and kept: the same teaser is on the front page, its section, its
+    tags, its authors and in Read more."""
     return render_teaser(context.get("request"), article, lead_teaser, level)
