@@ -217,7 +217,7 @@ PUBLISHED_URL_SOURCES = [
 # Pages outside `news` that show stories: fn(article) -> the addresses a change to it touches.
 PUBLISHED_ARTICLE_LISTINGS = ["samizdat.newsletter.public_urls.sample_previews"]
 # Models that are not pages but shown on them: "app.Model" -> fn(instance) -> the pages to republish.
-PUBLISHED_SHOWN_ON = {"wagtailimages.Image": "samizdat.news.public_urls.stories_showing_picture"}
+PUBLISHED_SHOWN_ON = {"wagtailimages.Image": "samizdat.news.public_urls.pages_showing_picture"}
 # Parts of pages the publisher can refresh alone (sources.Fragment): name -> fn(request, url).
 PUBLISHED_FRAGMENTS = {"read-more": "samizdat.news.related.read_more_fragment"}
 # Called with each batch of addresses before they are rendered, to fetch at once what they show.

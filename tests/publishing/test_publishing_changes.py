@@ -409,6 +409,29 @@ def test_a_picture_edited_after_publication_reaches_the_pages_that_show_it(newsr
             assert (Path(settings.MEDIA_ROOT) / src.removeprefix("/media/")).exists(), src
 
 
+def test_a_picture_inside_a_story_replaced_after_publication_reaches_the_story(newsroom, public):
+    """A picture in a story's text, not its lead: a new file (whose renditions replace the old
+    ones) reaches the story's page, found through Wagtail's reference index."""
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+
+    from tests.factories import make_image
+
+    picture = make_image("Cranes at dusk")
+    block = {"image": picture, "alt": "Idle cranes", "caption": "Pier 4.", "credit": "Marta Lenz"}
+    story = make_article(newsroom["news"], "Harbour cranes fall silent", body=[("image", block)])
+    assert "Cranes_at_dusk" in public.text(story.url)  # renditions are named after the file
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (1600, 900), (200, 90, 40)).save(buffer, "JPEG")
+    picture.renditions.all().delete()  # as Wagtail's edit form does for a new file
+    picture.file = ImageFile(buffer, name="Night harbour.jpg")
+    picture.save()
+    page = public.text(story.url)
+    assert "Night_harbour" in page and "Cranes_at_dusk" not in page
+
+
 def test_a_whole_section_made_private_leaves_the_published_site_in_one_rebuild(newsroom, public, monkeypatch):
     from wagtail.models import PageViewRestriction
 

@@ -8,9 +8,11 @@ its archive pages. `extra_public_urls()` lists the addresses that are not pages,
 """
 
 from django.conf import settings
-from django.db.models import Count
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q
 from django.utils.module_loading import import_string
 from taggit.models import Tag
+from wagtail.models import Page, ReferenceIndex
 
 from samizdat.core.render_cache import render_cache
 from samizdat.publishing.sources import Fragment
@@ -26,7 +28,7 @@ from .listing import (
     rank_from_oldest,
     tag_path,
 )
-from .models import ArticlePage, ArticleTag, Author, HomePage, SectionPage
+from .models import ArticleTag, Author, HomePage, SectionPage
 from .related import readers_of
 from .sitemaps import sitemap_page_paths
 from .story_index import story_index
@@ -128,10 +130,15 @@ def listing_urls_of(article):
     return listings
 
 
-def stories_showing_picture(image):
-    """The live stories an image leads (on their pages, in their teasers and feeds): they are
-    republished when it is edited, its file replaced or its focal point moved."""
-    return list(ArticlePage.objects.live().filter(lead_image=image))
+def pages_showing_picture(image):
+    """The live pages that show an image: the stories it leads (on their pages, in their teasers
+    and feeds), and every page with it in its text, found through Wagtail's reference index. They
+    are republished when it is edited, its file replaced or its focal point moved."""
+    in_text = ReferenceIndex.get_references_to(image).filter(
+        base_content_type=ContentType.objects.get_for_model(Page)
+    ).values_list("object_id", flat=True)
+    pages = Page.objects.live().filter(Q(pk__in=[int(pk) for pk in in_text]) | Q(articlepage__lead_image=image))
+    return list(pages.specific())
 
 
 def articles_whose_read_more_lists(article):
