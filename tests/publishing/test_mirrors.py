@@ -1,8 +1,11 @@
 """`samizdat mirror build` and `verify`: a copy of the public site anyone can host, checked by hash."""
 
+import json
 import subprocess
 from io import StringIO
 from pathlib import Path
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
@@ -60,11 +63,58 @@ def test_a_mirrors_feeds_and_sitemaps_carry_its_own_address(published, tmp_path)
     assert f"Sitemap: {MIRROR}/sitemap.xml" in (tmp_path / "mirror/robots.txt").read_text()
 
 
-def test_forms_on_a_mirror_post_to_the_main_site_and_say_so(published, tmp_path):
+def links_to(site, folder):
+    """Every place a file of `folder` names `site`'s host, canonical links apart: attributes of
+    every HTML element, structured data, and every text and attribute of the XML files."""
+    host = urlsplit(site).netloc
+    found = []
+    for path in sorted(Path(folder).rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if path.suffix == ".html":
+            for tag in soup_of(path).find_all(True):
+                if tag.name == "link" and "canonical" in tag.get("rel", []):
+                    continue
+                values = [" ".join(v) if isinstance(v, list) else v for v in tag.attrs.values()]
+                if tag.name == "script":
+                    values.append(tag.string or "")
+                found += [f"{name}: <{tag.name}> {value[:100]}" for value in values if host in value]
+        elif path.suffix == ".xml":
+            for element in ElementTree.parse(path).iter():
+                values = [element.text or "", *element.attrib.values()]
+                found += [f"{name}: <{element.tag}> {value[:100]}" for value in values if host in value]
+        elif path.suffix == ".txt" and host in path.read_text(encoding="utf-8"):
+            found.append(name)
+    return found
+
+
+def test_nothing_in_a_mirror_leads_back_to_the_main_site_but_its_canonical_links(published, tmp_path, settings):
+    """A reader who can't reach the main site must not be sent there: not by the masthead, a form,
+    a link preview, structured data, a feed or a sitemap. Built from a shell whose SITE_URL is not
+    the one the site was published with, as `samizdat mirror build` often is."""
+    settings.MIRROR_URLS = [MIRROR]
+    rebuild_site()
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    mirror = tmp_path / "mirror"
+    build_mirror(mirror, MIRROR)
+    assert links_to("https://news.example", mirror) == []
+    assert links_to("http://127.0.0.1:8000", mirror) == []
+    article = soup_of(mirror / "news/harbour-cranes-fall-silent/index.html")
+    assert article.find("link", rel="canonical")["href"] == "https://news.example/news/harbour-cranes-fall-silent/"
+    assert article.find("meta", property="og:url")["content"] == f"{MIRROR}/news/harbour-cranes-fall-silent/"
+    assert article.find("meta", property="og:image")["content"].startswith(f"{MIRROR}/media/images/")
+    data = json.loads(article.find("script", type="application/ld+json").string)
+    assert data["url"] == f"{MIRROR}/news/harbour-cranes-fall-silent/"
+    assert data["publisher"]["url"] == f"{MIRROR}/"
+    assert article.find("a", class_="site-name")["href"] == "../../index.html"
+
+
+def test_forms_on_a_mirror_without_the_app_are_switched_off_and_say_so(published, tmp_path):
     build_mirror(tmp_path / "mirror", MIRROR)
     form = soup_of(tmp_path / "mirror/index.html").find("form", role="search")
-    assert form["action"] == "https://news.example/search/"
-    assert "works on the main site" in form.get_text()
+    assert not form.has_attr("action")
+    assert form.find("fieldset").has_attr("disabled")
+    assert "works only on the newsroom's own site" in form.get_text()
+    assert form.find("a") is None
 
 
 def test_forms_post_to_the_api_origin_when_one_is_given(published, tmp_path):

@@ -1,9 +1,13 @@
 """Mirrors: a self-contained copy of the public site for another domain, an onion service, a USB stick.
 
 `build_mirror` copies the published files, makes links between pages relative (so the copy works
-from any address, `file://` included), points feeds and sitemaps at the mirror's address, keeps
-canonical links on the main site, copies the pictures and styles the pages use, and writes
-MANIFEST.sha256 (the format `sha256sum -c` reads). `verify_mirror` checks a copy against it.
+from any address, `file://` included), names the mirror's own address wherever a full one is needed
+(feeds, sitemaps, OpenGraph, structured data), keeps only canonical links on the main site, copies
+the pictures and styles the pages use, and writes MANIFEST.sha256 (the format `sha256sum -c` reads).
+`verify_mirror` checks a copy against it.
+
+A mirror is for readers who can't reach the main site: nothing in it may send them there. Its
+forms, which need the app, post to `--api-origin` when one is given and are switched off otherwise.
 """
 
 import hashlib
@@ -18,6 +22,9 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.utils.translation import gettext as _
+
+from samizdat.core.links import published_address
 
 from . import output
 
@@ -25,7 +32,13 @@ MANIFEST = "MANIFEST.sha256"
 TAG = re.compile(r"<[a-zA-Z][^>]*>")
 LINK_ATTRIBUTE = re.compile(r"""(\s(?:href|src|action|poster)=)(["'])(.*?)\2""", re.S)
 SRCSET = re.compile(r"""(\ssrcset=)(["'])(.*?)\2""", re.S)
-KEEP_ON_MAIN_SITE = re.compile(r"""rel=["']canonical["']|property=["']og:|name=["']twitter:""")
+CONTENT_ATTRIBUTE = re.compile(r"""(\scontent=)(["'])(.*?)\2""", re.S)
+ACTION_ATTRIBUTE = re.compile(r"""\saction=(["']).*?\1""", re.S)
+# Search engines are told the mirror is a copy: the one link that names the main site.
+CANONICAL = re.compile(r"""\srel=["']canonical["']""")
+# Link previews (OpenGraph, Twitter cards) want a full address; on a mirror, the mirror's.
+PREVIEW_META = re.compile(r"""\s(?:property=["']og:|name=["']twitter:)""")
+STRUCTURED_DATA = re.compile(r"""(<script\b[^>]*type=["']application/ld\+json["'][^>]*>)(.*?)(</script>)""", re.S | re.I)
 FORM = re.compile(r"(<form\b[^>]*>)(.*?)(</form>)", re.S | re.I)
 ASSET_PREFIXES = (settings.STATIC_URL, settings.MEDIA_URL)
 
@@ -87,42 +100,58 @@ class Mirror:
     def __init__(self, base_url, api_origin):
         self.base_url = base_url
         self.api_origin = api_origin
-        self.site = settings.SITE_URL.rstrip("/")
+        # The address the files name: the one they were published with, whatever this process says.
+        self.site = (published_address() or settings.SITE_URL).rstrip("/")
 
     def page(self, text, relative):
-        """Links relative to the page; forms sent where they can work; canonical left alone."""
+        """Links relative to the page, full addresses on the mirror, forms where they can work;
+        the canonical link alone left on the main site."""
         here = posixpath.dirname("/" + relative)
         used = set()
 
         def rewrite_tag(match):
             tag = match.group(0)
-            if KEEP_ON_MAIN_SITE.search(tag):
+            if CANONICAL.search(tag):
                 return tag
+            if PREVIEW_META.search(tag):
+                return CONTENT_ATTRIBUTE.sub(lambda m: m.group(1) + m.group(2) + self.on_mirror(m.group(3)) + m.group(2), tag)
             is_form = tag[:5].lower() == "<form"
+            if is_form and not self.api_origin:
+                tag = ACTION_ATTRIBUTE.sub("", tag)
             tag = LINK_ATTRIBUTE.sub(lambda m: self._attribute(m, here, used, is_form), tag)
             return SRCSET.sub(lambda m: self._srcset(m, here, used), tag)
 
         text = TAG.sub(rewrite_tag, text)
+        text = STRUCTURED_DATA.sub(lambda m: m.group(1) + self.on_mirror(m.group(2)) + m.group(3), text)
         if not self.api_origin:
-            note = (
-                '<p class="mirror-note">This is a mirror: this form works on the main site, '
-                f'<a href="{html.escape(self.site)}/">{html.escape(urlsplit(self.site).netloc)}</a>.</p>'
-            )
-            text = FORM.sub(lambda m: m.group(1) + m.group(2) + note + m.group(3), text)
+            text = FORM.sub(self._switched_off, text)
         return text, used
 
     def document(self, text):
         """Feeds, sitemaps, robots.txt: the same addresses on the mirror's host."""
+        return self.on_mirror(text)
+
+    def on_mirror(self, text):
+        """Full addresses on the main site made the same addresses on the mirror, as written and
+        as escaped in HTML."""
         return text.replace(self.site + "/", self.base_url + "/").replace(
             html.escape(self.site) + "/", html.escape(self.base_url) + "/"
+        )
+
+    def _switched_off(self, match):
+        """A form that needs the app, on a mirror without one: shown, but it can't be sent, and says
+        why, without a link to the address that is blocked for this reader."""
+        note = html.escape(_("This is a mirror of the site: this form works only on the newsroom's own site."))
+        return (
+            f'{match.group(1)}<fieldset class="mirror-off" disabled>{match.group(2)}</fieldset>'
+            f'<p class="mirror-note">{note}</p>{match.group(3)}'
         )
 
     def _attribute(self, match, here, used, is_form):
         name, quote, value = match.groups()
         if is_form and name.strip().startswith("action"):
-            origin = self.api_origin or self.site
             path = self._site_path(html.unescape(value))
-            return f"{name}{quote}{html.escape(origin + path) if path is not None else value}{quote}"
+            return f"{name}{quote}{html.escape(self.api_origin + path) if path is not None else value}{quote}"
         return f"{name}{quote}{self._relative(value, here, used)}{quote}"
 
     def _srcset(self, match, here, used):
@@ -148,8 +177,10 @@ class Mirror:
         if path is None:
             return value  # another site, a fragment, mailto:, data:
         parts = urlsplit(path)
-        if parts.query:
-            return html.escape(self.site + path)  # a query needs the app: the main site answers
+        # A query needs the app: where it answers for the mirror, if anywhere; else the page
+        # without it, within the mirror, never the main site.
+        if parts.query and self.api_origin:
+            return html.escape(self.api_origin + path)
         target = parts.path
         if target.startswith(ASSET_PREFIXES):
             used.add(target)

@@ -1,12 +1,16 @@
 """The output folder: where each address's file lives, written atomically, with compressed twins.
 
 `PUBLIC_DIR` is a symbolic link to one complete build in `<PUBLIC_DIR>-builds/`; a full rebuild
-writes a new build and swaps the link in one rename, so readers never see half a site.
+writes a new build and swaps the link in one rename, so readers never see half a site. A build
+being written has a marker beside it (`.<name>.building`) that its process holds locked: a build
+whose marker is no longer locked was abandoned (its process was killed) and is removed.
 """
 
+import fcntl
 import functools
 import gzip
 import os
+import re
 import shutil
 import unicodedata
 from pathlib import Path, PurePosixPath
@@ -14,6 +18,8 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.utils import timezone
+
+from samizdat.core.links import record_published_address
 
 try:  # optional: the `brotli` package, when installed, adds .br files next to the .gz ones
     import brotli
@@ -62,18 +68,98 @@ def current_root():
     if link.is_symlink() and link.resolve().is_dir():
         return link.resolve()
     build = new_build_dir()
-    if link.exists() and not link.is_symlink():  # a plain folder from elsewhere: adopt it
+    adopted = link.exists() and not link.is_symlink()
+    if adopted:  # a plain folder from elsewhere: adopt it
         os.replace(link, build)
     switch_to(build)
+    if adopted:  # whatever address its pages name, it is not known to be SITE_URL
+        record_published_address(None)
     return build
+
+
+_building = {}  # build folder -> its marker, open and locked for as long as this process writes it
 
 
 def new_build_dir():
     builds_dir().mkdir(parents=True, exist_ok=True)
     stamp = timezone.now().strftime("%Y%m%dT%H%M%S%f")
     build = builds_dir() / stamp
+    # The lock goes when the process does, however it dies; forked renderers share it.
+    marker = open(_marker(build), "w")
+    fcntl.flock(marker, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    _building[str(build)] = marker
     build.mkdir()
     return build
+
+
+def discard_build(build):
+    """A build that will not be swapped in (its rebuild failed or was interrupted)."""
+    shutil.rmtree(build, ignore_errors=True)
+    _finished(build)
+
+
+def _marker(build):
+    return Path(build).with_name(f".{Path(build).name}.building")
+
+
+def _finished(build):
+    marker = _building.pop(str(build), None)
+    if marker is not None:
+        _marker(build).unlink(missing_ok=True)
+        marker.close()
+
+
+def _being_written(build):
+    """True while the process that started this build (any process) is still writing it."""
+    if str(build) in _building:
+        return True
+    try:
+        with open(_marker(build)) as marker:
+            fcntl.flock(marker, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except FileNotFoundError:
+        return False
+    except BlockingIOError:
+        return True
+    return False
+
+
+TEMPORARY = re.compile(r"^\..+\.tmp-(\d+)$")
+
+
+def remove_abandoned_builds():
+    """What a killed rebuild or write left behind: build folders nobody is writing any more
+    (every build but the one readers get, which a process just started has no use for) and
+    half-written temporary files in the current build. Run when the worker starts and before a
+    rebuild; a build another process is still writing is left alone."""
+    if not builds_dir().is_dir():
+        return []
+    current = public_dir().resolve() if public_dir().is_symlink() else None
+    removed = []
+    for entry in builds_dir().iterdir():
+        if entry.is_dir() and entry.resolve() != current and not _being_written(entry):
+            shutil.rmtree(entry, ignore_errors=True)
+            _marker(entry).unlink(missing_ok=True)
+            removed.append(entry)
+        elif entry.name.endswith(".building") and not entry.with_name(entry.name[1:-9]).exists():
+            entry.unlink(missing_ok=True)
+    if current is not None and current.is_dir():
+        for folder, _, files in os.walk(current):
+            for name in files:
+                found = TEMPORARY.match(name)
+                if found and not _alive(int(found[1])):
+                    os.unlink(os.path.join(folder, name))
+                    removed.append(Path(folder, name))
+    return removed
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def switch_to(build):
@@ -87,6 +173,8 @@ def switch_to(build):
     previous = link.resolve() if link.is_symlink() else None
     os.symlink(os.path.relpath(build, link.parent), temporary)
     os.replace(temporary, link)
+    # After the swap: a crash before it leaves the old build with its own address on record.
+    record_published_address(settings.SITE_URL)
     keep = {Path(build).resolve(), previous}
     for old in builds_dir().iterdir():
         if old.resolve() not in keep and old.is_dir():
@@ -115,24 +203,29 @@ GZIP_LEVEL = 6
 
 
 def write(root, url, content, previous=None):
-    """Write the file for `url` and its compressed twins; returns False if it was already so.
-    `previous`: the file's content, when the caller has just read it."""
+    """Write the file for `url` and its compressed twins; returns False if they were already so.
+    `previous`: the file's content, when the caller has just read it. An OSError (permissions, a
+    full or read-only disk) leaves every file as it was: all are written aside before any is
+    renamed into place."""
     path = target(root, url)
     if previous is None and path.is_file():
         previous = path.read_bytes()
-    if previous == content:
+    compressed = path.suffix in COMPRESSIBLE and len(content) >= MIN_COMPRESS_SIZE
+    twins = _twins(path) if brotli is not None else _twins(path)[:1]
+    if previous == content and (not compressed or all(twin.is_file() for twin in twins)):
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    compressed = path.suffix in COMPRESSIBLE and len(content) >= MIN_COMPRESS_SIZE
+    files = []
     if compressed:
         # mtime=0: the same page always gives the same bytes, so two rebuilds are identical.
-        _replace(path.with_name(path.name + ".gz"), gzip.compress(content, compresslevel=GZIP_LEVEL, mtime=0))
+        files.append((twins[0], gzip.compress(content, compresslevel=GZIP_LEVEL, mtime=0)))
         if brotli is not None:
-            _replace(path.with_name(path.name + ".br"), brotli.compress(content, quality=BROTLI_QUALITY))
-    else:
+            files.append((twins[1], brotli.compress(content, quality=BROTLI_QUALITY)))
+    files.append((path, content))
+    _replace_all(files)
+    if not compressed:
         for twin in _twins(path):
             twin.unlink(missing_ok=True)
-    _replace(path, content)
     return True
 
 
@@ -149,7 +242,18 @@ def _twins(path):
     return [path.with_name(path.name + ".gz"), path.with_name(path.name + ".br")]
 
 
-def _replace(path, content):
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    temporary.write_bytes(content)
-    os.replace(temporary, path)
+def _replace_all(files):
+    """Each (path, content) written beside its path, then all renamed into place: a reader gets
+    the old file or the new one, and a failed write (a full disk) leaves no half file behind."""
+    written = []
+    try:
+        for path, content in files:
+            temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+            written.append((temporary, path))
+            temporary.write_bytes(content)
+    except BaseException:
+        for temporary, _ in written:
+            temporary.unlink(missing_ok=True)
+        raise
+    for temporary, path in written:
+        os.replace(temporary, path)
