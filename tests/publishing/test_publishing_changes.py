@@ -341,9 +341,9 @@ def test_a_change_touching_many_pages_is_shared_among_processes(public, settings
     settings.PUBLISH_PROCESSES = 2
     monkeypatch.setattr(publish, "PARALLEL_FROM", 5)
     shared = []
-    monkeypatch.setattr(publish, "publish_urls_in_processes", lambda urls, n, original=publish.publish_urls_in_processes: shared.append(n) or original(urls, n))
+    monkeypatch.setattr(publish, "publish_urls_in_processes", lambda urls, n, original=publish.publish_urls_in_processes, **more: shared.append(n) or original(urls, n, **more))
     if a_process_dies:
-        monkeypatch.setattr(publish, "_publish_part", lambda urls, sending: os._exit(1))
+        monkeypatch.setattr(publish, "_publish_part", lambda *args: os._exit(1))
     edited = stories[0]
     edited.title = "Harbour story, updated"
     edited.save_revision().publish()

@@ -1,20 +1,25 @@
 """Rendering addresses into the output folder: one change at a time, or the whole site."""
 
+import errno
 import logging
 import multiprocessing
 import os
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import connections, transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from wagtail.models import Page
 
 from samizdat.core.render_cache import memoized, render_cache
 
-from . import output, signals
+from . import output
+from .children import die_with_parent
 from .models import PublishedSource, PublishingProblem
+from .pausing import paused
 from .render import shared_renderer
 from .sources import (
     EVERYTHING,
@@ -36,6 +41,7 @@ class Report:
     removed: list = field(default_factory=list)
     unchanged: int = 0
     failed: list = field(default_factory=list)
+    unwritable: list = field(default_factory=list)  # among `failed`: rendered, but the disk refused the file
     seconds: float = 0.0
 
     def add(self, other):
@@ -43,6 +49,7 @@ class Report:
         self.removed += other.removed
         self.unchanged += other.unchanged
         self.failed += other.failed
+        self.unwritable += other.unwritable
         self.seconds += other.seconds
 
     def summary(self):
@@ -60,7 +67,7 @@ def publish_urls(urls, root=None, renderer=None, progress=None):
     renderer = renderer or shared_renderer()
     report = Report()
     # A page that saves something while rendering must not publish again.
-    with signals.paused(), render_cache():
+    with paused(), render_cache():
         _publish_each(urls, root, renderer, report, progress)
     report.seconds = time.monotonic() - started
     return report
@@ -75,29 +82,61 @@ def _publish_each(urls, root, renderer, report, progress):
             output.relative_file(url)
         except output.UnsafePath as error:
             report.failed.append(url)
-            _note_problem(url, str(error))
+            _note_problem(url, str(error), retry=False)  # the same address will never be safe
             continue
-        fragment = getattr(url, "fragment", None)
-        if fragment and _refresh_fragment(root, url, fragment, renderer, report):
-            if progress:
-                progress(url)
-            continue
-        rendered = renderer.render(url)
-        if rendered.ok:
-            if output.write(root, url, rendered.content):
-                report.written.append(url)
-            else:
-                report.unchanged += 1
-            _clear_problem(url)
-        elif rendered.gone:
-            if output.remove(root, url):
-                report.removed.append(url)
-            _clear_problem(url)
-        else:
+        try:
+            _publish_one(url, root, renderer, report)
+        except OSError as error:
+            # The disk said no (permissions, full, read-only): the file readers get is the one
+            # before, untouched, since files are only ever replaced whole. The rest of the batch
+            # goes on; this address is tried again later, by itself.
             report.failed.append(url)
-            _note_problem(url, rendered.problem)
+            report.unwritable.append(url)
+            _note_problem(url, _unwritable_message(root, url, error))
         if progress:
             progress(url)
+
+
+def _publish_one(url, root, renderer, report):
+    fragment = getattr(url, "fragment", None)
+    if fragment and _refresh_fragment(root, url, fragment, renderer, report):
+        return
+    rendered = renderer.render(url)
+    if rendered.ok:
+        if output.write(root, url, rendered.content):
+            report.written.append(url)
+        else:
+            report.unchanged += 1
+        _clear_problem(url)
+    elif rendered.gone:
+        if output.remove(root, url):
+            report.removed.append(url)
+        _clear_problem(url)
+    else:
+        report.failed.append(url)
+        _note_problem(url, rendered.problem)
+
+
+DISK_SAYS = {
+    errno.EACCES: "samizdat is not allowed to write in that folder (permission denied)",
+    errno.EPERM: "samizdat is not allowed to change that file (operation not permitted)",
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the disk is mounted read-only",
+}
+
+
+def _unwritable_message(root, url, error):
+    reason = DISK_SAYS.get(error.errno) or (error.strerror or str(error)).lower()
+    try:
+        where = output.relative_file(url)
+    except output.UnsafePath:  # pragma: no cover: checked before writing
+        where = url
+    return (
+        f"The page {url} could not be saved as a file ({where} in the public folder): {reason}. "
+        "Readers still get the previous version. samizdat tries again by itself, and the page "
+        "is up to date again once the disk lets it write."
+    )
 
 
 def _prepare_pages(urls, renderer):
@@ -164,26 +203,27 @@ def urls_of(obj):
     return own_urls(obj) + listing_urls(obj)
 
 
-def publish_change(key, also=()):
+def publish_change(key, also=(), progress=None):
     """Re-render what a change to the object `key` touches: where it is shown now and where it
     was shown when last published. `also`: addresses known before it was deleted. Its own
     addresses go first, before the (slower) work of finding every page that lists it; the rest
-    is shared among processes when there is enough of it."""
+    is shared among processes when there is enough of it. `progress` is called now and then
+    while it works (the task's heartbeat)."""
     # One memo for the whole change, inherited by the processes that render the rest.
     with render_cache():
         obj = object_for(key)
         record = PublishedSource.objects.filter(key=key).first()
         before = record.urls if record else []
         own = own_urls(obj) if obj is not None else []
-        report = publish_urls(own)
+        report = publish_urls(own, progress=progress)
         listed = listing_urls(obj) if obj is not None else []
         rest = [url for url in dict.fromkeys([*listed, *also, *before]) if url not in own]
         if EVERYTHING in rest:
             from .rebuild import rebuild_site
 
-            report.add(rebuild_site())
+            report.add(rebuild_site(progress=progress))
         else:
-            report.add(_publish_rest(rest))
+            report.add(_publish_rest(rest, progress))
     if is_published(obj):
         shown = [url for url in own + listed if url != EVERYTHING]
         PublishedSource.objects.update_or_create(key=key, defaults={"urls": shown})
@@ -193,21 +233,22 @@ def publish_change(key, also=()):
     return report
 
 
-def _publish_rest(urls):
+def _publish_rest(urls, progress=None):
     processes = min(settings.PUBLISH_PROCESSES or os.cpu_count() or 1, len(urls) // PARALLEL_FROM)
     # Forked processes need connections of their own, which can't be done inside a transaction
     # (the worker runs tasks outside one; the tests' immediate tasks run inside the editor's).
     if processes > 1 and not any(connection.in_atomic_block for connection in connections.all(initialized_only=True)):
-        return publish_urls_in_processes(urls, processes)
-    return publish_urls(urls)
+        return publish_urls_in_processes(urls, processes, progress=progress)
+    return publish_urls(urls, progress=progress)
 
 
-def publish_urls_in_processes(urls, processes):
+def publish_urls_in_processes(urls, processes, root=None, progress=None):
     """publish_urls() shared among this process and forked ones, each taking every n-th address so
     each gets its share of the slow pages and the order (front pages first) holds. This process
     renders the first share itself, with what it has already looked up for the change. A process
-    that dies leaves its addresses to this one. The teasers they render reach the next change
-    through the render cache on disk."""
+    that dies leaves its addresses to this one, and they die with it (a killed worker leaves no
+    renderer behind). The teasers they render reach the next change through the render cache on
+    disk."""
     started = time.monotonic()
     report = Report()
     parts = [urls[n::processes] for n in range(processes)]
@@ -216,26 +257,29 @@ def publish_urls_in_processes(urls, processes):
     children = []
     for part in parts[1:]:
         receiving, sending = context.Pipe(duplex=False)
-        child = context.Process(target=_publish_part, args=(part, sending), daemon=True)
+        child = context.Process(target=_publish_part, args=(part, root, sending, os.getpid()), daemon=True)
         child.start()
         sending.close()
         children.append((part, child, receiving))
-    report.add(publish_urls(parts[0]))
+    report.add(publish_urls(parts[0], root=root, progress=progress))
     for part, child, receiving in children:
         try:
             part_report = receiving.recv()
         except EOFError:
             logger.error("A publishing process stopped (exit code %s); rendering its pages here", child.exitcode)
-            part_report = publish_urls(part)
+            part_report = publish_urls(part, root=root, progress=progress)
         report.add(part_report)
         child.join()
+        if progress:
+            progress(None)
     report.seconds = time.monotonic() - started
     return report
 
 
-def _publish_part(urls, sending):
+def _publish_part(urls, root, sending, parent):
+    die_with_parent(parent)
     connections.close_all()  # the parent's, copied by fork: this process opens its own
-    sending.send(publish_urls(urls))
+    sending.send(publish_urls(urls, root=root))
     sending.close()
     connections.close_all()
 
@@ -251,7 +295,7 @@ def warm_up(renders=12):
     page = Page.objects.live().filter(depth__gt=1).order_by("-last_published_at").first()
     if page is None:
         return
-    with signals.paused(), render_cache():
+    with paused(), render_cache():
         urls = [url for url in urls_of(page.specific) if url != EVERYTHING]
         # The first few (the page, its listings) and a spread of the rest (feeds, sitemaps, ...).
         step = max(1, len(urls) // renders)
@@ -260,10 +304,22 @@ def warm_up(renders=12):
             renderer.render(url)
 
 
-def _note_problem(url, message):
+def retry_delay(attempts):
+    """Seconds before trying again after `attempts` failures: doubling from PUBLISH_RETRY_SECONDS,
+    so a fault fixed in a minute is caught up in about a minute, and one that lasts the weekend
+    costs a try every PUBLISH_RETRY_MAX_SECONDS."""
+    return min(settings.PUBLISH_RETRY_SECONDS * 2 ** max(attempts - 1, 0), settings.PUBLISH_RETRY_MAX_SECONDS)
+
+
+def _note_problem(url, message, retry=True):
     logger.error("Could not publish %s: %s", url, message)
     with transaction.atomic():
-        PublishingProblem.objects.update_or_create(url=url[:2000], defaults={"message": message})
+        problem = PublishingProblem.objects.select_for_update().filter(url=url[:2000]).first()
+        attempts = problem.attempts + 1 if problem else 1
+        retry_at = timezone.now() + timedelta(seconds=retry_delay(attempts)) if retry else None
+        PublishingProblem.objects.update_or_create(
+            url=url[:2000], defaults={"message": message, "attempts": attempts, "retry_at": retry_at}
+        )
     _known_problems().add(url[:2000])
 
 
@@ -278,4 +334,4 @@ def _known_problems():
     return memoized("publishing-problems", lambda: set(PublishingProblem.objects.values_list("url", flat=True)))
 
 
-__all__ = ["Report", "key_of", "publish_change", "publish_urls", "urls_of"]
+__all__ = ["Report", "key_of", "publish_change", "publish_urls", "retry_delay", "urls_of"]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from samizdat.core.render_cache import forget_kept_pieces, keep_render_cache_for_this_process
 
 from . import output
+from .children import die_with_parent
 from .models import PublishedSource
 from .publish import Report, publish_urls
 from .sources import every_url
@@ -23,10 +24,16 @@ CHUNK = 40
 _started = False  # in a rebuild's worker process: whether it has set up for its first chunk
 
 
+class UnwritableBuild(OSError):
+    """Some files of a new build could not be written: it is not swapped in."""
+
+
 def rebuild_site(processes=None, progress=None):
     """Render every address into a fresh build folder, then make it the one readers get. If
-    anything goes wrong before the switch, the old site stays in place untouched."""
+    anything goes wrong before the switch, the old site stays in place untouched. `progress` is
+    called with each address (or None) as the work goes on."""
     started_at, started = timezone.now(), time.monotonic()
+    output.remove_abandoned_builds()
     urls = list(every_url())
     forget_kept_pieces()
     build = output.new_build_dir()
@@ -37,10 +44,14 @@ def rebuild_site(processes=None, progress=None):
             report = publish_urls(urls, root=build, progress=progress)
         else:
             _render_in_parallel(urls, build, processes, report, progress)
+        if report.unwritable:
+            # A build missing files would take pages off the site: the one readers have stays.
+            raise UnwritableBuild(
+                f"{len(report.unwritable)} files of the new build could not be written "
+                f"(the first: {report.unwritable[0]}); the site as it was stays online"
+            )
     except BaseException:
-        import shutil
-
-        shutil.rmtree(build, ignore_errors=True)
+        output.discard_build(build)
         raise
     output.switch_to(build)
     # Changes published while this build was rendering went to the old build: repeat them here.
@@ -55,7 +66,8 @@ def _render_in_parallel(urls, build, processes, report, progress):
     chunks = [urls[i : i + CHUNK] for i in range(0, len(urls), CHUNK)]
     connections.close_all()  # each worker opens its own; a shared SQLite or PostgreSQL socket breaks
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         futures = [pool.submit(_render_chunk, chunk, str(build)) for chunk in chunks]
         for future in as_completed(futures):
             part = future.result()

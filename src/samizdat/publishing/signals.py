@@ -4,9 +4,6 @@ The task is enqueued inside the change's own transaction: with the database queu
 atomically with the change, so a change is never saved without its publishing, nor the reverse.
 """
 
-import threading
-from contextlib import contextmanager
-
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
@@ -19,31 +16,16 @@ from wagtail.signals import (
     post_page_move,
 )
 
+from .pausing import active, paused
+from .publish import urls_of
 from .sources import key_of, shows_on_site
+from .tasks import owe_change, owe_rebuild
 
-_paused = threading.local()
-
-
-@contextmanager
-def paused():
-    """Publish nothing while bulk changes run (loading the demo); rebuild afterwards."""
-    before = getattr(_paused, "value", False)
-    _paused.value = True
-    try:
-        yield
-    finally:
-        _paused.value = before
-
-
-def active():
-    return settings.PUBLISHING_ENABLED and not getattr(_paused, "value", False)
-
+__all__ = ["connect", "paused"]  # paused: for bulk loaders (the demo)
 
 def enqueue_change(obj, also=()):
-    from .tasks import publish_change_task
-
     if active() and obj.pk is not None:
-        publish_change_task.enqueue(key_of(obj), also=list(also))
+        owe_change(key_of(obj), also=list(also))
 
 
 def page_changed(sender, instance, **kwargs):
@@ -71,17 +53,9 @@ def deleting(obj):
     in between leaves a stale page until the next rebuild, never a missing one)."""
     if not active() or obj.pk is None:
         return
-    from .publish import urls_of
-
     urls = urls_of(obj)
     obj_key = key_of(obj)
-
-    def enqueue():
-        from .tasks import publish_change_task
-
-        publish_change_task.enqueue(obj_key, also=urls)
-
-    transaction.on_commit(enqueue)
+    transaction.on_commit(lambda: owe_change(obj_key, also=urls))
 
 
 # A privacy change over more pages than this (a whole section) is one rebuild, not a task per page.
@@ -95,9 +69,7 @@ def privacy_changed(sender, instance, **kwargs):
         return
     pages = page.get_descendants(inclusive=True)
     if pages.count() > PRIVACY_REBUILD_FROM:
-        from .tasks import rebuild_site_task
-
-        rebuild_site_task.enqueue()
+        owe_rebuild()
         return
     for each in pages.specific(defer=True):
         enqueue_change(each)

@@ -1,12 +1,16 @@
-"""`samizdat publish --all` rebuilds the public site; `samizdat publish URL ...` renders addresses."""
+"""`samizdat publish --all` rebuilds the public site; `samizdat publish URL ...` renders addresses;
+`--check` republishes every file that differs from the database; `--resume` takes up what a
+killed worker or a write error left (the worker runs it periodically)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from samizdat.core.static_files import ensure_static_collected
+from samizdat.publishing.check import check_site
 from samizdat.publishing.progress import ProgressBar
 from samizdat.publishing.publish import publish_urls
 from samizdat.publishing.rebuild import rebuild_site
 from samizdat.publishing.sources import every_url
+from samizdat.publishing.tasks import resume_unfinished, retry_problems
 
 
 class Command(BaseCommand):
@@ -15,14 +19,35 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("urls", nargs="*", help="Addresses to render, such as /news/ or /rss.xml")
         parser.add_argument("--all", action="store_true", help="Rebuild the whole site and swap it in at once.")
+        parser.add_argument(
+            "--check", action="store_true",
+            help="Render every page and republish each file that differs from what the database says.",
+        )
+        parser.add_argument(
+            "--resume", action="store_true",
+            help="Enqueue again publishing a stopped worker left unfinished, and addresses due for a retry.",
+        )
         parser.add_argument("--processes", type=int, default=None, help="Rendering processes (default: one per CPU).")
         parser.add_argument("--no-progress", action="store_true", help="Don't draw a progress bar.")
 
-    def handle(self, *args, urls, all, processes, no_progress, **options):
-        if all == bool(urls):
-            raise CommandError("Give --all or one or more addresses (such as /news/), not both.")
+    def handle(self, *args, urls, all, check, resume, processes, no_progress, **options):
+        if [all, bool(urls), check, resume].count(True) != 1:
+            raise CommandError("Give one of --all, --check, --resume, or one or more addresses (such as /news/).")
+        if resume:
+            resumed, retried = resume_unfinished(), retry_problems()
+            if options["verbosity"] and (resumed or retried):
+                self.stdout.write(f"Taken up again: {len(resumed)} unfinished, {len(retried)} addresses to retry")
+            return
         ensure_static_collected()
-        if all:
+        if check:
+            total = sum(1 for _ in every_url())
+            progress = None if no_progress else ProgressBar(total, "Checking", stream=self.stderr._out)
+            report = check_site(processes=processes, progress=progress)
+            differed = report.written + report.removed
+            self.stdout.write(f"{len(differed)} files differed from the database and were republished")
+            for url in differed:
+                self.stdout.write(f"republished: {url}")
+        elif all:
             total = sum(1 for _ in every_url())
             progress = None if no_progress else ProgressBar(total, "Publishing", stream=self.stderr._out)
             report = rebuild_site(processes=processes, progress=progress)

@@ -1,0 +1,52 @@
+"""`samizdat publish --check`: every published file compared with what the database says now.
+
+The periodic pass the worker runs (`samizdat publish --resume`) only takes up what is recorded as
+owed: unfinished changes and Publishing problems. That covers every fault the publisher can see
+(a killed worker, a disk that said no), at the cost of two indexed queries a minute. What it
+can't see (files changed or deleted by hand, a database restored from a backup, a deploy that
+changes the templates) needs this full check, which renders every page: a rebuild's CPU time,
+written only where a file differs, in place, so readers never wait for a swap.
+"""
+
+import os
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+
+from . import output
+from .publish import PARALLEL_FROM, publish_urls, publish_urls_in_processes
+from .sources import every_url
+
+
+def check_site(processes=None, progress=None):
+    """Render every address and every published file's address into the current build, writing
+    only the files that differ and removing those of pages that are gone. Returns the Report:
+    `written` and `removed` are what differed."""
+    root = output.current_root()
+    urls = list(every_url())
+    known = set()
+    for url in urls:
+        try:
+            known.add(output.relative_file(url))
+        except output.UnsafePath:
+            pass  # publish_urls records it as a problem
+    strays = [url for url in _published_addresses(root) if output.relative_file(url) not in known]
+    todo = urls + strays
+    processes = processes or settings.PUBLISH_PROCESSES or os.cpu_count() or 1
+    if processes > 1 and len(todo) >= PARALLEL_FROM * processes:
+        return publish_urls_in_processes(todo, processes, root=root)
+    return publish_urls(todo, root=root, progress=progress)
+
+
+def _published_addresses(root):
+    """The address of each file in the build (compressed twins and temporary files aside)."""
+    for folder, _, files in os.walk(root):
+        for name in files:
+            if name.startswith(".") or name.endswith((".gz", ".br")):
+                continue
+            relative = PurePosixPath(Path(folder, name).relative_to(root).as_posix())
+            if relative.name == "index.html":
+                parent = str(relative.parent)
+                yield "/" if parent == "." else f"/{parent}/"
+            else:
+                yield f"/{relative}"
