@@ -103,10 +103,13 @@ def _refuse_if_site_has_data(force):
 
 def read_identities(path):
     """age private keys from a key file as age-keygen writes it (comments start with #)."""
+    no_key = f"{path} holds no age private key (a line starting AGE-SECRET-KEY-)."
     try:
         lines = Path(path).read_text().splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise BackupError(f"Could not read the key file {path}: {getattr(error, 'strerror', None) or error}.") from None
+    except UnicodeDecodeError:
+        raise BackupError(no_key) from None
+    except OSError as error:
+        raise BackupError(f"Could not read the key file {path}: {error.strerror}.") from None
     identities = []
     for line in lines:
         if line.strip() and not line.startswith("#"):
@@ -115,7 +118,7 @@ def read_identities(path):
             except pyrage.IdentityError:
                 pass  # never quote the line: it may be most of a private key
     if not identities:
-        raise BackupError(f"{path} holds no age private key (a line starting AGE-SECRET-KEY-).")
+        raise BackupError(no_key)
     return identities
 
 
