@@ -195,10 +195,12 @@ NEWS_PAGE_SIZE = int(os.environ.get("NEWS_PAGE_SIZE", "20"))
 # How often the worker publishes scheduled pages (go-live and expiry), in seconds.
 PUBLISH_SCHEDULED_INTERVAL = int(os.environ.get("PUBLISH_SCHEDULED_INTERVAL", "60"))
 # What the worker runs every PUBLISH_SCHEDULED_INTERVAL seconds (management commands and arguments).
-WORKER_PERIODIC_COMMANDS = [["publish_scheduled"], ["newsletter", "drafts"], ["newsletter", "resume-stalled"]]
-# Called once as the worker starts, before it takes tasks: the first change after a restart is
-# published as quickly as the next.
-WORKER_WARM_UP = ["samizdat.publishing.publish.warm_up"]
+WORKER_PERIODIC_COMMANDS = [
+    ["publish_scheduled"], ["newsletter", "drafts"], ["newsletter", "resume-stalled"], ["publish", "--resume"],
+]
+# Called once as the worker starts, before it takes tasks: what a killed worker left is cleared
+# away, and the first change after a restart is published as quickly as the next.
+WORKER_WARM_UP = ["samizdat.publishing.output.remove_abandoned_builds", "samizdat.publishing.publish.warm_up"]
 
 # Static-first publishing (docs/publishing.md): every public page rendered as a file in PUBLIC_DIR.
 PUBLISHING_ENABLED = env_bool("PUBLISHING_ENABLED", True)
@@ -207,6 +209,12 @@ PUBLIC_DIR = Path(os.environ.get("PUBLIC_DIR", VAR_DIR / "public"))
 SERVE_PUBLIC_FILES = env_bool("SERVE_PUBLIC_FILES", True)
 PUBLIC_MAX_AGE = int(os.environ.get("PUBLIC_MAX_AGE", "60"))  # seconds browsers may reuse a page
 PUBLISH_PROCESSES = int(os.environ.get("PUBLISH_PROCESSES", "0"))  # full rebuilds; 0: one per CPU
+# Publishing a worker took and stopped renewing for this long (it was killed) is taken up again
+# by the next periodic pass (docs/publishing.md, "When a worker dies").
+PUBLISH_LEASE_SECONDS = float(os.environ.get("PUBLISH_LEASE_SECONDS", "60"))
+# A file that could not be written is tried again after this long, doubling up to the maximum.
+PUBLISH_RETRY_SECONDS = float(os.environ.get("PUBLISH_RETRY_SECONDS", "60"))
+PUBLISH_RETRY_MAX_SECONDS = float(os.environ.get("PUBLISH_RETRY_MAX_SECONDS", "3600"))
 # Addresses beyond the pages themselves, for a full rebuild: tags, authors, feeds, sitemaps.
 PUBLISHED_URL_SOURCES = [
     "samizdat.news.public_urls.extra_public_urls",
