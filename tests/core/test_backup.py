@@ -293,3 +293,36 @@ def test_a_site_with_data_is_not_replaced_unless_forced(sites, original):
     assert snapshot(env) == original["snapshot"]
     if not ON_POSTGRES:  # the replaced SQLite file is kept beside the new one
         assert "before-restore" in result.stdout
+
+
+# The worker in the middle of writing: a donation being recorded, its transaction not yet committed.
+MID_WRITE = """
+import sys
+from django.db import transaction
+from samizdat.support.models import Donation
+
+with transaction.atomic():
+    Donation.objects.create(amount=500, currency="EUR", provider="test", provider_payment_id="pay_mid_write",
+                            email="late@example.org", status="paid")
+    print("writing", flush=True)
+    sys.stdin.read()
+    transaction.set_rollback(True)
+"""
+
+
+def test_a_backup_is_taken_while_the_site_is_writing(sites, original, tmp_path):
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "samizdat.cli", "shell", "--no-imports", "-c", MID_WRITE], env=original["env"], cwd=REPO,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    try:
+        assert writer.stdout.readline().strip() == "writing"
+        backup = tmp_path / "during-a-write.tar"
+        samizdat(original["env"], "backup", str(backup))
+    finally:
+        writer.stdin.close()
+        writer.wait(timeout=60)
+    env = sites.new("during_a_write")
+    samizdat(env, "restore", str(backup), "--no-publish")
+    # What was committed, and nothing half-written.
+    assert snapshot(env)["donations"] == original["snapshot"]["donations"]
