@@ -21,6 +21,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
+# HOST and PORT reach every step, so the demo is published for the address it is served on
+# (settings.py derives SITE_URL from them when it is not set).
+run: export HOST := $(HOST)
+run: export PORT := $(PORT)
 run: $(VENV)/.installed
 	$(BIN)/samizdat migrate --noinput --verbosity 0
 	$(BIN)/samizdat collectstatic --noinput --verbosity 0

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from samizdat.core.links import address_of_server
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -44,8 +46,12 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-# The public address of the site, used in feeds, sitemaps, canonical links and emails.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where `samizdat serve` (and `make run`) listen.
+HOST = os.environ.get("HOST", "127.0.0.1")
+PORT = int(os.environ.get("PORT", "8000"))
+# The public address of the site, used in pages, feeds, sitemaps, canonical links and emails; unset,
+# the address `samizdat serve` answers on, so every command of an embedded run names the same one.
+SITE_URL = (os.environ.get("SITE_URL") or address_of_server(HOST, PORT)).rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL
 
 INSTALLED_APPS = [

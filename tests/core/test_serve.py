@@ -1,14 +1,20 @@
-"""`samizdat serve`, the embedded server `make run` starts: it answers, and it stops cleanly."""
+"""`samizdat serve`, the embedded server `make run` starts: it answers, keeps its worker running, and\nstops cleanly."""
 
+import io
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
+from django.core.management.base import OutputWrapper
+
+from samizdat.core.management.commands.serve import Supervisor
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +79,119 @@ def test_sigterm_stops_the_server_and_everything_it_started(site_env, stop_after
     finally:
         if server.poll() is None:
             server.kill()
+
+
+def children_of(pid):
+    """The processes `pid` started, as {pid: command line}, read from /proc."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:  # it ended while we looked
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found[int(stat.parent.name)] = command
+    return found
+
+
+def worker_of(server, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        workers = [pid for pid, command in children_of(server.pid).items() if "samizdat.cli worker" in command]
+        if workers:
+            return workers[0]
+        time.sleep(0.1)
+    raise AssertionError("serve has no worker")
+
+
+def is_running(pid):
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def start_serve(site_env, port, *arguments):
+    return subprocess.Popen(
+        [sys.executable, "-m", "samizdat.cli", "serve", "--port", str(port), *arguments],
+        env=site_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def test_a_killed_worker_is_started_again_and_readers_never_notice(site_env):
+    """kill -9 the worker: every request meanwhile is answered, serve starts a new worker and says
+    so, and SIGTERM then stops the server, the new worker and granian's processes."""
+    port = free_port()
+    server = start_serve(site_env, port)
+    try:
+        page = f"http://127.0.0.1:{port}/admin/login/"
+        assert wait_for(page) == 200
+        first = worker_of(server)
+        os.kill(first, signal.SIGKILL)
+        answers, deadline = [], time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(page, timeout=5) as response:
+                answers.append(response.status)
+            second = worker_of(server)
+            if second != first and len(answers) > 10:
+                break
+            time.sleep(0.1)
+        assert second != first and is_running(second)
+        assert set(answers) == {200}
+        everything = [second, *children_of(server.pid)]
+        everything += [pid for child in list(everything) for pid in children_of(child)]
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 0
+        assert "the background worker stopped (killed by SIGKILL); starting it again in 1 s" in server.stderr.read()
+        time.sleep(0.5)
+        assert [pid for pid in everything if is_running(pid)] == []
+        assert port_is_free(port)
+    finally:
+        if server.poll() is None:
+            server.kill()
+
+
+def test_when_the_web_server_dies_serve_stops_its_worker_and_fails(site_env):
+    """granian gone is not something to hide: serve exits with an error for the service manager,
+    and leaves no worker behind publishing for a site nobody serves."""
+    port = free_port()
+    server = start_serve(site_env, port)
+    try:
+        assert wait_for(f"http://127.0.0.1:{port}/admin/login/") == 200
+        worker = worker_of(server)
+        granian = next(pid for pid, command in children_of(server.pid).items() if "granian" in command)
+        os.killpg(granian, signal.SIGKILL)
+        assert server.wait(timeout=30) == 1
+        assert "the web server stopped (killed by SIGKILL)" in server.stderr.read()
+        time.sleep(0.5)
+        assert not is_running(worker)
+    finally:
+        if server.poll() is None:
+            server.kill()
+
+
+def test_a_worker_that_keeps_failing_is_started_again_less_and_less_often():
+    """1 s, then 2 s, then 4 s: a worker that can't start (a database down) doesn't spin."""
+    stderr = io.StringIO()
+    supervisor = Supervisor(dict(os.environ), OutputWrapper(stderr))
+    supervisor.start_server([sys.executable, "-c", "import time; time.sleep(60)"])
+    supervisor.start_worker([sys.executable, "-c", "raise SystemExit(3)"])
+    watching = threading.Thread(target=supervisor.watch)
+    watching.start()
+    try:
+        deadline = time.monotonic() + 20
+        while stderr.getvalue().count("worker stopped") < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        supervisor.stop()
+        watching.join()
+        supervisor.wait()
+    lines = stderr.getvalue().splitlines()
+    assert lines[:3] == [
+        f"samizdat serve: the background worker stopped (exit status 3); starting it again in {delay} s. "
+        "The site goes on serving."
+        for delay in (1, 2, 4)
+    ]
+    assert not supervisor.server_failed

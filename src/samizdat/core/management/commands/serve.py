@@ -3,6 +3,11 @@
 granian, not gunicorn: its HTTP layer is written in Rust, so published files from the fast path
 (publishing/serving.py) go out several times faster (bench/results/publishing.md), while Django's
 own pages run in its blocking threads as under any WSGI server.
+
+The worker is supervised: when it dies it is started again, after a pause that doubles with each
+quick failure, while granian goes on serving the published files. granian restarts its own
+workers; if granian itself dies, serve stops and exits with an error, for the service manager
+(docs/deploy.md) to restart and log: a port taken or a broken install would fail again at once.
 """
 
 import os
@@ -13,18 +18,25 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from samizdat.core.links import address_of_server, published_address
 from samizdat.core.static_files import ensure_static_collected
+
+# Seconds before starting a dead worker again: 1, 2, 4 ... up to a minute.
+FIRST_RESTART_DELAY = 1.0
+LONGEST_RESTART_DELAY = 60.0
+# A worker that ran this long was working: the next failure starts the pauses from the first again.
+RAN_A_WHILE = 60.0
+POLL = 0.2
 
 
 class Command(BaseCommand):
     help = "Serve the site with granian on HOST:PORT and run the background worker beside it."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--host", default=settings.HOST)
+        parser.add_argument("--port", type=int, default=settings.PORT)
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
         parser.add_argument(
             "--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")),
@@ -35,56 +47,154 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, threads, no_worker, **options):
         base = f"http://{host}:{port}"
         ensure_static_collected()
-        if settings.PUBLISHING_ENABLED and not Path(settings.PUBLIC_DIR).exists():
-            self.stdout.write("Publishing the site as files (once; later changes publish themselves)...")
-            call_command("publish", all=True)
         env = dict(os.environ)
-        # Links in feeds and pages should point where this server answers, unless told otherwise.
-        env.setdefault("SITE_URL", base)
-        children, stopping = [], []
+        # Pages, feeds and emails name where this server answers, unless SITE_URL says otherwise.
+        env["SITE_URL"] = os.environ.get("SITE_URL") or address_of_server(host, port)
+        supervisor = Supervisor(env, self.stderr)
+        signal.signal(signal.SIGTERM, supervisor.stop)
+        signal.signal(signal.SIGINT, supervisor.stop)
+        try:
+            if settings.PUBLISHING_ENABLED and not supervisor.stopping:
+                self.publish_for(env["SITE_URL"], supervisor)
+            supervisor.start_server([
+                sys.executable, "-m", "granian", "--interface", "wsgi", "samizdat.wsgi:application",
+                "--host", host, "--port", str(port), "--workers", str(workers),
+                "--blocking-threads", str(threads), "--log-level", "warning", "--no-ws",
+                "--respawn-failed-workers",
+            ])
+            if not no_worker:
+                supervisor.start_worker([sys.executable, "-m", "samizdat.cli", "worker"])
+            if not supervisor.stopping:
+                self.stdout.write(
+                    f"\nSite:  {base}/\nAdmin: {base}/admin/\n(Ctrl+C stops the server and the worker.)\n\n"
+                )
+                self.stdout.flush()
+            supervisor.watch()
+        finally:
+            supervisor.stop()
+            supervisor.wait()
+        # Asked to stop, it stopped; a server that died by itself (the port taken, say) is a failure.
+        if supervisor.server_failed:
+            sys.exit(1)
 
-        def stop(signum=None, frame=None):
-            # Once: granian stuck halfway through starting ignores a second SIGTERM.
-            if stopping:
+    def publish_for(self, address, supervisor):
+        """Publish the whole site when nothing is published yet, or when it was published for
+        another address (a new port, a new SITE_URL): every page names the site, so every page
+        changes. In a process of its own, so it renders with the address the children get."""
+        public = Path(settings.PUBLIC_DIR)
+        if not public.exists():
+            self.stdout.write("Publishing the site as files (once; later changes publish themselves)...")
+        elif published_address() != address:
+            self.stdout.write(f"Publishing the site again for its address, {address}...")
+        else:
+            return
+        self.stdout.flush()
+        supervisor.run_to_end([sys.executable, "-m", "samizdat.cli", "publish", "--all"])
+
+
+class Supervisor:
+    """The server and the worker, each in its own process group, stopped together."""
+
+    def __init__(self, env, stderr):
+        self.env = env
+        self.stderr = stderr
+        self.before = None
+        self.server = None
+        self.worker = None
+        self.worker_command = None
+        self.worker_started_at = 0.0
+        self.restart_delay = FIRST_RESTART_DELAY
+        self.restart_at = None
+        self.stopping = False
+        self.server_failed = False
+
+    def spawn(self, command):
+        # Its own process group, so stopping reaches granian's workers and the worker's renderers.
+        child = subprocess.Popen(command, env=self.env, start_new_session=True)
+        if self.stopping:  # told to stop while starting it
+            signal_group(child, signal.SIGTERM)
+        return child
+
+    def run_to_end(self, command):
+        """Run a command before serving (publishing the site); stopping serve stops it too."""
+        self.before = self.spawn(command)
+        try:
+            self.before.wait()
+        finally:
+            if self.before.poll() is None:
+                signal_group(self.before, signal.SIGTERM)
+                self.before.wait()
+        if self.before.returncode and not self.stopping:
+            self.say(f"publishing ended with {how_it_ended(self.before.returncode)}; serving what is published.")
+
+    def start_server(self, command):
+        if not self.stopping:
+            self.server = self.spawn(command)
+
+    def start_worker(self, command):
+        self.worker_command = command
+        if not self.stopping:
+            self.worker = self.spawn(command)
+            self.worker_started_at = time.monotonic()
+
+    def watch(self):
+        while not self.stopping:
+            if self.server.poll() is not None:
+                self.server_failed = not self.stopping
+                self.say(f"the web server stopped ({how_it_ended(self.server.returncode)}); stopping.")
                 return
-            stopping.append(True)
-            for child in children:
+            if self.worker is not None and self.worker.poll() is not None:
+                self.worker_died()
+            if self.restart_at is not None and time.monotonic() >= self.restart_at:
+                self.restart_at = None
+                self.start_worker(self.worker_command)
+            time.sleep(POLL)
+
+    def worker_died(self):
+        worker, self.worker = self.worker, None
+        # Renderers it forked would go on writing pages for a batch nobody is waiting for.
+        signal_group(worker, signal.SIGKILL)
+        if time.monotonic() - self.worker_started_at >= RAN_A_WHILE:
+            self.restart_delay = FIRST_RESTART_DELAY
+        delay = self.restart_delay
+        self.restart_delay = min(delay * 2, LONGEST_RESTART_DELAY)
+        self.restart_at = time.monotonic() + delay
+        self.say(
+            f"the background worker stopped ({how_it_ended(worker.returncode)}); "
+            f"starting it again in {delay:g} s. The site goes on serving."
+        )
+
+    def say(self, line):
+        self.stderr.write(f"samizdat serve: {line}")
+        self.stderr.flush()
+
+    def stop(self, signum=None, frame=None):
+        # Once: granian stuck halfway through starting ignores a second SIGTERM.
+        if self.stopping:
+            return
+        self.stopping = True
+        for child in (self.before, self.server, self.worker):
+            if child is not None and child.poll() is None:
                 signal_group(child, signal.SIGTERM)
 
-        def start(command):
-            # Its own process group, so stopping reaches granian's workers too.
-            children.append(subprocess.Popen(command, env=env, start_new_session=True))
-            if stopping:  # told to stop while starting it
-                signal_group(children[-1], signal.SIGTERM)
+    def wait(self):
+        for child in (self.server, self.worker):
+            if child is None:
+                continue
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                signal_group(child, signal.SIGKILL)
+                child.wait()
 
-        signal.signal(signal.SIGTERM, stop)
-        start([
-            sys.executable, "-m", "granian", "--interface", "wsgi", "samizdat.wsgi:application",
-            "--host", host, "--port", str(port), "--workers", str(workers),
-            "--blocking-threads", str(threads), "--log-level", "warning", "--no-ws",
-        ])
-        if not no_worker:
-            start([sys.executable, "-m", "samizdat.cli", "worker"])
-        self.stdout.write(f"\nSite:  {base}/\nAdmin: {base}/admin/\n(Ctrl+C stops the server and the worker.)\n\n")
-        self.stdout.flush()
-        died = []
+
+def how_it_ended(returncode):
+    if returncode < 0:
         try:
-            while not stopping and all(child.poll() is None for child in children):
-                time.sleep(0.5)
-            died = [child for child in children if not stopping and child.poll() is not None]
-        except KeyboardInterrupt:
-            pass
-        finally:
-            stop()
-            for child in children:
-                try:
-                    child.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    signal_group(child, signal.SIGKILL)
-                    child.wait()
-        # Asked to stop, it stopped; a child that died by itself (the port taken, say) is a failure.
-        if any(child.returncode != 0 for child in died):
-            sys.exit(1)
+            return f"killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"killed by signal {-returncode}"
+    return f"exit status {returncode}"
 
 
 def signal_group(child, signum):
