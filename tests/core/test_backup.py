@@ -204,9 +204,8 @@ def test_an_encrypted_backup_reveals_nothing_without_the_private_key(sites, orig
     plain, encrypted = original["plain"].read_bytes(), original["encrypted"].read_bytes()
     var = Path(original["env"]["SAMIZDAT_VAR_DIR"])
     picture = next((var / "media" / "original_images").iterdir()).read_bytes()[:4096]
+    # The database is compressed in both; its rows are checked by the restores above.
     revealing = [(var / "secret_key").read_bytes().strip(), picture, b"samizdat-backup"]
-    if not ON_POSTGRES:  # pg_dump's custom format compresses the rows
-        revealing += [b"reader@example.org", b"donor@example.org"]
     for secret in revealing:
         assert secret in plain
         assert secret not in encrypted

@@ -3,7 +3,7 @@
 The archive is a tar file, read in order:
 
     manifest.json        what this is: format version, samizdat version, database engine, time
-    database.sqlite3     (or database.pgdump: pg_dump's custom format)
+    database.sqlite3.gz  (or database.pgdump: pg_dump's custom format)
     secret_key           signs the links in emails already sent (unsubscribe, manage my donation)
     media/...            every uploaded file, renditions included: the database names them
     SHA256SUMS           a checksum of each file above, in `sha256sum` format; written last, so

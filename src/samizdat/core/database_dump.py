@@ -5,6 +5,7 @@ or the worker (in WAL mode they keep writing meanwhile). PostgreSQL is dumped wi
 custom format, which pg_restore loads in one transaction: a restore that fails changes nothing.
 """
 
+import gzip
 import os
 import shutil
 import sqlite3
@@ -22,7 +23,7 @@ class DatabaseError(Exception):
 
 
 SQLITE, POSTGRESQL = "sqlite", "postgresql"
-DUMP_NAMES = {SQLITE: "database.sqlite3", POSTGRESQL: "database.pgdump"}
+DUMP_NAMES = {SQLITE: "database.sqlite3.gz", POSTGRESQL: "database.pgdump"}
 ENGINE_NAMES = {SQLITE: "SQLite", POSTGRESQL: "PostgreSQL"}
 
 
@@ -51,8 +52,9 @@ def _copy_sqlite(destination):
     path = sqlite_path()
     if not path.is_file():
         raise DatabaseError(f"There is no database at {path} to back up. Is SAMIZDAT_VAR_DIR the site's folder?")
+    copied = Path(f"{destination}.copy")
     source = sqlite3.connect(path, timeout=20)
-    copy = sqlite3.connect(destination)
+    copy = sqlite3.connect(copied)
     try:
         # One step: a copy made in several steps starts again whenever the worker writes, and may
         # never finish on a busy site. WAL lets writers carry on while this reads.
@@ -62,6 +64,10 @@ def _copy_sqlite(destination):
     finally:
         copy.close()
         source.close()
+    # Pages of text and indexes: a fraction of the size compressed (pg_dump's format already is).
+    with open(copied, "rb") as plain, gzip.open(destination, "wb", compresslevel=6) as packed:
+        shutil.copyfileobj(plain, packed, 1 << 20)
+    copied.unlink()
 
 
 def _pg_dump(destination):
@@ -105,17 +111,19 @@ def load(dump_file, replace=False):
 
 
 def _swap_sqlite(dump_file, replace):
-    try:
-        with closing(sqlite3.connect(dump_file)) as db:
-            result = db.execute("PRAGMA quick_check").fetchone()[0]
-    except sqlite3.DatabaseError:
-        result = "not a database"
-    if result != "ok":
-        raise DatabaseError("The database in this backup is damaged; nothing was changed.")
     path = sqlite_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     staged = path.with_name(path.name + ".restoring")
-    shutil.move(dump_file, staged)
+    try:
+        with gzip.open(dump_file, "rb") as packed, open(staged, "wb") as plain:
+            shutil.copyfileobj(packed, plain, 1 << 20)
+        with closing(sqlite3.connect(staged)) as db:
+            result = db.execute("PRAGMA quick_check").fetchone()[0]
+    except (sqlite3.DatabaseError, gzip.BadGzipFile, EOFError):
+        result = "not a database"
+    if result != "ok":
+        staged.unlink(missing_ok=True)
+        raise DatabaseError("The database in this backup is damaged.")
     kept = []
     if replace and path.exists():
         kept_as = aside(path)
