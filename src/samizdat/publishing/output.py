@@ -85,8 +85,13 @@ def new_build_dir():
     stamp = timezone.now().strftime("%Y%m%dT%H%M%S%f")
     build = builds_dir() / stamp
     # The lock goes when the process does, however it dies; forked renderers share it.
-    marker = open(_marker(build), "w")
-    fcntl.flock(marker, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    while True:
+        marker = open(_marker(build), "w")
+        fcntl.flock(marker, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        # Another process's clean-up may have taken the marker between open and lock.
+        if _marker(build).exists() and os.path.samestat(os.fstat(marker.fileno()), os.stat(_marker(build))):
+            break
+        marker.close()
     _building[str(build)] = marker
     build.mkdir()
     return build
@@ -140,7 +145,7 @@ def remove_abandoned_builds():
             shutil.rmtree(entry, ignore_errors=True)
             _marker(entry).unlink(missing_ok=True)
             removed.append(entry)
-        elif entry.name.endswith(".building") and not entry.with_name(entry.name[1:-9]).exists():
+        elif entry.name.endswith(".building") and not _being_written(entry.with_name(entry.name[1:-9])):
             entry.unlink(missing_ok=True)
     if current is not None and current.is_dir():
         for folder, _, files in os.walk(current):
@@ -173,11 +178,13 @@ def switch_to(build):
     previous = link.resolve() if link.is_symlink() else None
     os.symlink(os.path.relpath(build, link.parent), temporary)
     os.replace(temporary, link)
+    _finished(build)
     # After the swap: a crash before it leaves the old build with its own address on record.
     record_published_address(settings.SITE_URL)
     keep = {Path(build).resolve(), previous}
     for old in builds_dir().iterdir():
-        if old.resolve() not in keep and old.is_dir():
+        # Another process's rebuild, still being written, is its to finish or to discard.
+        if old.resolve() not in keep and old.is_dir() and not _being_written(old):
             shutil.rmtree(old, ignore_errors=True)
 
 
