@@ -1,0 +1,35 @@
+"""`samizdat publish --check`: files that differ from what the database says are found and republished."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from samizdat.publishing.rebuild import rebuild_site
+from tests.factories import make_article, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+def test_check_republishes_a_changed_a_deleted_and_a_stray_file_and_nothing_else(public, settings):
+    settings.PUBLISHING_ENABLED = False
+    news = make_section("News")
+    story = make_article(news, "Harbour cranes fall silent", minutes_ago=5)
+    rebuild_site(processes=1)
+    good = public.text("/news/")
+    public.file("/news/").write_text("defaced", encoding="utf-8")
+    public.file(story.url).unlink()
+    stray = public.path.resolve() / "news/long-gone-story/index.html"
+    stray.parent.mkdir()
+    stray.write_text("a story taken down long ago", encoding="utf-8")
+
+    out = StringIO()
+    call_command("publish", "--check", "--no-progress", stdout=out, stderr=StringIO())
+    assert public.text("/news/") == good
+    assert "Harbour cranes fall silent</h1>" in public.text(story.url)
+    assert not stray.exists()
+    assert "3 files differed" in out.getvalue()
+
+    out = StringIO()
+    call_command("publish", "--check", "--no-progress", stdout=out, stderr=StringIO())
+    assert "0 files differed" in out.getvalue()
