@@ -64,6 +64,11 @@ def classify(error):
     """The Failure an exception from an email backend stands for."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return _recipient_refused(*next(iter(error.recipients.values()), (0, b"")))
+    if isinstance(error, smtplib.SMTPSenderRefused) and error.smtp_code == 530:
+        return _refused(error.smtp_code, error.smtp_error, _(
+            "The mail server wants samizdat to log in first ({answer}). Set EMAIL_HOST_USER and "
+            "EMAIL_HOST_PASSWORD."
+        ))
     if isinstance(error, smtplib.SMTPSenderRefused):
         return _refused(error.smtp_code, error.smtp_error, _(
             "The mail server refused the newsletter's sender address ({answer}). Check the newsletter's "
