@@ -308,3 +308,16 @@ def test_the_greeting_name_is_a_setting(smtp, edition, settings):
     settings.EMAIL_EHLO_NAME = "mail.courier.example"
     send(edition)
     assert {mail.helo for mail in smtp.received} == {"mail.courier.example"}
+
+
+def test_the_staff_are_told_by_email_when_a_send_pauses_itself(smtp, edition, django_user_model):
+    django_user_model.objects.create_superuser("editor", "editor@courier.example", "pw")
+    django_user_model.objects.create_user("reader-account", "someone@courier.example", "pw")  # not staff
+    smtp.behaviour.refuse_for_good = {f"reader{n}@example.org" for n in range(4)}
+    send(edition)
+    assert edition.status == Edition.PAUSED
+    [mail] = smtp.to("editor@courier.example")
+    assert mail.recipients == ["editor@courier.example"]
+    assert "paused" in mail.message["Subject"] and "The Week: trams" in mail.message["Subject"]
+    body = mail.message.get_content()
+    assert f"/admin/newsletter/editions/{edition.pk}/" in body and "@example.org" not in body

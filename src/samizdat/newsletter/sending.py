@@ -38,6 +38,9 @@ from .subscriptions import suppress
 logger = logging.getLogger(__name__)
 
 
+SENDER = "the sender"  # a pause the send made itself, as against one by a person
+
+
 class SendingError(Exception):
     """Said to the editor or operator: why this edition can't be sent now."""
 
@@ -206,6 +209,10 @@ def pause(edition_id, reason, *, by=""):
     if paused:
         # The reason names settings and the server's answer, never a reader's address.
         logger.error("Sending edition %s paused%s: %s", edition_id, f" by {by}" if by else "", reason)
+        if by == SENDER:
+            from .tasks import tell_staff_send_paused_task
+
+            tell_staff_send_paused_task.enqueue(edition_id)
     return bool(paused)
 
 
@@ -259,7 +266,7 @@ def finish_if_done(edition_id):
     failed = deliveries.filter(status=Delivery.FAILED)
     if not edition.refusals_accepted and failed.exists() and not deliveries.filter(status=Delivery.SENT).exists():
         last = failed.order_by("-pk").values_list("error", flat=True).first()
-        pause(edition_id, gettext(
+        pause(edition_id, by=SENDER, reason=gettext(
             "Nobody received this edition: every reader was refused, the last with \"{last}\". Check "
             "the mail settings; if these addresses are really gone, resume and tick \"The refusals are real\"."
         ).format(last=last))
@@ -438,7 +445,7 @@ def _record(edition_id, results, judge, progress):
         Delivery.objects.filter(pk__in=[row[0] for row in waiting]).update(
             status=Delivery.PENDING, attempts=F("attempts") - 1, retry_after=None, error=""
         )
-        pause(edition_id, fault_reason, by="the sender")
+        pause(edition_id, fault_reason, by=SENDER)
         failures = [(row, failure) for row, failure in failures if failure.kind == TEMPORARY]
     for row, failure in failures:
         _record_failure(edition_id, row, failure, now)
