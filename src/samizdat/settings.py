@@ -250,6 +250,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# The name samizdat's SMTP backend (samizdat.newsletter.smtp) greets the server with in EHLO:
+# unset, the site's host name (from SITE_URL). Servers that check it refuse a machine's local name.
+EMAIL_EHLO_NAME = os.environ.get("EMAIL_EHLO_NAME", "")
 # django-anymail: ANYMAIL_* variables go to its settings, e.g. ANYMAIL_POSTMARK_SERVER_TOKEN, and
 # ANYMAIL_WEBHOOK_SECRET ("user:password") guards the bounce and complaint webhooks.
 ANYMAIL = {key[len("ANYMAIL_"):]: value for key, value in os.environ.items() if key.startswith("ANYMAIL_")}
@@ -264,6 +267,13 @@ NEWSLETTER_CHUNK_SIZE = int(os.environ.get("NEWSLETTER_CHUNK_SIZE", "100"))  # c
 NEWSLETTER_MAX_ATTEMPTS = int(os.environ.get("NEWSLETTER_MAX_ATTEMPTS", "5"))
 NEWSLETTER_RETRY_DELAY = float(os.environ.get("NEWSLETTER_RETRY_DELAY", "60"))  # seconds, doubled per attempt
 NEWSLETTER_LEASE_SECONDS = int(os.environ.get("NEWSLETTER_LEASE_SECONDS", "600"))  # before a crashed sender's chunk is taken back
+# The circuit breaker (docs/newsletter.md, "When sending fails"): refusals past this share of a
+# chunk, or of the first NEWSLETTER_PAUSE_WINDOW readers tried, pause the send, at least this many.
+NEWSLETTER_PAUSE_RATIO = float(os.environ.get("NEWSLETTER_PAUSE_RATIO", "0.05"))
+NEWSLETTER_PAUSE_WINDOW = int(os.environ.get("NEWSLETTER_PAUSE_WINDOW", "500"))
+NEWSLETTER_PAUSE_MIN_REFUSALS = int(os.environ.get("NEWSLETTER_PAUSE_MIN_REFUSALS", "3"))
+# Connections failed or dropped in a row, nothing sent in between, before the send pauses.
+NEWSLETTER_CONNECTION_FAILURES = int(os.environ.get("NEWSLETTER_CONNECTION_FAILURES", "5"))
 NEWSLETTER_DKIM_DOMAIN = os.environ.get("NEWSLETTER_DKIM_DOMAIN", "")
 NEWSLETTER_DKIM_SELECTOR = os.environ.get("NEWSLETTER_DKIM_SELECTOR", "")
 NEWSLETTER_DKIM_PRIVATE_KEY = os.environ.get("NEWSLETTER_DKIM_PRIVATE_KEY", "")  # PEM, or a path to it

@@ -115,7 +115,8 @@ def test_approve_and_send_now_from_the_admin_then_watch_progress(client, editor,
     assert response.status_code == 302
     progress = client.get(f"/admin/newsletter/editions/{draft.pk}/progress.json").json()
     assert progress | {"rate": 0} == {"status": "sent", "status_label": "Sent", "total": 5, "sent": 5, "failed": 0,
-                                      "skipped": 0, "waiting": 0, "rate": 0}
+                                      "skipped": 0, "cancelled": 0, "waiting": 0, "rate": 0, "pause_reason": "",
+                                      "next_retry": None}
     assert len(smtp.received) == 5
     # Sent is sent: approving again or editing is refused with a message, not an error.
     again = client.post(f"/admin/newsletter/editions/{draft.pk}/action/", {"action": "send_now"}, follow=True)

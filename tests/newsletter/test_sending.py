@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 from django.test import Client
 
 from samizdat.newsletter import sending
+from samizdat.newsletter.outbox import RateLimit
 from samizdat.newsletter.models import Delivery, Edition, EditionArticle, Subscription, Suppression
 from tests.factories import make_article, make_image, make_section
 
@@ -197,7 +198,7 @@ def test_an_international_address_is_sent_too(smtp, edition, the_week, settings,
 
 
 def test_the_rate_limit_spaces_messages_out(smtp, edition, the_week, settings):
-    limit = sending.RateLimit(50)
+    limit = RateLimit(50)
     import time
 
     started = time.monotonic()

@@ -86,8 +86,15 @@ def edition_action(request, pk):
             else:
                 flash.error(request, "Too late: this edition is no longer waiting for its slot.")
         elif action == "resume":
-            batches = sending.resume(edition.pk)
+            batches = sending.resume(edition.pk, refusals_are_real=request.POST.get("refusals_are_real") == "1")
             flash.success(request, f"Sending resumed ({len(batches)} batches).")
+        elif action == "pause":
+            if not sending.pause(edition.pk, f"Paused by {request.user.get_username()} in the admin.", by="an editor"):
+                raise sending.SendingError("Only an edition being sent can be paused.")
+            flash.success(request, "Paused: the senders stop within a few seconds. Nobody is suppressed; resume when ready.")
+        elif action == "cancel":
+            sending.cancel(edition.pk)
+            flash.success(request, "Cancelled: nobody else will get this edition. Who got it is kept below.")
         elif action == "refill":
             if edition.status != Edition.DRAFT:
                 raise sending.SendingError("Only a draft can be refilled.")

@@ -7,7 +7,8 @@ django-anymail's services read the (equally substituted) subject, body and heade
 """
 
 import re
-from email.utils import formataddr, formatdate
+from datetime import datetime, timezone
+from email.utils import format_datetime, formataddr
 
 import dkim
 from django.conf import settings
@@ -57,6 +58,13 @@ def sender(newsletter):
     return formataddr((newsletter.from_name or newsroom_name(), newsletter.from_email or settings.DEFAULT_FROM_EMAIL))
 
 
+def list_id(newsletter, domain):
+    """`The Week <the-week.courier.example>` (RFC 2919): a name that isn't ASCII is encoded as a
+    phrase (RFC 2047); the id in angle brackets never is."""
+    namespace = f"{newsletter.slug}.{domain.encode('idna').decode('ascii') if not domain.isascii() else domain}"
+    return formataddr((newsletter.name, namespace), charset="utf-8")
+
+
 def mail_domain(newsletter):
     address = newsletter.from_email or settings.DEFAULT_FROM_EMAIL
     return settings.NEWSLETTER_DKIM_DOMAIN or address.rpartition("@")[2] or site_domain() or "localhost"
@@ -75,8 +83,8 @@ class EditionMessages:
         self.reply_to = [self.newsletter.reply_to] if self.newsletter.reply_to else None
         headers = {
             "Message-ID": MESSAGE_ID,
-            "Date": formatdate(localtime=False),
-            "List-Id": f"{self.newsletter.name} <{self.newsletter.slug}.{self.domain}>",
+            "Date": format_datetime(datetime.now(timezone.utc)),  # "+0000", not "-0000" (RFC 5322 3.3)
+            "List-Id": list_id(self.newsletter, self.domain),
             "List-Unsubscribe": f"<{UNSUBSCRIBE}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }

@@ -131,8 +131,15 @@ class Suppression(models.Model):
 
 
 class Edition(ClusterableModel):
-    DRAFT, APPROVED, SENDING, SENT = "draft", "approved", "sending", "sent"
-    STATUSES = [(DRAFT, "Draft"), (APPROVED, "Approved, waiting for its slot"), (SENDING, "Sending"), (SENT, "Sent")]
+    DRAFT, APPROVED, SENDING, PAUSED, SENT, CANCELLED = "draft", "approved", "sending", "paused", "sent", "cancelled"
+    STATUSES = [
+        (DRAFT, "Draft"),
+        (APPROVED, "Approved, waiting for its slot"),
+        (SENDING, "Sending"),
+        (PAUSED, "Paused"),
+        (SENT, "Sent"),
+        (CANCELLED, "Cancelled"),
+    ]
 
     newsletter = models.ForeignKey(Newsletter, on_delete=models.PROTECT, related_name="editions")
     subject = models.CharField(max_length=200)
@@ -148,6 +155,13 @@ class Edition(ClusterableModel):
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # A fault of the send (a refused login, too many refusals...) pauses it; a person resumes it.
+    paused_at = models.DateTimeField(null=True, blank=True, editable=False)
+    pause_reason = models.TextField(blank=True, editable=False, help_text="What stopped the send, for the editors.")
+    resumed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    refusals_accepted = models.BooleanField(
+        default=False, editable=False, help_text="An editor said the refusals are dead addresses: don't pause for them again."
+    )
     # Rendered once when the send starts, so every batch sends the same words.
     email_html = models.TextField(blank=True, editable=False)
     email_text = models.TextField(blank=True, editable=False)
@@ -200,8 +214,15 @@ class Delivery(models.Model):
     the message goes out), then SENT, or FAILED when the server refused it for good. A delivery
     left SENDING by a crashed sender is the only one that can go out twice."""
 
-    PENDING, SENDING, SENT, FAILED, SKIPPED = "pending", "sending", "sent", "failed", "skipped"
-    STATUSES = [(PENDING, "Waiting"), (SENDING, "Being sent"), (SENT, "Sent"), (FAILED, "Refused"), (SKIPPED, "Skipped (suppressed)")]
+    PENDING, SENDING, SENT, FAILED, SKIPPED, CANCELLED = "pending", "sending", "sent", "failed", "skipped", "cancelled"
+    STATUSES = [
+        (PENDING, "Waiting"),
+        (SENDING, "Being sent"),
+        (SENT, "Sent"),
+        (FAILED, "Refused"),
+        (SKIPPED, "Skipped (suppressed)"),
+        (CANCELLED, "Not sent (the edition was cancelled)"),
+    ]
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")

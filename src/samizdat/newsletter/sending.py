@@ -8,34 +8,37 @@ The pipeline (after Ghost's batch sending and listmonk's campaign manager):
    SMTP connections at the configured concurrency and rate, then records each one SENT.
 3. A worker killed mid-chunk leaves only that chunk SENDING; `resume` (or `samizdat newsletter send`)
    reclaims it once its lease has run out. Only those in-flight messages can go twice.
-4. A temporary failure (4xx, a dropped connection) goes back to PENDING with a backoff; a permanent
-   one (5xx to the recipient) suppresses the address and moves on.
+4. What a failure means is failures.py's call. A temporary one (4xx, a dropped connection) goes
+   back to PENDING with a backoff; a refusal of the address itself (5.1.x, 5.2.x) suppresses it and
+   moves on. A fault of the send (a refused login or sender, TLS, a server that keeps dropping the
+   connection, too many refusals at once) **pauses** the edition: nobody is suppressed for it,
+   and `resume` later sends to exactly those not yet sent. `cancel` stops it for good.
 """
 
 import logging
-import smtplib
-import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_tasks import default_task_backend
 
+from .failures import BOUNCE, EDITION, TEMPORARY, breaker_explanation, too_many_refused
 from .messages import EditionMessages
 from .models import Delivery, Edition, Subscriber, Subscription, Suppression
+from .outbox import Outbox
 from .rendering import render_email
 from .subscriptions import suppress
 
 logger = logging.getLogger(__name__)
 
-TEMPORARY, PERMANENT = "temporary", "permanent"
+
+SENDER = "the sender"  # a pause the send made itself, as against one by a person
 
 
 class SendingError(Exception):
@@ -166,11 +169,29 @@ def unfinished_batches(edition_id):
     )
 
 
-def resume(edition_id):
-    """Enqueue again the batches of a send that stopped (a worker was killed). Safe to call while
-    it runs: deliveries claimed by a live sender are left alone until their lease runs out."""
+def resume(edition_id, *, refusals_are_real=False):
+    """Go on with a paused send, or enqueue again the batches of one that stopped (a worker was
+    killed). Sends to exactly those not yet sent. Safe to call while it runs: deliveries claimed
+    by a live sender are left alone until their lease runs out.
+
+    `refusals_are_real`: the editor has looked at the refusals that paused it and they are dead
+    addresses, not a server's fault: the circuit breaker is off for the rest of this send."""
     from .tasks import send_batch_task
 
+    now = timezone.now()
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().filter(pk=edition_id).first()
+        if edition is None or edition.status not in (Edition.SENDING, Edition.PAUSED):
+            raise SendingError("Only a paused or sending edition can be resumed.")
+        if edition.status == Edition.PAUSED:
+            Edition.objects.filter(pk=edition_id).update(
+                status=Edition.SENDING, pause_reason="", resumed_at=now,
+                refusals_accepted=edition.refusals_accepted or refusals_are_real,
+            )
+            # The fault is fixed: those who were waiting go now, not after their backoff.
+            Delivery.objects.filter(edition_id=edition_id, status=Delivery.PENDING).update(retry_after=None)
+        elif refusals_are_real:
+            Edition.objects.filter(pk=edition_id).update(refusals_accepted=True)
     batches = unfinished_batches(edition_id)
     for batch in batches:
         send_batch_task.enqueue(edition_id, batch)
@@ -179,11 +200,43 @@ def resume(edition_id):
     return batches
 
 
+def pause(edition_id, reason, *, by=""):
+    """SENDING → PAUSED: senders stop within a chunk and nobody is suppressed for the fault.
+    `reason` is for the editor: what happened, and what to check before resuming."""
+    paused = Edition.objects.filter(pk=edition_id, status=Edition.SENDING).update(
+        status=Edition.PAUSED, pause_reason=reason[:2000], paused_at=timezone.now()
+    )
+    if paused:
+        # The reason names settings and the server's answer, never a reader's address.
+        logger.error("Sending edition %s paused%s: %s", edition_id, f" by {by}" if by else "", reason)
+        if by == SENDER:
+            from .tasks import tell_staff_send_paused_task
+
+            tell_staff_send_paused_task.enqueue(edition_id)
+    return bool(paused)
+
+
+def cancel(edition_id):
+    """An approved, sending or paused edition is not sent to anyone else. The record of who got
+    it stays; those who didn't are marked so."""
+    with transaction.atomic():
+        cancelled = Edition.objects.filter(
+            pk=edition_id, status__in=[Edition.APPROVED, Edition.SENDING, Edition.PAUSED]
+        ).update(status=Edition.CANCELLED, paused_at=None, pause_reason="")
+        if not cancelled:
+            raise SendingError("Only an approved, sending or paused edition can be cancelled.")
+        Delivery.objects.filter(edition_id=edition_id, status__in=[Delivery.PENDING, Delivery.SENDING]).update(
+            status=Delivery.CANCELLED, error="cancelled"
+        )
+    return True
+
+
 def resume_stalled(now=None):
     """What a dead worker left behind, taken up again: for each edition being sent where nothing
     has been claimed for NEWSLETTER_LEASE_SECONDS, its unfinished batches are enqueued once more.
     The worker runs this every minute, so a send whose worker was killed goes on by itself once
-    a worker runs again. Enqueuing a batch twice is harmless: each delivery is claimed once."""
+    a worker runs again. Enqueuing a batch twice is harmless: each delivery is claimed once.
+    A paused edition waits for a person."""
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
     resumed = []
@@ -202,7 +255,21 @@ def resume_stalled(now=None):
 
 
 def finish_if_done(edition_id):
-    if Delivery.objects.filter(edition_id=edition_id, status__in=[Delivery.PENDING, Delivery.SENDING]).exists():
+    """SENDING → SENT once nobody is left to try, unless nobody got it: a send where every reader
+    was refused is a fault of the send until an editor says the refusals are real."""
+    deliveries = Delivery.objects.filter(edition_id=edition_id)
+    if deliveries.filter(status__in=[Delivery.PENDING, Delivery.SENDING]).exists():
+        return False
+    edition = Edition.objects.filter(pk=edition_id).only("status", "refusals_accepted").first()
+    if edition is None or edition.status != Edition.SENDING:
+        return False
+    failed = deliveries.filter(status=Delivery.FAILED)
+    if not edition.refusals_accepted and failed.exists() and not deliveries.filter(status=Delivery.SENT).exists():
+        last = failed.order_by("-pk").values_list("error", flat=True).first()
+        pause(edition_id, by=SENDER, reason=gettext(
+            "Nobody received this edition: every reader was refused, the last with \"{last}\". Check "
+            "the mail settings; if these addresses are really gone, resume and tick \"The refusals are real\"."
+        ).format(last=last))
         return False
     if Edition.objects.filter(pk=edition_id, status=Edition.SENDING).update(status=Edition.SENT, sent_at=timezone.now()):
         # Saved once more so the publisher hears of it: the edition joins the web archive.
@@ -215,129 +282,47 @@ def finish_if_done(edition_id):
 # Sending a batch ---------------------------------------------------------------------------------
 
 
-class RateLimit:
-    """At most `per_second` messages a second from this process, shared by its threads."""
-
-    def __init__(self, per_second):
-        self.interval = 1 / per_second if per_second else 0
-        self.next = time.monotonic()
-        self.lock = threading.Lock()
-
-    def wait(self):
-        if not self.interval:
-            return
-        with self.lock:
-            now = time.monotonic()
-            moment = max(self.next, now)
-            self.next = moment + self.interval
-        if moment > now:
-            time.sleep(moment - now)
-
-
-_rate_limits = {}
-
-
-def rate_limit():
-    rate = settings.NEWSLETTER_RATE_LIMIT
-    if rate not in _rate_limits:
-        _rate_limits[rate] = RateLimit(rate)
-    return _rate_limits[rate]
-
-
-class Outbox:
-    """One email connection per sending thread, opened once and kept for the whole batch."""
-
-    def __init__(self):
-        self.local = threading.local()
-        self.connections = []
-        self.lock = threading.Lock()
-
-    def connection(self):
-        connection = getattr(self.local, "connection", None)
-        if connection is None:
-            connection = get_connection(fail_silently=False)
-            connection.open()
-            self.local.connection = connection
-            with self.lock:
-                self.connections.append(connection)
-        return connection
-
-    def drop(self):
-        """After an error the connection may be half-broken: close it, the next send opens anew."""
-        connection = getattr(self.local, "connection", None)
-        self.local.connection = None
-        if connection is not None:
-            try:
-                connection.close()
-            except Exception:
-                pass
-
-    def send_each(self, messages):
-        """Send on this thread's connection; one Failure (or None) per message. After an error
-        the connection is closed, and what is left goes on a new one."""
-        results = []
-        while len(results) < len(messages):
-            rest = messages[len(results):]
-            try:
-                connection = self.connection()
-                if rate_limit().interval or not hasattr(connection, "send_each"):
-                    # One at a time: paced by the rate limit, or a backend without runs (anymail).
-                    rate_limit().wait()
-                    connection.send_messages(rest[:1])
-                    outcomes = [None]
-                else:
-                    outcomes = connection.send_each(rest)
-            except Exception as error:
-                outcomes = [error]
-            if any(outcome is not None for outcome in outcomes):
-                self.drop()
-            results += [None if outcome is None else classify(outcome) for outcome in outcomes]
-        return results
-
-    def close(self):
-        for connection in self.connections:
-            try:
-                connection.close()
-            except Exception:
-                pass
-
-
-@dataclass
-class Failure:
-    kind: str
-    detail: str
-
-
-def classify(error):
-    """A 5xx about the recipient is permanent; everything else (4xx, dropped connections, a
-    refused sender, a service's hiccup) is worth another try."""
-    from anymail.exceptions import AnymailRecipientsRefused
-
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in error.recipients.values()]
-        kind = PERMANENT if codes and all(500 <= code < 600 for code in codes) else TEMPORARY
-        return Failure(kind, f"recipient refused: {codes[0] if codes else '?'}")
-    if isinstance(error, smtplib.SMTPSenderRefused):
-        return Failure(TEMPORARY, f"sender refused: {error.smtp_code}")
-    if isinstance(error, smtplib.SMTPResponseException):
-        kind = PERMANENT if 500 <= error.smtp_code < 600 else TEMPORARY
-        return Failure(kind, f"server answered {error.smtp_code}")
-    if isinstance(error, AnymailRecipientsRefused):
-        return Failure(PERMANENT, "recipient refused by the email service")
-    return Failure(TEMPORARY, f"{type(error).__name__}")
-
-
 def backoff(attempts):
     return min(settings.NEWSLETTER_RETRY_DELAY * 2 ** max(attempts - 1, 0), 3600)
 
 
+class Judge:
+    """Decides, chunk by chunk, whether refusals are a few dead addresses or a server's fault:
+    too many in one chunk, or in the first NEWSLETTER_PAUSE_WINDOW tried since the send started
+    or was resumed, pause the send before any of that chunk's addresses is suppressed."""
+
+    def __init__(self, edition):
+        self.edition_id = edition.pk
+        self.off = edition.refusals_accepted
+        self.since = edition.resumed_at or edition.started_at or timezone.now()
+        self.window_open = not self.off
+
+    def too_many(self, refused, tried):
+        if self.off or not refused:
+            return False
+        if too_many_refused(refused, tried):
+            return True
+        if not self.window_open:
+            return False
+        so_far = Delivery.objects.filter(
+            edition_id=self.edition_id, status__in=[Delivery.SENT, Delivery.FAILED], claimed_at__gte=self.since
+        ).aggregate(tried=Count("pk"), refused=Count("pk", filter=Q(status=Delivery.FAILED)))
+        tried_so_far = so_far["tried"] + tried
+        if tried_so_far > settings.NEWSLETTER_PAUSE_WINDOW:
+            self.window_open = False
+            return False
+        return too_many_refused(so_far["refused"] + refused, tried_so_far)
+
+
 def send_batch(edition_id, batch, *, progress=None):
-    """Send what is left of one batch. Returns the number of messages sent by this call."""
+    """Send what is left of one batch. Returns the number of messages sent by this call.
+    Stops, leaving the rest waiting, as soon as the edition is paused or cancelled."""
     edition = Edition.objects.select_related("newsletter").get(pk=edition_id)
     if edition.status != Edition.SENDING:
         return 0
     messages = EditionMessages(edition, edition.subject, edition.email_html, edition.email_text)
     outbox = Outbox()
+    judge = Judge(edition)
     me = uuid.uuid4().hex  # this run's mark on what it claims; it never takes back its own
     sent_total = 0
     concurrency = max(settings.NEWSLETTER_CONCURRENCY, 1)
@@ -347,12 +332,13 @@ def send_batch(edition_id, batch, *, progress=None):
         copies = [messages.for_reader(email, delivery_id, subscriber_id) for delivery_id, subscriber_id, email in rows]
         return list(zip(rows, outbox.send_each(copies)))
 
+    chunk = None
     try:
         chunk = claim(edition_id, batch, me)
         while True:
             if not chunk:
                 wait = _seconds_until_retry(edition_id, batch)
-                if wait is None:
+                if wait is None or not _still_sending(edition_id):
                     break
                 if wait > 5 and default_task_backend.supports_defer:
                     from .tasks import send_batch_task
@@ -372,20 +358,29 @@ def send_batch(edition_id, batch, *, progress=None):
             else:
                 results = send_rows(chunk)
                 chunk = None
-            sent_total += _record(results, progress)
+            sent_total += _record(edition_id, results, judge, progress)
+            if not _still_sending(edition_id):
+                break
             if chunk is None:
                 chunk = claim(edition_id, batch, me)
     finally:
         outbox.close()
         if pool:
             pool.shutdown()
+        if chunk:
+            _release(chunk, me)  # claimed ahead, then paused: back to wait, untouched
     finish_if_done(edition_id)
     return sent_total
 
 
+def _still_sending(edition_id):
+    return Edition.objects.filter(pk=edition_id, status=Edition.SENDING).exists()
+
+
 def claim(edition_id, batch, sender="", now=None):
     """Mark the next chunk of the batch SENDING (before anything is sent) and return it as
-    (delivery id, subscriber id, email). Also takes back deliveries whose sender's lease ran out."""
+    (delivery id, subscriber id, email). Also takes back deliveries whose sender's lease ran out.
+    Nothing, once the edition is paused or cancelled."""
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
     size = settings.NEWSLETTER_CHUNK_SIZE
@@ -394,6 +389,8 @@ def claim(edition_id, batch, sender="", now=None):
     abandoned = batch_rows.filter(status=Delivery.SENDING, claimed_at__lt=stale).exclude(claimed_by=sender)
     columns = ("pk", "subscriber_id", "subscriber__email")
     with transaction.atomic():
+        if not _still_sending(edition_id):
+            return []
         # Two queries, each with the status as an equality, so the (edition, batch, status) index
         # finds the rows; one query with an OR read every delivery of the edition for each chunk.
         rows = sorted([*due.order_by("pk").values_list(*columns)[:size], *abandoned.order_by("pk").values_list(*columns)[:size]])[:size]
@@ -403,6 +400,13 @@ def claim(edition_id, batch, sender="", now=None):
             status=Delivery.SENDING, claimed_at=now, claimed_by=sender, attempts=F("attempts") + 1
         )
     return _without_unwanted(edition_id, rows)
+
+
+def _release(rows, sender):
+    """Claimed but never tried: back to PENDING, the attempt not counted against the reader."""
+    Delivery.objects.filter(pk__in=[row[0] for row in rows], status=Delivery.SENDING, claimed_by=sender).update(
+        status=Delivery.PENDING, claimed_by="", attempts=F("attempts") - 1, retry_after=None
+    )
 
 
 def _without_unwanted(edition_id, rows):
@@ -421,34 +425,53 @@ def _without_unwanted(edition_id, rows):
     return [row for row in rows if row[0] not in set(skipped)]
 
 
-def _record(results, progress):
-    """After a chunk: each delivery SENT, or back to wait for a retry, or FAILED."""
-    sent, failures = [], []
-    for row, failure in results:
-        (sent if failure is None else failures).append((row, failure))
-        if progress:
-            progress(row[0])
+def _record(edition_id, results, judge, progress):
+    """After a chunk: each delivery SENT, back to wait for a retry, or FAILED — unless the chunk
+    shows a fault of the send (a refused login, a refused sender, too many refusals): then the
+    edition pauses and every reader not sent goes back to wait, suppressed or failed by nobody."""
     now = timezone.now()
+    sent = [row for row, failure in results if failure is None]
+    failures = [(row, failure) for row, failure in results if failure is not None]
+    fault = next((failure for _, failure in failures if failure.kind == EDITION), None)
+    refused = [(row, failure) for row, failure in failures if failure.is_final]
+    if fault is None and judge.too_many(len(refused), len(results)):  # before this chunk is recorded
+        fault_reason = breaker_explanation(len(refused), len(results), refused[-1][1].detail)
+    else:
+        fault_reason = fault and (fault.explanation or fault.detail)
     if sent:
-        Delivery.objects.filter(pk__in=[row[0] for row, _ in sent]).update(status=Delivery.SENT, sent_at=now, error="")
+        Delivery.objects.filter(pk__in=[row[0] for row in sent]).update(status=Delivery.SENT, sent_at=now, error="")
+    if fault_reason:
+        waiting = [row for row, failure in failures if failure.kind != TEMPORARY]
+        Delivery.objects.filter(pk__in=[row[0] for row in waiting]).update(
+            status=Delivery.PENDING, attempts=F("attempts") - 1, retry_after=None, error=""
+        )
+        pause(edition_id, fault_reason, by=SENDER)
+        failures = [(row, failure) for row, failure in failures if failure.kind == TEMPORARY]
     for row, failure in failures:
-        _record_failure(row, failure, now)
+        _record_failure(edition_id, row, failure, now)
+    if progress:  # those done with: sent, or refused for good
+        for row in sent + [row for row, failure in failures if failure.kind != TEMPORARY]:
+            progress(row[0])
     return len(sent)
 
 
-def _record_failure(row, failure, now):
+def _record_failure(edition_id, row, failure, now):
     delivery_id, _, email = row
-    delivery = Delivery.objects.get(pk=delivery_id)
-    if failure.kind == PERMANENT:
-        suppress(email, Suppression.BOUNCED, f"refused when sending: {failure.detail}")
+    if failure.kind == BOUNCE:
+        suppress(email, Suppression.BOUNCED, f"refused when sending edition {edition_id}: {failure.detail}")
         Delivery.objects.filter(pk=delivery_id).update(status=Delivery.FAILED, error=failure.detail)
-    elif delivery.attempts >= settings.NEWSLETTER_MAX_ATTEMPTS:
-        Delivery.objects.filter(pk=delivery_id).update(status=Delivery.FAILED, error=f"gave up: {failure.detail}")
+    elif failure.kind != TEMPORARY:  # refused for good, not clearly the address's fault
+        Delivery.objects.filter(pk=delivery_id).update(status=Delivery.FAILED, error=failure.detail)
     else:
-        Delivery.objects.filter(pk=delivery_id).update(
-            status=Delivery.PENDING, error=failure.detail, retry_after=now + timedelta(seconds=backoff(delivery.attempts))
-        )
-    logger.warning("Delivery %s of an edition failed (%s): %s", delivery_id, failure.kind, failure.detail)
+        attempts = Delivery.objects.filter(pk=delivery_id).values_list("attempts", flat=True).get()
+        if attempts >= settings.NEWSLETTER_MAX_ATTEMPTS:
+            Delivery.objects.filter(pk=delivery_id).update(status=Delivery.FAILED, error=f"gave up: {failure.detail}"[:255])
+        else:
+            Delivery.objects.filter(pk=delivery_id).update(
+                status=Delivery.PENDING, error=failure.detail, retry_after=now + timedelta(seconds=backoff(attempts))
+            )
+    outcome = "refused" if failure.is_final else "not accepted yet"
+    logger.warning("Delivery %s of edition %s %s (%s): %s", delivery_id, edition_id, outcome, failure.kind, failure.detail)
 
 
 def _seconds_until_retry(edition_id, batch):
@@ -469,13 +492,20 @@ def progress_of(edition, window=10):
     total = sum(counts.values())
     since = timezone.now() - timedelta(seconds=window)
     recent = Delivery.objects.filter(edition=edition, status=Delivery.SENT, sent_at__gte=since).count()
+    next_retry = (
+        Delivery.objects.filter(edition=edition, status=Delivery.PENDING, retry_after__isnull=False)
+        .order_by("retry_after").values_list("retry_after", flat=True).first()
+    )
     return {
         "status": edition.status,
         "status_label": edition.get_status_display(),
+        "pause_reason": edition.pause_reason,
         "total": total,
         "sent": counts.get(Delivery.SENT, 0),
         "failed": counts.get(Delivery.FAILED, 0),
         "skipped": counts.get(Delivery.SKIPPED, 0),
+        "cancelled": counts.get(Delivery.CANCELLED, 0),
         "waiting": counts.get(Delivery.PENDING, 0) + counts.get(Delivery.SENDING, 0),
+        "next_retry": next_retry.isoformat() if next_retry else None,
         "rate": round(recent / window, 1),
     }

@@ -10,20 +10,53 @@ checked, and errors are the same smtplib exceptions, so callers can't tell the t
 speed. Servers without PIPELINING, and messages to several recipients, go through Django's code.
 """
 
+import ipaddress
 import smtplib
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.mail.backends import smtp
 from django.core.mail.message import sanitize_address
 
 CRLF = b"\r\n"
 
 
+def ehlo_name():
+    """EMAIL_EHLO_NAME, else the site's host name; an IP address as an address literal (RFC 5321
+    4.1.3), which is what a server expects when there is no name."""
+    name = settings.EMAIL_EHLO_NAME or urlsplit(settings.SITE_URL).hostname or ""
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return name.encode("idna").decode("ascii") if name and not name.isascii() else (name or None)
+    return f"[IPv6:{address}]" if address.version == 6 else f"[{address}]"
+
+
+class _Greeting:
+    """smtplib's client, greeting the server with our name rather than the machine's."""
+
+    def __init__(self, host="", port=0, local_hostname=None, **kwargs):
+        super().__init__(host, port, local_hostname=ehlo_name() or local_hostname, **kwargs)
+
+
+class SMTP(_Greeting, smtplib.SMTP):
+    pass
+
+
+class SMTP_SSL(_Greeting, smtplib.SMTP_SSL):
+    pass
+
+
 class EmailBackend(smtp.EmailBackend):
+    @property
+    def connection_class(self):
+        return SMTP_SSL if self.use_ssl else SMTP
+
     def _send(self, email_message):
         if not email_message.recipients():
             return False
         if not self._can_pipeline(email_message):
-            return super()._send(email_message)
+            return self._send_plainly(email_message)
         try:
             envelope, body = self._prepared(email_message)
             self.connection.send(envelope)
@@ -53,7 +86,7 @@ class EmailBackend(smtp.EmailBackend):
                     if not self._can_pipeline(message):
                         self._finish(waiting, waiting_end, results)
                         waiting, waiting_end = None, b""
-                        results[index] = _outcome(super()._send, message)
+                        results[index] = _outcome(self._send_plainly, message)
                         continue
                     try:
                         envelope, body = self._prepared(message)
@@ -74,6 +107,26 @@ class EmailBackend(smtp.EmailBackend):
                 return results[: index + 1]
         return results
 
+    def _send_plainly(self, email_message):
+        """Django's way, one command at a time, but saying BODY=8BITMIME when the message needs it
+        and the server offers it (RFC 6152): without it an 8-bit body is a protocol violation."""
+        encoding = email_message.encoding or settings.DEFAULT_CHARSET
+        from_email = sanitize_address(email_message.from_email, encoding)
+        recipients = [sanitize_address(address, encoding) for address in email_message.recipients()]
+        message = email_message.message().as_bytes(linesep="\r\n")
+        try:
+            self.connection.sendmail(from_email, recipients, message, mail_options=self._body_option(message))
+        except smtplib.SMTPException:
+            if not self.fail_silently:
+                raise
+            return False
+        return True
+
+    def _body_option(self, message):
+        if self.connection.has_extn("8bitmime") and not message.isascii():
+            return ["BODY=8BITMIME"]
+        return []
+
     def _finish(self, waiting, waiting_end, results):
         """Send the last message's end alone and record its answer."""
         if waiting is not None:
@@ -92,7 +145,11 @@ class EmailBackend(smtp.EmailBackend):
             recipient = sanitize_address(recipient, encoding)
         message = email_message.message().as_bytes(linesep="\r\n")
         size = f" SIZE={len(message)}" if self.connection.has_extn("size") else ""
-        envelope = f"MAIL FROM:{self._envelope_sender(email_message.from_email, encoding)}{size}\r\nRCPT TO:{_quoted(recipient)}\r\nDATA\r\n"
+        body_type = "".join(f" {option}" for option in self._body_option(message))
+        envelope = (
+            f"MAIL FROM:{self._envelope_sender(email_message.from_email, encoding)}{size}{body_type}\r\n"
+            f"RCPT TO:{_quoted(recipient)}\r\nDATA\r\n"
+        )
         # Lines starting with a dot are doubled (RFC 5321 4.5.2); most messages have none.
         body = smtplib._quote_periods(message) if message.startswith(b".") or b"\n." in message else message
         if not body.endswith(CRLF):

@@ -3,6 +3,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
@@ -93,3 +94,25 @@ def sent_editions_stay_as_sent(request, instance):
     if isinstance(instance, Edition) and instance.status != Edition.DRAFT:
         messages.error(request, f"This edition is {instance.get_status_display().lower()}: it can't be changed now.")
         return redirect("newsletter_edition", pk=instance.pk)
+
+
+class PausedEditionsPanel(Component):
+    """On the admin's home page, first: a send that paused itself waits for a person."""
+
+    name = "paused_editions"
+    order = 10
+    template_name = "newsletter/admin/paused_panel.html"
+
+    def __init__(self, editions):
+        self.editions = editions
+
+    def get_context_data(self, parent_context):
+        return {"editions": self.editions}
+
+
+@hooks.register("construct_homepage_panels")
+def paused_editions_panel(request, panels):
+    if request.user.has_perm("newsletter.change_edition"):
+        paused = list(Edition.objects.filter(status=Edition.PAUSED).select_related("newsletter").order_by("-paused_at"))
+        if paused:
+            panels.insert(0, PausedEditionsPanel(paused))

@@ -3,8 +3,13 @@
     samizdat newsletter send EDITION [--progress] [--approve]   send now (or resume a stopped send)
     samizdat newsletter send-due                                 start approved editions whose slot has come
     samizdat newsletter drafts                                   make this week's drafts
+    samizdat newsletter pause EDITION                            stop a send within a chunk
+    samizdat newsletter resume EDITION [--refusals-are-real]     go on with a paused send (the worker sends it)
+    samizdat newsletter cancel EDITION                           send it to nobody else
     samizdat newsletter resume-stalled                           go on with sends a dead worker left
 """
+
+from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -27,6 +32,16 @@ class Command(BaseCommand):
             "--processes", type=int, default=1,
             help="Sending processes sharing the batches, each with NEWSLETTER_CONCURRENCY connections (default 1).",
         )
+        pause = commands.add_parser("pause", help="Pause a send: it stops within one chunk; nobody is suppressed.")
+        pause.add_argument("edition", type=int)
+        resume = commands.add_parser("resume", help="Resume a paused send: exactly those not yet sent get it (through the worker).")
+        resume.add_argument("edition", type=int)
+        resume.add_argument(
+            "--refusals-are-real", action="store_true",
+            help="The refusals that paused it are dead addresses: suppress them, and don't pause for refusals again.",
+        )
+        cancel = commands.add_parser("cancel", help="Cancel an approved, sending or paused edition; who got it is kept.")
+        cancel.add_argument("edition", type=int)
         commands.add_parser("send-due", help="Start approved editions whose slot has come (for cron).")
         commands.add_parser("drafts", help="Make this week's draft of each weekly newsletter.")
         commands.add_parser(
@@ -37,6 +52,8 @@ class Command(BaseCommand):
     def handle(self, *args, command, **options):
         if command == "send":
             self.send(options["edition"], options["progress"], options["approve"], max(options["processes"], 1))
+        elif command in ("pause", "resume", "cancel"):
+            self.control(command, options["edition"], options.get("refusals_are_real", False))
         elif command == "send-due":
             started = sending.send_due()
             self.stdout.write(f"Started {len(started)} edition(s)" + (f": {', '.join(map(str, started))}" if started else ""))
@@ -49,12 +66,37 @@ class Command(BaseCommand):
             if resumed or options["verbosity"] > 0:
                 self.stdout.write(f"Resumed {len(resumed)} send(s)" + (f": {', '.join(map(str, resumed))}" if resumed else ""))
 
+    def control(self, command, edition_id, refusals_are_real=False):
+        if not Edition.objects.filter(pk=edition_id).exists():
+            raise CommandError(f"There is no edition {edition_id}.")
+        try:
+            if command == "pause":
+                if not sending.pause(edition_id, "Paused by an operator (samizdat newsletter pause).", by="an operator"):
+                    raise sending.SendingError("Only an edition being sent can be paused.")
+                self.stdout.write(f"Edition {edition_id} is paused: senders stop within one chunk. Resume it with `samizdat newsletter resume {edition_id}`.")
+            elif command == "resume":
+                batches = sending.resume(edition_id, refusals_are_real=refusals_are_real)
+                self.stdout.write(f"Edition {edition_id} resumed: {len(batches)} batch(es) queued for the worker.")
+            else:
+                sending.cancel(edition_id)
+                counts = sending.progress_of(Edition.objects.get(pk=edition_id))
+                self.stdout.write(f"Edition {edition_id} cancelled: {counts['sent']} got it, {counts['cancelled']} won't.")
+        except sending.SendingError as error:
+            raise CommandError(f"Edition {edition_id}: {error}") from None
+
     def send(self, edition_id, progress, approve, processes=1):
         edition = Edition.objects.filter(pk=edition_id).first()
         if edition is None:
             raise CommandError(f"There is no edition {edition_id}.")
         if edition.status == Edition.SENT:
             raise CommandError(f"Edition {edition_id} was sent on {edition.sent_at:%Y-%m-%d %H:%M}; an edition is sent only once.")
+        if edition.status == Edition.CANCELLED:
+            raise CommandError(f"Edition {edition_id} was cancelled; it is not sent again.")
+        if edition.status == Edition.PAUSED:
+            raise CommandError(
+                f"Edition {edition_id} is paused: {edition.pause_reason}\n"
+                f"Put that right, then `samizdat newsletter resume {edition_id}` (or resume it in the admin)."
+            )
         if edition.status == Edition.DRAFT:
             if not approve:
                 raise CommandError(f"Edition {edition_id} is a draft: approve it in the admin, or pass --approve.")
@@ -82,8 +124,21 @@ class Command(BaseCommand):
         counts = sending.progress_of(edition)
         self.stdout.write(
             f"Edition {edition_id}: {counts['status_label'].lower()}; {counts['sent']} of {counts['total']} sent "
-            f"({sent} by this run), {counts['failed']} refused, {counts['skipped']} skipped, {counts['waiting']} waiting."
+            f"({sent} by this run), {counts['failed']} refused, {counts['skipped']} skipped."
         )
+        if edition.status == Edition.PAUSED:
+            raise CommandError(
+                f"Edition {edition_id} paused: {edition.pause_reason}\n"
+                f"Put that right, then `samizdat newsletter resume {edition_id}`; {counts['waiting']} reader(s) are waiting for it."
+            )
+        if counts["waiting"]:
+            # The mail server asked for some to be tried later; those tries are the worker's.
+            when = timezone.localtime(datetime.fromisoformat(counts["next_retry"])) if counts["next_retry"] else None
+            self.stdout.write(
+                f"{counts['waiting']} reader(s) are waiting because the mail server asked to try again later; "
+                f"the worker (samizdat worker, or samizdat serve) sends them"
+                + (f", the next at {when:%H:%M:%S}." if when else ".")
+            )
 
 
 def send_in_processes(edition_id, batches, processes, bar):
