@@ -38,7 +38,9 @@ ACTION_ATTRIBUTE = re.compile(r"""\saction=(["']).*?\1""", re.S)
 CANONICAL = re.compile(r"""\srel=["']canonical["']""")
 # Link previews (OpenGraph, Twitter cards) want a full address; on a mirror, the mirror's.
 PREVIEW_META = re.compile(r"""\s(?:property=["']og:|name=["']twitter:)""")
-STRUCTURED_DATA = re.compile(r"""(<script\b[^>]*type=["']application/ld\+json["'][^>]*>)(.*?)(</script>)""", re.S | re.I)
+STRUCTURED_DATA = re.compile(
+    r"""(<script\b[^>]*type=["']application/ld\+json["'][^>]*>)(.*?)(</script>)""", re.S | re.I
+)
 FORM = re.compile(r"(<form\b[^>]*>)(.*?)(</form>)", re.S | re.I)
 ASSET_PREFIXES = (settings.STATIC_URL, settings.MEDIA_URL)
 
@@ -114,7 +116,7 @@ class Mirror:
             if CANONICAL.search(tag):
                 return tag
             if PREVIEW_META.search(tag):
-                return CONTENT_ATTRIBUTE.sub(lambda m: m.group(1) + m.group(2) + self.on_mirror(m.group(3)) + m.group(2), tag)
+                return CONTENT_ATTRIBUTE.sub(lambda m: f"{m[1]}{m[2]}{self.on_mirror(m[3])}{m[2]}", tag)
             is_form = tag[:5].lower() == "<form"
             if is_form and not self.api_origin:
                 tag = ACTION_ATTRIBUTE.sub("", tag)
