@@ -66,7 +66,8 @@ def site(tmp_path, settings):
         "PUBLISH_LEASE_SECONDS": "2",
         "PUBLISH_SCHEDULED_INTERVAL": "1",
     }
-    subprocess.run([SAMIZDAT, "publish", "--all", "--no-progress"], env=env, check=True, capture_output=True, timeout=120)
+    published = subprocess.run([SAMIZDAT, "publish", "--all", "--no-progress"], env=env, capture_output=True, text=True, timeout=120)
+    assert published.returncode == 0, published.stderr[-3000:]
     return env
 
 
@@ -176,8 +177,12 @@ def test_a_worker_killed_mid_edit_is_taken_over(site, tmp_path):
     worker = start_worker(env)
     try:
         time.sleep(1)  # started and warmed up: the edit is taken at once
-        edit(env, "from samizdat.news.models import ArticlePage; a = ArticlePage.objects.get(slug='story-number-1'); "
-                  "a.title = 'Port strike ends'; a.save_revision().publish()")
+        # Not waited for: the worker may take the task before the editor's process has exited.
+        editing = subprocess.Popen(
+            [SAMIZDAT, "shell", "-c", "from samizdat.news.models import ArticlePage; "
+             "a = ArticlePage.objects.get(slug='story-number-1'); a.title = 'Port strike ends'; a.save_revision().publish()"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 60
         table = DBTaskResult._meta.db_table
         while not query(env, f"SELECT COUNT(*) FROM {table} WHERE status = 'RUNNING'")[0][0]:  # taken up
@@ -185,6 +190,7 @@ def test_a_worker_killed_mid_edit_is_taken_over(site, tmp_path):
             time.sleep(0.001)
         worker.send_signal(signal.SIGKILL)
         worker.wait()
+        assert editing.wait(timeout=60) == 0
     finally:
         if worker.poll() is None:
             worker.kill()
