@@ -9,10 +9,12 @@ import time
 import pytest
 from django.core.management import call_command
 
-from samizdat.newsletter import sending
+from samizdat.core.management.commands.worker import run_periodic_commands
+from samizdat.newsletter import bounce_reports, sending
 from samizdat.newsletter.models import Edition, EditionArticle, Suppression
 from tests.factories import make_article, make_section
 
+from . import imap as imap_server
 from . import postfix as postfix_server
 from .conftest import subscribe
 
@@ -105,3 +107,22 @@ def test_what_a_misconfigured_relay_refuses_pauses_the_edition_and_nobody_is_sup
     wait_until_relayed(smtp, len(READERS), relay)
     assert sorted(r for m in smtp.received for r in m.recipients) == sorted(READERS)  # each exactly once
     assert not Suppression.objects.exists()
+
+
+@pytest.mark.skipif(imap_server.available() is not None, reason=str(imap_server.available()))
+def test_the_worker_reads_the_reports_from_the_bounce_mailbox_over_imap(smtp, relay, edition, settings):
+    """The relay delivers its reports to a Maildir that Dovecot serves; the worker's minutely
+    round reads them over IMAP, suppresses those readers, and deletes what it read."""
+    mailbox = imap_server.Dovecot(relay.dir / "mail" / "bounces").start()
+    try:
+        settings.NEWSLETTER_BOUNCE_MAILBOX = mailbox.url
+        smtp.behaviour.refuse_for_good = {"reader1@example.org", "reader11@example.org"}
+        send(edition)
+        wait_until_relayed(smtp, 10, relay)
+        relay.reports(2)
+        run_periodic_commands()
+        assert sorted(Suppression.objects.values_list("email", flat=True)) == ["reader11@example.org", "reader1@example.org"]
+        assert list((relay.dir / "mail" / "bounces" / "cur").glob("*")) == []  # read and deleted
+        assert bounce_reports.process_mailbox() == []  # nothing read twice
+    finally:
+        mailbox.stop()
