@@ -203,6 +203,7 @@ PUBLISH_SCHEDULED_INTERVAL = int(os.environ.get("PUBLISH_SCHEDULED_INTERVAL", "6
 # What the worker runs every PUBLISH_SCHEDULED_INTERVAL seconds (management commands and arguments).
 WORKER_PERIODIC_COMMANDS = [
     ["publish_scheduled"], ["newsletter", "drafts"], ["newsletter", "resume-stalled"], ["publish", "--resume"],
+    ["newsletter", "bounces"],  # reads NEWSLETTER_BOUNCE_MAILBOX when one is set
 ]
 # Called once as the worker starts, before it takes tasks: what a killed worker left is cleared
 # away, and the first change after a restart is published as quickly as the next.
@@ -274,6 +275,12 @@ NEWSLETTER_PAUSE_WINDOW = int(os.environ.get("NEWSLETTER_PAUSE_WINDOW", "500"))
 NEWSLETTER_PAUSE_MIN_REFUSALS = int(os.environ.get("NEWSLETTER_PAUSE_MIN_REFUSALS", "3"))
 # Connections failed or dropped in a row, nothing sent in between, before the send pauses.
 NEWSLETTER_CONNECTION_FAILURES = int(os.environ.get("NEWSLETTER_CONNECTION_FAILURES", "5"))
+# Bounces that arrive later (docs/newsletter.md): each reader's copy goes out with its own return
+# path, bounces+<delivery>-<signature>@domain, made from this address; reports come back through a
+# pipe (`samizdat newsletter bounce`) or from this IMAP mailbox, read by the worker.
+NEWSLETTER_BOUNCE_ADDRESS = os.environ.get("NEWSLETTER_BOUNCE_ADDRESS", "")
+NEWSLETTER_BOUNCE_MAILBOX = os.environ.get("NEWSLETTER_BOUNCE_MAILBOX", "")  # imaps://user:password@host/INBOX
+NEWSLETTER_SOFT_BOUNCE_LIMIT = int(os.environ.get("NEWSLETTER_SOFT_BOUNCE_LIMIT", "3"))  # editions delayed, then suppressed
 NEWSLETTER_DKIM_DOMAIN = os.environ.get("NEWSLETTER_DKIM_DOMAIN", "")
 NEWSLETTER_DKIM_SELECTOR = os.environ.get("NEWSLETTER_DKIM_SELECTOR", "")
 NEWSLETTER_DKIM_PRIVATE_KEY = os.environ.get("NEWSLETTER_DKIM_PRIVATE_KEY", "")  # PEM, or a path to it

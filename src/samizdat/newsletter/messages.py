@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 
 from samizdat.core.links import absolute_url, site_domain
 
+from .bounce_reports import return_path
 from .rendering import PREFERENCES, UNSUBSCRIBE, newsroom_name
 from .tokens import confirm_token, preferences_token, unsubscribe_token
 
@@ -127,6 +128,7 @@ class EditionMessages:
 
         headers = {name: fill(value) for name, value in self.headers.items()}
         message = self._message(email, headers, fill(self.text), fill(self.html))
+        message.envelope_sender = return_path(delivery_id)  # (django-anymail reads the same attribute)
         if self.fast and email.isascii():
             values[RECIPIENT] = email
             pieces = self.pieces[:]

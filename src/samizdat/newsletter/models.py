@@ -234,6 +234,11 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     retry_after = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=255, blank=True)
+    # What a delivery-status report said later, when the message was accepted by a relay first.
+    HARD_BOUNCE, SOFT_BOUNCE = "hard", "soft"
+    bounce = models.CharField(
+        max_length=10, blank=True, choices=[(HARD_BOUNCE, "Bounced later"), (SOFT_BOUNCE, "Delayed (temporary failure)")]
+    )
 
     class Meta:
         verbose_name_plural = "deliveries"

@@ -146,9 +146,9 @@ def _record_deliveries(edition):
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            INSERT INTO {tables[Delivery]} (edition_id, subscriber_id, batch, status, attempts, error, claimed_by)
+            INSERT INTO {tables[Delivery]} (edition_id, subscriber_id, batch, status, attempts, error, claimed_by, bounce)
             SELECT %s, subscription.subscriber_id,
-                   (ROW_NUMBER() OVER (ORDER BY subscription.subscriber_id) - 1) / %s, %s, 0, '', ''
+                   (ROW_NUMBER() OVER (ORDER BY subscription.subscriber_id) - 1) / %s, %s, 0, '', '', ''
             FROM {tables[Subscription]} subscription
             JOIN {tables[Subscriber]} subscriber ON subscriber.id = subscription.subscriber_id
             WHERE subscription.newsletter_id = %s AND subscription.status = %s

@@ -111,7 +111,7 @@ class EmailBackend(smtp.EmailBackend):
         """Django's way, one command at a time, but saying BODY=8BITMIME when the message needs it
         and the server offers it (RFC 6152): without it an 8-bit body is a protocol violation."""
         encoding = email_message.encoding or settings.DEFAULT_CHARSET
-        from_email = sanitize_address(email_message.from_email, encoding)
+        from_email = sanitize_address(_return_path(email_message), encoding)
         recipients = [sanitize_address(address, encoding) for address in email_message.recipients()]
         message = email_message.message().as_bytes(linesep="\r\n")
         try:
@@ -147,7 +147,7 @@ class EmailBackend(smtp.EmailBackend):
         size = f" SIZE={len(message)}" if self.connection.has_extn("size") else ""
         body_type = "".join(f" {option}" for option in self._body_option(message))
         envelope = (
-            f"MAIL FROM:{self._envelope_sender(email_message.from_email, encoding)}{size}{body_type}\r\n"
+            f"MAIL FROM:{self._envelope_sender(email_message, encoding)}{size}{body_type}\r\n"
             f"RCPT TO:{_quoted(recipient)}\r\nDATA\r\n"
         )
         # Lines starting with a dot are doubled (RFC 5321 4.5.2); most messages have none.
@@ -156,7 +156,10 @@ class EmailBackend(smtp.EmailBackend):
             body += CRLF
         return envelope.encode(), body + b"." + CRLF
 
-    def _envelope_sender(self, from_email, encoding):
+    def _envelope_sender(self, email_message, encoding):
+        if getattr(email_message, "envelope_sender", None):
+            return _quoted(email_message.envelope_sender)  # a return path of our own, plain ASCII
+        from_email = email_message.from_email
         # The same sender for a whole newsletter: parsed once, not 100,000 times.
         cache = self.__dict__.setdefault("_senders", {})
         if (from_email, encoding) not in cache:
@@ -183,6 +186,12 @@ class EmailBackend(smtp.EmailBackend):
         if data_code != 354:
             connection.rset()
             raise smtplib.SMTPDataError(data_code, data_answer)
+
+
+def _return_path(email_message):
+    """The envelope sender: the message's own return path (VERP, bounce_reports.py) if it has one,
+    else its From address, as in Django."""
+    return getattr(email_message, "envelope_sender", None) or email_message.from_email
 
 
 def _check_end(connection):

@@ -7,16 +7,24 @@
     samizdat newsletter resume EDITION [--refusals-are-real]     go on with a paused send (the worker sends it)
     samizdat newsletter cancel EDITION                           send it to nobody else
     samizdat newsletter resume-stalled                           go on with sends a dead worker left
+    samizdat newsletter bounce [--recipient ADDRESS] < MESSAGE   read a bounce report (a pipe from the mail server)
+    samizdat newsletter bounces                                  read the bounce mailbox (NEWSLETTER_BOUNCE_MAILBOX)
 """
 
+import sys
 from datetime import datetime
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils import timezone
 
-from samizdat.newsletter import drafts, sending
+from samizdat.newsletter import bounce_reports, drafts, sending
 from samizdat.newsletter.models import Delivery, Edition
 from samizdat.publishing.progress import ProgressBar
+
+MAX_REPORT_BYTES = 10 * 1024 * 1024  # a report quotes the message; more than this is not one of ours
+EX_TEMPFAIL = 75  # sysexits.h: what a mail server's pipe reads as "try again later"
 
 
 class Command(BaseCommand):
@@ -42,6 +50,11 @@ class Command(BaseCommand):
         )
         cancel = commands.add_parser("cancel", help="Cancel an approved, sending or paused edition; who got it is kept.")
         cancel.add_argument("edition", type=int)
+        bounce = commands.add_parser(
+            "bounce", help="Read one bounce report from standard input: for the mail server's pipe to the bounce address.",
+        )
+        bounce.add_argument("--recipient", default="", help="The address it came to (Postfix: ${recipient}).")
+        commands.add_parser("bounces", help="Read and delete the reports in NEWSLETTER_BOUNCE_MAILBOX (the worker runs it).")
         commands.add_parser("send-due", help="Start approved editions whose slot has come (for cron).")
         commands.add_parser("drafts", help="Make this week's draft of each weekly newsletter.")
         commands.add_parser(
@@ -52,6 +65,15 @@ class Command(BaseCommand):
     def handle(self, *args, command, **options):
         if command == "send":
             self.send(options["edition"], options["progress"], options["approve"], max(options["processes"], 1))
+        elif command == "bounce":
+            self.bounce(options["recipient"])
+        elif command == "bounces":
+            if settings.NEWSLETTER_BOUNCE_MAILBOX:  # the worker asks every minute, set or not
+                outcomes = bounce_reports.process_mailbox()
+                if outcomes or options["verbosity"] > 1:
+                    self.stdout.write(f"Read {len(outcomes)} message(s): " + ", ".join(map(str, outcomes)))
+            elif options["verbosity"] > 1:
+                self.stdout.write("No bounce mailbox is set (NEWSLETTER_BOUNCE_MAILBOX).")
         elif command in ("pause", "resume", "cancel"):
             self.control(command, options["edition"], options.get("refusals_are_real", False))
         elif command == "send-due":
@@ -65,6 +87,18 @@ class Command(BaseCommand):
             resumed = sending.resume_stalled()
             if resumed or options["verbosity"] > 0:
                 self.stdout.write(f"Resumed {len(resumed)} send(s)" + (f": {', '.join(map(str, resumed))}" if resumed else ""))
+
+    def bounce(self, recipient):
+        """What a mail server's pipe runs: it must not send the report back as undeliverable for
+        anything but a fault of ours it may retry, so an unreadable message is accepted and
+        ignored, and only a database that can't be reached asks for a retry (EX_TEMPFAIL)."""
+        raw = sys.stdin.buffer.read(MAX_REPORT_BYTES)
+        try:
+            outcome = bounce_reports.process_report(raw, recipient)
+        except DatabaseError as error:
+            self.stderr.write(f"Could not record the bounce report now ({type(error).__name__}); the mail server will try again.")
+            sys.exit(EX_TEMPFAIL)
+        self.stdout.write(str(outcome))
 
     def control(self, command, edition_id, refusals_are_real=False):
         if not Edition.objects.filter(pk=edition_id).exists():
