@@ -67,9 +67,14 @@ def test_the_preferences_page_lets_a_reader_choose_newsletters(client, the_week,
     breaking_subscription = Subscription.objects.get(newsletter=breaking)
     assert breaking_subscription.status == Subscription.ACTIVE
     assert breaking_subscription.consent_source == "preferences page"
-    # Ugly input: nonsense ids are ignored, not an error.
-    assert client.post(url, {"newsletter": ["x", "999999", ""]}).status_code == 200
+    # A newsletter that is gone since the page was opened is passed over.
+    assert client.post(url, {"newsletter": ["999999"]}).status_code == 200
     assert not Subscription.objects.filter(status=Subscription.ACTIVE).exists()
+    # A form we can't read changes nothing (rather than leaving every newsletter unticked).
+    client.post(url, {"newsletter": [str(breaking.pk)]})
+    response = client.post(url, {"newsletter": ["x", str(the_week.pk), ""]})
+    assert response.status_code == 400 and "nothing was changed" in text(response)
+    assert list(Subscription.objects.filter(status=Subscription.ACTIVE).values_list("newsletter__slug", flat=True)) == ["breaking"]
 
 
 def test_unsubscribing_from_everything_suppresses_the_address(client, the_week, breaking):

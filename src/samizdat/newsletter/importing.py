@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .models import Subscriber, Subscription, Suppression
 from .subscriptions import SignupError, normalise_email
@@ -43,18 +44,32 @@ def decode(data):
     raise CSVFileError("The file's text encoding could not be read.")  # latin-1 never fails; kept for clarity
 
 
+# A row the csv module refuses (a cell over its 128 KB field limit, a stray NUL): no address is
+# that long, so the row is refused with this reason and the reading goes on at the next line.
+UNREADABLE_ROW = None
+
+
 def rows_of(text):
+    """Every row of the file, UNREADABLE_ROW in place of one the csv module can't read."""
     sample = text[:8192]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows = []
+    while True:
+        try:
+            rows.append(next(reader))
+        except StopIteration:
+            return rows
+        except csv.Error:
+            rows.append(UNREADABLE_ROW)
 
 
 def find_email_column(rows):
     """(column index, whether the first row is a header)."""
-    first = [cell.strip().lower() for cell in rows[0]]
+    first = [cell.strip().lower() for cell in rows[0] or []]
     for index, cell in enumerate(first):
         if cell in EMAIL_HEADERS:
             return index, True
@@ -62,7 +77,7 @@ def find_email_column(rows):
         if "@" in cell:
             return index, False
     for row in rows[1:20]:
-        for index, cell in enumerate(row):
+        for index, cell in enumerate(row or []):
             if "@" in cell:
                 return index, True
     raise CSVFileError("No column of email addresses found. Name the column \"email\" in the first row.")
@@ -79,7 +94,7 @@ def import_subscribers(data, newsletter, *, source="import", consent_text="", no
     if note:
         report.notes.append(note)
     rows = rows_of(text)
-    if not any(any(cell.strip() for cell in row) for row in rows):
+    if not any(row is UNREADABLE_ROW or any(cell.strip() for cell in row) for row in rows):
         raise CSVFileError("The file is empty.")
     column, has_header = find_email_column(rows)
     if not has_header:
@@ -87,6 +102,9 @@ def import_subscribers(data, newsletter, *, source="import", consent_text="", no
     first_line = 2 if has_header else 1
     wanted = {}  # email → line
     for line, row in enumerate(rows[1:] if has_header else rows, start=first_line):
+        if row is UNREADABLE_ROW:
+            report.refused.append((line, "", gettext("this row could not be read (a cell longer than 128 KB, or a broken one)")))
+            continue
         if not any(cell.strip() for cell in row):
             continue
         raw = row[column].strip() if column < len(row) else ""

@@ -12,6 +12,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from samizdat.core.links import absolute_url
 
@@ -23,6 +24,14 @@ CONFIRMATION_INTERVAL = timedelta(hours=1)
 
 class SignupError(Exception):
     """Something the reader can fix, said for the reader."""
+
+
+class PreferencesError(Exception):
+    """A preferences form we can't read; said for the reader. Nothing was changed."""
+
+
+class OutdatedLink(Exception):
+    """A confirmation link made before the reader unsubscribed: it must not sign them up again."""
 
 
 def normalise_email(value):
@@ -91,9 +100,14 @@ def sign_up(email, newsletter, *, source="signup form", now=None):
         # One confirmation an hour per address, decided by a conditional update so two requests at
         # once can't both win. Enqueued in this transaction: with the database queue the email is
         # stored with the signup, never one without the other.
+        # A confirmation sent before the reader unsubscribed no longer works (check_link_still_valid),
+        # so one signing up again within the hour gets a new one at once.
+        since = now - CONFIRMATION_INTERVAL
+        if subscription.unsubscribed_at and subscription.unsubscribed_at > since:
+            since = subscription.unsubscribed_at
         due = (
             Subscriber.objects.filter(pk=subscriber.pk)
-            .filter(_no_confirmation_since(now - CONFIRMATION_INTERVAL))
+            .filter(_no_confirmation_since(since))
             .update(confirmation_sent_at=now)
         )
         if due:
@@ -126,12 +140,23 @@ def _activate(subscription, now):
     Suppression.objects.filter(email=subscription.subscriber.email).delete()
 
 
-def confirm(subscription_id, now=None):
-    """Follow a confirmation link: the subscription starts. Returns it, or None if it is gone."""
+def check_link_still_valid(subscription, issued_at):
+    """Raise OutdatedLink for a confirmation link made before the reader's last unsubscribe: their
+    leaving is the newer wish, and an old email found later must not undo it."""
+    if subscription.status == Subscription.ACTIVE:
+        return
+    if subscription.unsubscribed_at is not None and issued_at < subscription.unsubscribed_at:
+        raise OutdatedLink()
+
+
+def confirm(subscription_id, issued_at, now=None):
+    """Follow a confirmation link made at `issued_at`: the subscription starts. Returns it, or None
+    if it is gone; OutdatedLink if the reader unsubscribed after the link was made."""
     with transaction.atomic():
         subscription = Subscription.objects.select_for_update().select_related("subscriber", "newsletter").filter(pk=subscription_id).first()
         if subscription is None:
             return None
+        check_link_still_valid(subscription, issued_at)
         if subscription.status != Subscription.ACTIVE:
             _activate(subscription, now or timezone.now())
         return subscription
@@ -154,6 +179,34 @@ def unsubscribe_everywhere(subscriber, now=None):
     now = now or timezone.now()
     subscriber.subscriptions.exclude(status=Subscription.UNSUBSCRIBED).update(status=Subscription.UNSUBSCRIBED, unsubscribed_at=now)
     suppress(subscriber.email, Suppression.UNSUBSCRIBED, "from the preferences page")
+
+
+# Newsletter ids are database keys: plain ASCII digits, and never longer than a 64-bit number.
+LONGEST_ID = 19
+
+
+def newsletter_choices(values):
+    """The newsletter ids ticked on the preferences form. str.isdigit() alone takes "²", which int()
+    refuses, and "٣", which int() reads as 3; int() refuses numbers over 4,300 digits. Our form only
+    ever sends plain numbers: anything else is a form we can't read, and PreferencesError says so
+    rather than guessing (or unticking every newsletter)."""
+    chosen = set()
+    for value in values:
+        if not (value.isascii() and value.isdigit() and len(value) <= LONGEST_ID):
+            raise PreferencesError(gettext(
+                "We couldn't read your choices, so nothing was changed. Please tick the newsletters you want and save again."
+            ))
+        chosen.add(int(value))
+    return chosen
+
+
+def save_preferences(subscriber, form, now=None):
+    """The preferences form as posted: everything off, or exactly the newsletters ticked.
+    PreferencesError, with nothing changed, if the form can't be read."""
+    if form.get("everything"):
+        unsubscribe_everywhere(subscriber, now)
+    else:
+        set_preferences(subscriber, newsletter_choices(form.getlist("newsletter")), now)
 
 
 def set_preferences(subscriber, wanted_ids, now=None):

@@ -3,7 +3,13 @@
 Signed with SECRET_KEY rather than stored, so a link works without a table of tokens and can't be
 guessed. Unsubscribe and preferences links never expire (an old email must still let a reader
 leave); a confirmation link expires after a week, because it starts sending mail to an address.
+A confirmation link carries the moment it was made, so that one made before the reader unsubscribed
+can be told apart from one they asked for since.
 """
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from django.core import signing
 
@@ -14,14 +20,29 @@ class BadToken(Exception):
     """The link is damaged, forged or expired."""
 
 
-def confirm_token(subscription_id):
-    return signing.dumps(subscription_id, salt="newsletter.confirm")
+@dataclass(frozen=True)
+class ConfirmLink:
+    subscription_id: int
+    issued_at: datetime
+
+
+def confirm_token(subscription_id, now=None):
+    # The signer's own timestamp counts whole seconds; an unsubscribe in the same second as the
+    # link must still be ordered against it, hence a precise time in the payload.
+    issued = now.timestamp() if now else time.time()
+    return signing.dumps([subscription_id, issued], salt="newsletter.confirm")
 
 
 def read_confirm_token(token):
+    """The ConfirmLink a token stands for; BadToken if damaged, forged or older than a week."""
     try:
-        return int(signing.loads(token, salt="newsletter.confirm", max_age=CONFIRM_MAX_AGE))
-    except (signing.BadSignature, TypeError, ValueError) as error:
+        value = signing.loads(token, salt="newsletter.confirm", max_age=CONFIRM_MAX_AGE)
+        if isinstance(value, list) and len(value) == 2:
+            subscription_id, issued = value
+        else:  # a link made before links carried their time: the signer's timestamp says it
+            subscription_id, issued = value, signing.b62_decode(token.rsplit(":", 2)[-2])
+        return ConfirmLink(int(subscription_id), datetime.fromtimestamp(float(issued), tz=timezone.utc))
+    except (signing.BadSignature, TypeError, ValueError, OverflowError, OSError) as error:
         raise BadToken(str(error)) from None
 
 

@@ -54,19 +54,23 @@ def confirm(request, token):
     start a subscription nobody asked for. The button posts with no CSRF token, like one-click
     unsubscribe: the signed token is what proves the reader got the email."""
     try:
-        subscription_id = read_confirm_token(token)
+        link = read_confirm_token(token)
     except BadToken:
-        subscription_id = None
-    subscription = Subscription.objects.select_related("newsletter").filter(pk=subscription_id).first() if subscription_id else None
+        link = None
+    subscription = Subscription.objects.select_related("newsletter").filter(pk=link.subscription_id).first() if link else None
     if subscription is None:
         return render(request, "newsletter/message.html", {
             "title": "This link has expired",
             "text": "Confirmation links work for seven days. Please sign up again and follow the new link.",
         }, status=400)
-    if request.method == "GET" and subscription.status != Subscription.ACTIVE:
-        return render(request, "newsletter/confirm.html", {"newsletter": subscription.newsletter})
-    if request.method == "POST":
-        subscription = subscriptions.confirm(subscription.pk) or subscription
+    try:
+        subscriptions.check_link_still_valid(subscription, link.issued_at)
+        if request.method == "GET" and subscription.status != Subscription.ACTIVE:
+            return render(request, "newsletter/confirm.html", {"newsletter": subscription.newsletter})
+        if request.method == "POST":
+            subscription = subscriptions.confirm(subscription.pk, link.issued_at) or subscription
+    except subscriptions.OutdatedLink:
+        return render(request, "newsletter/link_outdated.html", {"newsletter": subscription.newsletter}, status=400)
     return render(request, "newsletter/message.html", {
         "title": "You're subscribed",
         "text": f"Thank you: you will get {subscription.newsletter.name} from now on. Every email has a link to unsubscribe.",
@@ -110,17 +114,17 @@ def preferences(request, token):
             "text": "It may be damaged, or you are no longer on our lists. You can sign up again on the newsletter page.",
             "links": [("/newsletter/", "Our newsletters")],
         }, status=400)
-    saved = False
+    saved, error = False, ""
     if request.method == "POST":
-        if request.POST.get("everything"):
-            subscriptions.unsubscribe_everywhere(subscriber)
-        else:
-            wanted = {int(value) for value in request.POST.getlist("newsletter") if value.isdigit()}
-            subscriptions.set_preferences(subscriber, wanted)
-        saved = True
+        try:
+            subscriptions.save_preferences(subscriber, request.POST)
+            saved = True
+        except subscriptions.PreferencesError as problem:
+            error = str(problem)
     active = set(subscriber.subscriptions.filter(status=Subscription.ACTIVE).values_list("newsletter_id", flat=True))
     choices = [(newsletter, newsletter.pk in active) for newsletter in Newsletter.objects.all()]
-    return render(request, "newsletter/preferences.html", {"choices": choices, "saved": saved, "email": subscriber.email})
+    context = {"choices": choices, "saved": saved, "error": error, "email": subscriber.email}
+    return render(request, "newsletter/preferences.html", context, status=400 if error else 200)
 
 
 def archive(request, slug):
