@@ -8,6 +8,8 @@ donations only move forward in time: an old status that arrives late doesn't und
 """
 
 import logging
+from dataclasses import replace
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,9 +18,50 @@ from .models import Donation, Frequency, ProcessedEvent, RecurringDonation
 
 logger = logging.getLogger(__name__)
 
+# Far above any real payment (Stripe's own ceiling is eight digits) and well inside the 64-bit
+# columns amounts are stored in: a larger one is a mistake, not a gift.
+LARGEST_AMOUNT = 10**15
+LONGEST_ID = 255  # the provider id columns
+LONGEST_NAME = 200
+LONGEST_EMAIL = 254
+
+
+class UnusableEvent(ValueError):
+    """An event we can't store as it is (an amount of 10^30, an id that is not text); nothing is
+    changed. str() says what, never the payload's personal data."""
+
+
+def _is_amount(value, smallest):
+    return isinstance(value, int) and not isinstance(value, bool) and smallest <= value <= LARGEST_AMOUNT
+
+
+def _is_text(value, longest=None):
+    return isinstance(value, str) and (longest is None or len(value) <= longest)
+
+
+def usable(event):
+    """The event as it can be stored: amounts positive whole minor units below LARGEST_AMOUNT,
+    a three-letter currency, ids that fit their columns. A name too long is shortened and an
+    address too long to be real is left out, so the gift is still recorded. UnusableEvent if not."""
+    if event.amount is not None and not _is_amount(event.amount, 1):
+        raise UnusableEvent("an amount that is not a positive whole number we can store")
+    if not _is_amount(event.refunded_amount, 0):
+        raise UnusableEvent("a refunded amount that is not a whole number we can store")
+    if not _is_text(event.currency) or (event.currency and not (len(event.currency) == 3 and event.currency.isascii() and event.currency.isalpha())):
+        raise UnusableEvent("a currency that is not three letters")
+    if not event.event_id or not all(_is_text(v, LONGEST_ID) for v in (event.event_id, event.payment_id, event.subscription_id)):
+        raise UnusableEvent("an id that is missing, not text or too long")
+    if not all(_is_text(v) for v in (event.kind, event.frequency, event.status, event.email, event.name)):
+        raise UnusableEvent("a field that is not text")
+    if not isinstance(event.occurred_at, datetime):
+        raise UnusableEvent("a time that is not a time")
+    return replace(event, name=event.name[:LONGEST_NAME], email=event.email if len(event.email) <= LONGEST_EMAIL else "")
+
 
 def apply_event(event):
-    """Apply one PaymentEvent; returns 'applied' or 'duplicate'."""
+    """Apply one PaymentEvent; returns 'applied' or 'duplicate'. UnusableEvent, with nothing
+    changed, for an event we can't store."""
+    event = usable(event)
     with transaction.atomic():
         try:
             with transaction.atomic():

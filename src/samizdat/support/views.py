@@ -22,7 +22,7 @@ from samizdat.core.links import absolute_url
 from . import manage as managing
 from .appeals import appeals_document
 from .donate import blank_form, read_donation
-from .events import apply_event
+from .events import UnusableEvent, apply_event
 from .models import Donation, support_settings
 from .money import AmountError, check_limits, format_amount, format_number, parse_amount
 from .providers import get_provider
@@ -175,12 +175,12 @@ def webhook(request, provider_name):
         raise Http404("No such provider")
     try:
         events = provider.parse_webhook(request.body, request.headers)
-    except WebhookRejected as error:
+        results = [apply_event(event) for event in events]
+    except (WebhookRejected, UnusableEvent) as error:
         logger.warning("Rejected a %s webhook: %s", provider_name, error)  # never the payload
         return HttpResponse("rejected\n", status=400, content_type="text/plain")
     except ProviderUnavailable:
         return HttpResponse("try again later\n", status=503, content_type="text/plain")
-    results = [apply_event(event) for event in events]
     return HttpResponse((", ".join(results) or "ignored") + "\n", content_type="text/plain")
 
 
