@@ -188,3 +188,15 @@ def test_a_webhook_body_nested_past_the_stack_is_a_400(anyone, settings):
                            HTTP_AUTHORIZATION="Basic " + base64.b64encode(b"hook:secret").decode())
     assert response.status_code == 400
     assert "This webhook call could not be read." in text(response)
+
+
+# The signup form
+
+
+@pytest.mark.parametrize("slug", ["the-week\x00", "\x00", "x" * 5000, "²"])
+def test_signing_up_to_a_newsletter_named_with_a_nul_byte_or_junk_says_it_does_not_exist(anyone, the_week, slug):
+    # PostgreSQL refuses a NUL byte even in a query: this gave a 500 there.
+    response = anyone.post("/newsletter/signup/", {"email": "reader@example.org", "newsletter": slug})
+    assert response.status_code == 400
+    assert "That newsletter doesn't exist any more" in text(response)
+    assert not Subscriber.objects.exists()

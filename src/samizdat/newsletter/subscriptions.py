@@ -4,6 +4,7 @@ Every answer a reader gets is the same whether or not the address was known, so 
 can't be used to find out who reads us; a known address is sent at most one confirmation an hour.
 """
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from .models import Newsletter, Subscriber, Subscription, Suppression
 from .tokens import preferences_token, unsubscribe_token
 
 CONFIRMATION_INTERVAL = timedelta(hours=1)
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")  # Newsletter.slug, a SlugField
 
 
 class SignupError(Exception):
@@ -46,6 +48,14 @@ def normalise_email(value):
     except ValidationError:
         raise SignupError("That doesn't look like an email address. Please check it and try again.") from None
     return email
+
+
+def newsletter_named(slug):
+    """The newsletter a signup form names by its slug, or None. Only a slug can name one: anything
+    else (a NUL byte, which PostgreSQL refuses even in a query) is no newsletter, not an error."""
+    if not isinstance(slug, str) or not SLUG.fullmatch(slug):
+        return None
+    return Newsletter.objects.filter(slug=slug).first()
 
 
 def privacy_policy_url():

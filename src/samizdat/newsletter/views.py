@@ -29,7 +29,7 @@ def signup(request):
     if request.method == "GET":
         return HttpResponseRedirect("/newsletter/")
     wants_json = "application/json" in request.headers.get("Accept", "")
-    newsletter = Newsletter.objects.filter(slug=request.POST.get("newsletter", "")[:100]).first()
+    newsletter = subscriptions.newsletter_named(request.POST.get("newsletter", ""))
     error = None
     if newsletter is None:
         error = "That newsletter doesn't exist any more. Please choose one on the newsletter page."
