@@ -168,3 +168,21 @@ def test_without_a_bounce_address_the_from_address_is_the_return_path(smtp, sent
     edition = Edition.objects.create(newsletter=sent.newsletter, subject="Again", intro="Hello.")
     sending.approve(edition, send_now=True)
     assert {m.sender for m in smtp.received} == {"week@courier.example"}
+
+
+def test_an_edition_delivered_between_delays_starts_the_count_again(smtp, the_week, settings):
+    settings.NEWSLETTER_SOFT_BOUNCE_LIMIT = 2
+    from samizdat.newsletter import sending
+
+    subscribe(the_week, *READERS)
+    story = make_article(make_section("News"), "Council approves the tram line")
+    for week, delayed in enumerate([True, False, True]):
+        smtp.received.clear()
+        edition = Edition.objects.create(newsletter=the_week, subject=f"Week {week}", intro="Hello.")
+        EditionArticle.objects.create(edition=edition, article=story, sort_order=0)
+        sending.approve(edition, send_now=True)
+        if delayed:
+            path = return_path_of(smtp, "reader0@example.org")
+            report_ = report(path, "reader0@example.org", action="delayed", status="4.4.1", diagnostic="Connection timed out")
+            assert bounce_reports.process_report(report_).kind == bounce_reports.SOFT
+    assert not Suppression.objects.exists()  # two delays, but not in a row

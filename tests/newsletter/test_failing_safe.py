@@ -79,7 +79,7 @@ FAULTS = {
             smtp.behaviour, "refuse_every_recipient", "554 5.7.1 <week@courier.example>: Sender address rejected: Access denied"
         ),
         lambda smtp, settings: setattr(smtp.behaviour, "refuse_every_recipient", None),
-        ["policy", "554 5.7.1"],
+        ["sender address", "554 5.7.1"],
     ),
     "relaying denied": (
         lambda smtp, settings: setattr(smtp.behaviour, "refuse_every_recipient", "554 5.7.1 <reader0@example.org>: Relay access denied"),
@@ -321,3 +321,52 @@ def test_the_staff_are_told_by_email_when_a_send_pauses_itself(smtp, edition, dj
     assert "paused" in mail.message["Subject"] and "The Week: trams" in mail.message["Subject"]
     body = mail.message.get_content()
     assert f"/admin/newsletter/editions/{edition.pk}/" in body and "@example.org" not in body
+
+
+def test_try_later_to_every_message_midway_pauses_instead_of_giving_up_on_the_rest(smtp, edition, settings):
+    """A relay whose disk filled halfway answers 452 to every MAIL FROM: that is the send's fault,
+    not the readers'; it must not end as "sent" with half the list given up on."""
+    settings.NEWSLETTER_CONCURRENCY = 1
+    settings.NEWSLETTER_MAX_ATTEMPTS = 3
+    done = []
+
+    def disk_fills_after_first_chunk(delivery_id):
+        done.append(delivery_id)
+        if len(done) == settings.NEWSLETTER_CHUNK_SIZE:
+            smtp.behaviour.refuse_sender = "452 4.3.1 Insufficient system storage"
+
+    Edition.objects.filter(pk=edition.pk).update(status=Edition.APPROVED, scheduled_at=edition.created_at)
+    sending.start_send(edition.pk, enqueue=False)
+    for batch in sending.unfinished_batches(edition.pk):
+        sending.send_batch(edition.pk, batch, progress=disk_fills_after_first_chunk)
+    assert_paused_and_nobody_lost(edition, "452 4.3.1 Insufficient system storage", "try again later")
+    smtp.behaviour.refuse_sender = None
+    resume_and_check_everyone_got_it_once(edition, smtp)
+
+
+def test_a_refusal_of_the_senders_domain_at_rcpt_is_not_the_readers_bounce(smtp, edition):
+    smtp.behaviour.refuse_every_recipient = "550 5.1.8 <week@courier.example>: Sender address rejected: Domain not found"
+    send(edition)
+    assert_paused_and_nobody_lost(edition, "sender address")
+
+
+def test_cancelling_while_a_chunk_is_on_the_wire_leaves_nobody_waiting(smtp, edition, settings, monkeypatch):
+    from samizdat.newsletter.outbox import Outbox
+
+    settings.NEWSLETTER_CONCURRENCY = 1  # the chunk is sent on this thread, with this database connection
+    smtp.behaviour.try_later = {"reader1@example.org": 99}  # answered "later" in the first chunk
+    send_each = Outbox.send_each
+
+    def cancelled_meanwhile(self, messages):
+        sending.cancel(edition.pk)  # an editor presses Cancel while this chunk is being sent
+        return send_each(self, messages)
+
+    monkeypatch.setattr(Outbox, "send_each", cancelled_meanwhile)
+    Edition.objects.filter(pk=edition.pk).update(status=Edition.APPROVED, scheduled_at=edition.created_at)
+    sending.start_send(edition.pk, enqueue=False)
+    sending.send_batch(edition.pk, 0)
+    edition.refresh_from_db()
+    assert edition.status == Edition.CANCELLED
+    assert len(smtp.received) == settings.NEWSLETTER_CHUNK_SIZE - 1  # that chunk went, no more
+    assert sending.progress_of(edition)["waiting"] == 0  # reader1's "later" did not put them back in line
+    assert Delivery.objects.get(subscriber__email="reader1@example.org").status == Delivery.CANCELLED

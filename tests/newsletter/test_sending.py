@@ -176,7 +176,7 @@ def test_a_permanent_refusal_suppresses_the_address_and_the_send_moves_on(smtp, 
     assert "refused" in caplog.text and "reader2@example.org" not in caplog.text  # logs carry no addresses
 
 
-def test_a_server_that_keeps_saying_later_is_given_up_on_after_the_last_attempt(smtp, edition, the_week, settings):
+def test_a_server_that_keeps_saying_later_is_given_up_on_after_the_last_attempt_and_a_person_is_asked(smtp, edition, the_week, settings):
     settings.NEWSLETTER_MAX_ATTEMPTS = 3
     readers(the_week, 2)
     smtp.behaviour.try_later = {"reader0@example.org": 99}
@@ -184,7 +184,25 @@ def test_a_server_that_keeps_saying_later_is_given_up_on_after_the_last_attempt(
     delivery = Delivery.objects.get(subscriber__email="reader0@example.org")
     assert delivery.status == Delivery.FAILED and delivery.attempts == 3
     assert not Suppression.objects.exists()  # a temporary failure is not the reader's fault
+    # Never marked sent with a reader left without it: paused, saying so.
+    assert edition.status == Edition.PAUSED and "1 reader(s) did not get this edition" in edition.pause_reason
+    assert len(smtp.received) == 1
+    smtp.behaviour.try_later = {"reader0@example.org": 1}  # the greylisting ends
+    sending.resume(edition.pk)  # the reader given up on gets their tries back
+    edition.refresh_from_db()
+    assert edition.status == Edition.SENT and len(smtp.to("reader0@example.org")) == 1
+
+
+def test_an_editor_may_finish_a_send_without_the_readers_given_up_on(smtp, edition, the_week, settings):
+    settings.NEWSLETTER_MAX_ATTEMPTS = 2
+    readers(the_week, 2)
+    smtp.behaviour.try_later = {"reader0@example.org": 99}
+    send(edition)
+    assert edition.status == Edition.PAUSED
+    sending.resume(edition.pk, refusals_are_real=True)
+    edition.refresh_from_db()
     assert edition.status == Edition.SENT and len(smtp.received) == 1
+    assert not Suppression.objects.exists()
 
 
 @BOTH_BACKENDS

@@ -23,6 +23,7 @@ from email import policy
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils.crypto import constant_time_compare, salted_hmac
 from flufl.bounce import all_failures
 
@@ -112,11 +113,18 @@ def _hard(delivery, status):
 
 
 def _soft(delivery, status):
+    """A delay is usually followed by delivery: only a reader whose last
+    NEWSLETTER_SOFT_BOUNCE_LIMIT editions were all delayed is suppressed, so one edition that
+    went through in between starts the count again."""
     if delivery.bounce != Delivery.HARD_BOUNCE:
         Delivery.objects.filter(pk=delivery.pk).update(bounce=Delivery.SOFT_BOUNCE)
-    delayed = Delivery.objects.filter(subscriber_id=delivery.subscriber_id, bounce=Delivery.SOFT_BOUNCE).count()
-    if delayed >= settings.NEWSLETTER_SOFT_BOUNCE_LIMIT:
-        suppress(delivery.subscriber.email, Suppression.BOUNCED, f"{delayed} editions could not be delivered for days ({status or 'delayed'})")
+    limit = settings.NEWSLETTER_SOFT_BOUNCE_LIMIT
+    latest = list(
+        Delivery.objects.filter(subscriber_id=delivery.subscriber_id, status=Delivery.SENT)
+        .exclude(pk__gt=delivery.pk).order_by("-pk").values_list("bounce", flat=True)[:limit]
+    ) if limit else []
+    if limit and len(latest) == limit and all(bounce == Delivery.SOFT_BOUNCE for bounce in latest):
+        suppress(delivery.subscriber.email, Suppression.BOUNCED, f"the last {limit} editions were delayed and not delivered ({status or 'delayed'})")
     return Outcome(SOFT, delivery.pk, status)
 
 
@@ -134,15 +142,27 @@ def process_mailbox(url=None):
     try:
         client.login(unquote(parts.username or ""), unquote(parts.password or ""))
         client.select(unquote(parts.path.strip("/")) or "INBOX")
-        _, found = client.uid("SEARCH", None, "ALL")
-        for uid in (found[0] or b"").split():
-            _, data = client.uid("FETCH", uid, "(RFC822)")
-            raw = next((item[1] for item in data if isinstance(item, tuple)), None)
-            if raw is None:
-                continue
-            outcomes.append(process_report(raw))
-            client.uid("STORE", uid, "+FLAGS", r"(\Deleted)")
-        client.expunge()
+        _, found = client.uid("SEARCH", None, "UNDELETED", "UNFLAGGED")  # flagged: one we couldn't read
+        try:
+            for uid in (found[0] or b"").split():
+                _, data = client.uid("FETCH", uid, "(RFC822)")
+                raw = next((item[1] for item in data if isinstance(item, tuple)), None)
+                if raw is None:
+                    continue
+                try:
+                    outcomes.append(process_report(raw))
+                except DatabaseError:
+                    raise  # ours: every report stays for the next round
+                except Exception:
+                    # One message we can't read must not hold back every report after it (anyone
+                    # can mail the bounce address): logged, and left where it is, read or not.
+                    logger.exception("Could not read message %s of the bounce mailbox; skipped", uid.decode())
+                    outcomes.append(Outcome(NOT_A_REPORT))
+                    client.uid("STORE", uid, "+FLAGS", r"(\Seen \Flagged)")
+                    continue
+                client.uid("STORE", uid, "+FLAGS", r"(\Deleted)")
+        finally:
+            client.expunge()  # what was read is gone, even if a later message stopped the round
     finally:
         try:
             client.logout()

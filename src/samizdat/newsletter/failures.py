@@ -36,7 +36,7 @@ class Failure:
     kind: str
     detail: str  # short, for the delivery record: "550 5.1.1 No such user here"
     explanation: str = ""  # for an edition fault: what happened and what to check, for the editor
-    lost_connection: bool = False  # the connection failed or dropped, not the server refusing
+    about_the_send: bool = False  # temporary, and not about any reader: a dropped connection, a 4xx to MAIL FROM
 
     @property
     def is_final(self):
@@ -61,7 +61,25 @@ def enhanced_status(text):
 
 
 def classify(error):
-    """The Failure an exception from an email backend stands for."""
+    """The Failure an exception from an email backend stands for. The order matters: django-anymail's
+    errors are also ValueErrors or OSErrors (through requests), and smtplib's are OSErrors."""
+    if isinstance(error, AnymailRecipientsRefused):
+        return Failure(BOUNCE, "refused by the email service")
+    if isinstance(error, AnymailAPIError) and error.status_code is None and isinstance(error.__cause__, OSError):
+        # The service could not be reached (anymail wraps the network error).
+        return Failure(TEMPORARY, "the email service could not be reached", _(
+            "The email service could not be reached for any message ({error}). Check the network, then resume."
+        ).format(error=type(error.__cause__).__name__), about_the_send=True)
+    if isinstance(error, AnymailAPIError) and (error.status_code or 0) >= 500:
+        return Failure(TEMPORARY, f"the email service answered {error.status_code}", _(
+            "The email service kept failing ({status}) for every message. Check its status page, then resume."
+        ).format(status=error.status_code), about_the_send=True)
+    if isinstance(error, AnymailError):
+        status = getattr(error, "status_code", None)
+        return Failure(EDITION, f"email service error {status or ''}".strip(), _(
+            "The email service refused the send ({status}). Check the ANYMAIL settings, the API key "
+            "and that the sender's domain is verified with the service."
+        ).format(status=status or type(error).__name__))
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return _recipient_refused(*next(iter(error.recipients.values()), (0, b"")))
     if isinstance(error, smtplib.SMTPSenderRefused) and error.smtp_code == 530:
@@ -103,23 +121,14 @@ def classify(error):
         return _refused(error.smtp_code, error.smtp_error, _("The mail server refused the connection ({answer})."))
     if isinstance(error, smtplib.SMTPResponseException):
         return _refused(error.smtp_code, error.smtp_error, _("The mail server answered {answer}."))
-    if isinstance(error, (smtplib.SMTPServerDisconnected, ConnectionError, socket.timeout, socket.gaierror, OSError)):
+    if isinstance(error, (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError, socket.gaierror)):
         # Worth another try for the readers in flight; a server that fails every time pauses the
         # send (the Outbox counts these in a row).
-        return Failure(TEMPORARY, f"connection failed ({type(error).__name__})", connection_explanation(error), lost_connection=True)
+        return Failure(TEMPORARY, f"connection failed ({type(error).__name__})", connection_explanation(error), about_the_send=True)
     if isinstance(error, (ValueError, UnicodeError)):
         # Django's backends raise these for an address they can't put in an envelope.
         return Failure(UNDELIVERED, "an address the mail server can't take")
-    if isinstance(error, AnymailRecipientsRefused):
-        return Failure(BOUNCE, "refused by the email service")
-    if isinstance(error, AnymailAPIError) and (error.status_code or 0) >= 500:
-        return Failure(TEMPORARY, f"the email service answered {error.status_code}")
-    if isinstance(error, AnymailError):
-        status = getattr(error, "status_code", None)
-        return Failure(EDITION, f"email service error {status or ''}".strip(), _(
-            "The email service refused the send ({status}). Check the ANYMAIL settings, the API key "
-            "and that the sender's domain is verified with the service."
-        ).format(status=status or type(error).__name__))
+    # Anything else (a DKIM key that can't be read, an SMTPException without a code...) is ours.
     return Failure(EDITION, type(error).__name__, _(
         "Sending failed with an error samizdat doesn't recognise ({error}). Nobody was suppressed; "
         "look at the worker's log, then resume."
@@ -139,6 +148,13 @@ def _recipient_refused(code, text):
     if not 500 <= code < 600:
         return Failure(TEMPORARY, answer)
     status = enhanced_status(text)
+    if (status and status[1:] in ((1, 7), (1, 8))) or "sender address" in answer.lower():
+        # X.1.7 and X.1.8 are about the *sender's* address (RFC 3463), as is Postfix's "Sender
+        # address rejected", whatever status it carries.
+        return Failure(EDITION, answer, _(
+            "The mail server refused the newsletter's sender address ({answer}). Check the newsletter's "
+            "From address, and that its domain exists and the mail server may send for it."
+        ).format(answer=answer))
     if status and status[1] in (1, 2):
         return Failure(BOUNCE, answer)  # 5.1.x bad address, 5.2.x mailbox
     if status and status[1] in (5, 7):
@@ -151,9 +167,14 @@ def _recipient_refused(code, text):
 
 
 def _refused(code, text, explanation):
+    """A refusal of the connection, the sender or the content: never about one reader. "Later" is
+    tried again, but counts toward NEWSLETTER_CONNECTION_FAILURES in a row (a relay whose disk is
+    full says 452 to every MAIL FROM, for hours)."""
     answer = server_answer(code, text)
     if 400 <= (code or 0) < 500:
-        return Failure(TEMPORARY, answer)
+        return Failure(TEMPORARY, answer, _(
+            "The mail server kept answering \"{answer}\" (try again later) to every message. "
+        ).format(answer=answer) + explanation.format(answer=answer), about_the_send=True)
     return Failure(EDITION, answer, explanation.format(answer=answer))
 
 

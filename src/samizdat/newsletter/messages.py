@@ -128,7 +128,8 @@ class EditionMessages:
 
         headers = {name: fill(value) for name, value in self.headers.items()}
         message = self._message(email, headers, fill(self.text), fill(self.html))
-        message.envelope_sender = return_path(delivery_id)  # (django-anymail reads the same attribute)
+        # Read by samizdat's SMTP backend only: django-anymail's services refuse `envelope_sender`.
+        message.return_path = return_path(delivery_id)
         if self.fast and email.isascii():
             values[RECIPIENT] = email
             pieces = self.pieces[:]

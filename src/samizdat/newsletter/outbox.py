@@ -42,10 +42,12 @@ def rate_limit():
 class Outbox:
     """One email connection per sending thread, opened once and kept for the whole batch.
 
-    It stops at the first fault of the send itself (a refused login, a refused sender...): the
-    messages after it are not tried, so a wrong password costs one refused login, not one per
-    reader. Connection failures are retried on a new connection, but NEWSLETTER_CONNECTION_FAILURES
-    of them in a row (across its threads, with nothing sent in between) are a fault of the send too."""
+    It stops after the first fault of the send itself (a refused login, a refused sender...): no
+    further run of messages is tried, so a wrong password costs one refused login, not one per
+    reader (a run already on the wire gets its answers first). Temporary failures that are not
+    about a reader (a dropped connection, "try later" to MAIL FROM) are tried again, but
+    NEWSLETTER_CONNECTION_FAILURES of them in a row (across its threads, with nothing sent in
+    between) are a fault of the send too."""
 
     def __init__(self):
         self.local = threading.local()
@@ -106,7 +108,7 @@ class Outbox:
             return None
         failure = classify(outcome)
         with self.lock:
-            if failure.lost_connection:
+            if failure.about_the_send:
                 self.failures_in_a_row += 1
                 if self.failures_in_a_row >= settings.NEWSLETTER_CONNECTION_FAILURES:
                     failure = Failure(EDITION, failure.detail, failure.explanation or connection_explanation())

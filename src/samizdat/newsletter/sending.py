@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 
 SENDER = "the sender"  # a pause the send made itself, as against one by a person
+GAVE_UP = "gave up: "  # the start of the error of a delivery tried NEWSLETTER_MAX_ATTEMPTS times
 
 
 class SendingError(Exception):
@@ -188,8 +189,12 @@ def resume(edition_id, *, refusals_are_real=False):
                 status=Edition.SENDING, pause_reason="", resumed_at=now,
                 refusals_accepted=edition.refusals_accepted or refusals_are_real,
             )
-            # The fault is fixed: those who were waiting go now, not after their backoff.
+            # The fault is fixed: those who were waiting go now, not after their backoff, and
+            # those given up on after repeated "try later" answers get their tries back.
             Delivery.objects.filter(edition_id=edition_id, status=Delivery.PENDING).update(retry_after=None)
+            Delivery.objects.filter(edition_id=edition_id, status=Delivery.FAILED, error__startswith=GAVE_UP).update(
+                status=Delivery.PENDING, attempts=0, retry_after=None
+            )
         elif refusals_are_real:
             Edition.objects.filter(pk=edition_id).update(refusals_accepted=True)
     batches = unfinished_batches(edition_id)
@@ -270,6 +275,15 @@ def finish_if_done(edition_id):
             "Nobody received this edition: every reader was refused, the last with \"{last}\". Check "
             "the mail settings; if these addresses are really gone, resume and tick \"The refusals are real\"."
         ).format(last=last))
+        return False
+    given_up = failed.filter(error__startswith=GAVE_UP)
+    if not edition.refusals_accepted and given_up.exists():
+        # Readers left without it, though nobody refused them: never marked sent like that.
+        pause(edition_id, by=SENDER, reason=gettext(
+            "{count} reader(s) did not get this edition: the mail server kept answering \"try again later\" "
+            "({last}) until samizdat gave up. Resume to try them again; tick \"The refusals are real\" to "
+            "finish without them."
+        ).format(count=given_up.count(), last=given_up.order_by("-pk").values_list("error", flat=True).first()[len(GAVE_UP):]))
         return False
     if Edition.objects.filter(pk=edition_id, status=Edition.SENDING).update(status=Edition.SENT, sent_at=timezone.now()):
         # Saved once more so the publisher hears of it: the edition joins the web archive.
@@ -442,7 +456,7 @@ def _record(edition_id, results, judge, progress):
         Delivery.objects.filter(pk__in=[row[0] for row in sent]).update(status=Delivery.SENT, sent_at=now, error="")
     if fault_reason:
         waiting = [row for row, failure in failures if failure.kind != TEMPORARY]
-        Delivery.objects.filter(pk__in=[row[0] for row in waiting]).update(
+        Delivery.objects.filter(pk__in=[row[0] for row in waiting], status=Delivery.SENDING).update(
             status=Delivery.PENDING, attempts=F("attempts") - 1, retry_after=None, error=""
         )
         pause(edition_id, fault_reason, by=SENDER)
@@ -457,19 +471,21 @@ def _record(edition_id, results, judge, progress):
 
 def _record_failure(edition_id, row, failure, now):
     delivery_id, _, email = row
+    # Only while still ours: a delivery cancelled meanwhile stays cancelled.
+    mine = Delivery.objects.filter(pk=delivery_id, status=Delivery.SENDING)
     if failure.kind == BOUNCE:
         suppress(email, Suppression.BOUNCED, f"refused when sending edition {edition_id}: {failure.detail}")
         Delivery.objects.filter(pk=delivery_id).update(status=Delivery.FAILED, error=failure.detail)
     elif failure.kind != TEMPORARY:  # refused for good, not clearly the address's fault
-        Delivery.objects.filter(pk=delivery_id).update(status=Delivery.FAILED, error=failure.detail)
+        mine.update(status=Delivery.FAILED, error=failure.detail)
     else:
-        attempts = Delivery.objects.filter(pk=delivery_id).values_list("attempts", flat=True).get()
-        if attempts >= settings.NEWSLETTER_MAX_ATTEMPTS:
-            Delivery.objects.filter(pk=delivery_id).update(status=Delivery.FAILED, error=f"gave up: {failure.detail}"[:255])
+        attempts = mine.values_list("attempts", flat=True).first()
+        if attempts is None:
+            pass
+        elif attempts >= settings.NEWSLETTER_MAX_ATTEMPTS:
+            mine.update(status=Delivery.FAILED, error=f"{GAVE_UP}{failure.detail}"[:255])
         else:
-            Delivery.objects.filter(pk=delivery_id).update(
-                status=Delivery.PENDING, error=failure.detail, retry_after=now + timedelta(seconds=backoff(attempts))
-            )
+            mine.update(status=Delivery.PENDING, error=failure.detail, retry_after=now + timedelta(seconds=backoff(attempts)))
     outcome = "refused" if failure.is_final else "not accepted yet"
     logger.warning("Delivery %s of edition %s %s (%s): %s", delivery_id, edition_id, outcome, failure.kind, failure.detail)
 

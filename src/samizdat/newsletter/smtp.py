@@ -157,8 +157,8 @@ class EmailBackend(smtp.EmailBackend):
         return envelope.encode(), body + b"." + CRLF
 
     def _envelope_sender(self, email_message, encoding):
-        if getattr(email_message, "envelope_sender", None):
-            return _quoted(email_message.envelope_sender)  # a return path of our own, plain ASCII
+        if getattr(email_message, "return_path", None):
+            return _quoted(email_message.return_path)  # a return path of our own, plain ASCII
         from_email = email_message.from_email
         # The same sender for a whole newsletter: parsed once, not 100,000 times.
         cache = self.__dict__.setdefault("_senders", {})
@@ -191,7 +191,7 @@ class EmailBackend(smtp.EmailBackend):
 def _return_path(email_message):
     """The envelope sender: the message's own return path (VERP, bounce_reports.py) if it has one,
     else its From address, as in Django."""
-    return getattr(email_message, "envelope_sender", None) or email_message.from_email
+    return getattr(email_message, "return_path", None) or email_message.from_email
 
 
 def _check_end(connection):

@@ -13,7 +13,7 @@ from samizdat.core.links import absolute_url
 
 from . import sending
 from .messages import confirmation_message
-from .models import Subscriber, Subscription
+from .models import Edition, Subscriber, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +63,6 @@ def tell_staff_send_paused_task(edition_id):
     """A send that paused itself waits for a person: those who may resume it hear of it by email
     too, besides the admin's home page. The fault may be the mail server itself, so this can fail;
     the admin still shows it."""
-    from .models import Edition
-
     edition = Edition.objects.select_related("newsletter").filter(pk=edition_id, status=Edition.PAUSED).first()
     if edition is None:
         return "not paused"
