@@ -325,3 +325,85 @@ def test_a_backup_is_taken_while_the_site_is_writing(sites, original, tmp_path):
     samizdat(env, "restore", str(backup), "--no-publish")
     # What was committed, and nothing half-written.
     assert snapshot(env)["donations"] == original["snapshot"]["donations"]
+
+
+# `samizdat backup FILE ...` as the timer runs it, stopped for good once the database dump is in
+# the archive: where it would be when the machine runs out of memory or reboots.
+STOPPED_MID_BACKUP = """
+import sys, time
+from samizdat.cli import main
+from samizdat.core import backup, database_dump
+
+add_file = backup._add_file
+
+def add_file_then_stop(tar, name, path, sums):
+    add_file(tar, name, path, sums)
+    if name in database_dump.DUMP_NAMES.values():
+        print("dumped", flush=True)
+        time.sleep(600)
+
+backup._add_file = add_file_then_stop
+main(["samizdat", "backup", *sys.argv[1:]])
+"""
+
+
+def test_a_backup_killed_midway_leaves_nothing_readable_beside_the_backups(original, key, tmp_path):
+    from samizdat.core.backup import AGE_MAGIC
+
+    env, folder = original["env"], tmp_path / "backups"
+    folder.mkdir()
+    target = folder / "samizdat-2026-05-04.tar.age"
+    staging = Path(env["SAMIZDAT_VAR_DIR"]) / "backup-staging"
+    backup = subprocess.Popen(
+        [sys.executable, "-c", STOPPED_MID_BACKUP, str(target), "--recipient", key["public"]], env=env, cwd=REPO,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    try:
+        assert backup.stdout.readline().strip() == "dumped"
+        # The unencrypted dump is in the site's own folder, readable by its user only.
+        dumps = [p for p in staging.rglob("*") if p.is_file()]
+        assert [p.name for p in dumps] in (["database.sqlite3.gz"], ["database.pgdump"])
+        for folder_on_the_way in (staging, dumps[0].parent):
+            assert folder_on_the_way.stat().st_mode & 0o077 == 0
+    finally:
+        backup.kill()  # SIGKILL: nothing of the backup's runs after it
+        backup.stdout.close()
+        backup.wait(timeout=60)
+
+    # What the off-site copy would find: the archive being written, encrypted, and nothing else.
+    assert not target.exists()
+    for path in folder.rglob("*"):
+        assert path.is_file(), f"{path} left beside the backups"
+        content = path.read_bytes()
+        assert content == b"" or content.startswith(AGE_MAGIC), f"{path} is not encrypted"
+    assert any(staging.iterdir())
+
+    # A killed backup of an earlier version left its dump beside the backups; the next one tidies both.
+    earlier = folder / ".samizdat-backup-k1ll3d"
+    earlier.mkdir()
+    (earlier / "database.sqlite3.gz.copy").write_bytes(b"SQLite format 3\x00 reader@example.org")
+    samizdat(env, "backup", str(target), "--recipient", key["public"])
+    assert list(staging.iterdir()) == []
+    assert sorted(folder.iterdir()) == [target]
+    assert target.read_bytes().startswith(AGE_MAGIC)
+
+
+def test_a_running_backups_folder_is_not_taken_for_a_leftover(tmp_path):
+    import fcntl
+
+    from samizdat.core.backup import _remove_leftovers
+
+    root, destination = tmp_path / "backup-staging", tmp_path / "backups"
+    running, killed = root / "running", root / "killed"
+    for folder in (running, killed, destination):
+        folder.mkdir(parents=True)
+    (running / "database.sqlite3.gz").write_bytes(b"being written")
+    (killed / "database.sqlite3.gz").write_bytes(b"left by a killed backup")
+    held = os.open(running, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        _remove_leftovers(root, destination)
+    finally:
+        os.close(held)
+    assert [p.name for p in root.iterdir()] == ["running"]
+    assert (running / "database.sqlite3.gz").exists()

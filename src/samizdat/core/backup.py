@@ -15,10 +15,12 @@ key, which never needs to be on the server, can. Published pages (PUBLIC_DIR) ar
 are made again from the database by `samizdat publish --all`.
 """
 
+import fcntl
 import hashlib
 import io
 import json
 import os
+import shutil
 import tarfile
 import tempfile
 import threading
@@ -70,26 +72,83 @@ def create_backup(path, recipients=()):
     if not path.parent.is_dir():
         raise BackupError(f"There is no folder {path.parent} to write the backup in.")
     partial = path.with_name(f".{path.name}.partial")
-    # Private from the start: an unencrypted backup holds every subscriber's address and the key.
-    with tempfile.TemporaryDirectory(prefix=".samizdat-backup-", dir=path.parent) as staging:
-        dump = Path(staging) / database_dump.DUMP_NAMES[engine]
-        try:
-            # The database before the media: an image uploaded meanwhile is in the archive without
-            # its row (harmless), never a row without its file.
-            database_dump.dump(dump)
-            with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
-                with _maybe_encrypted(out, keys) as stream:
-                    media_files = _write_archive(stream, engine, dump)
-                out.flush()
-                os.fsync(out.fileno())
-            partial.replace(path)
-        except database_dump.DatabaseError as error:
-            raise BackupError(str(error)) from None
-        except OSError as error:
-            raise BackupError(f"Could not write the backup: {error.strerror or error} ({error.filename or path}).") from None
-        finally:
-            partial.unlink(missing_ok=True)
+    try:
+        with _staging_folder(path.parent) as staging:
+            dump = staging / database_dump.DUMP_NAMES[engine]
+            try:
+                # The database before the media: an image uploaded meanwhile is in the archive
+                # without its row (harmless), never a row without its file.
+                database_dump.dump(dump)
+                with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+                    with _maybe_encrypted(out, keys) as stream:
+                        media_files = _write_archive(stream, engine, dump)
+                    out.flush()
+                    os.fsync(out.fileno())
+                partial.replace(path)
+            finally:
+                partial.unlink(missing_ok=True)
+    except database_dump.DatabaseError as error:
+        raise BackupError(str(error)) from None
+    except OSError as error:
+        raise BackupError(f"Could not write the backup: {error.strerror or error} ({error.filename or path}).") from None
     return BackupReport(path, engine, media_files, len(keys))
+
+
+STAGING = "backup-staging"
+OLD_STAGING_PREFIX = ".samizdat-backup-"  # where earlier versions staged the dump: beside the backup
+
+
+@contextmanager
+def _staging_folder(destination):
+    """A private folder for the database dump, which is not encrypted: in VAR_DIR, which holds the
+    database anyway, never beside the backup, where the off-site copy would pick it up.
+
+    A backup that is killed (out of memory, a reboot, a stopped timer) can't remove its folder, so
+    every backup first removes those of backups no longer running: each running backup holds a
+    lock on its own folder, which the system releases when the process ends, however it ends.
+    """
+    root = Path(settings.VAR_DIR) / STAGING
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(root, 0o700)
+    # Folders are looked at, made and locked under a lock on `root`: a backup starting meanwhile
+    # never takes another's new folder, not yet locked, for a leftover.
+    root_fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(root_fd, fcntl.LOCK_EX)
+        _remove_leftovers(root, destination)
+        staging = Path(tempfile.mkdtemp(dir=root))  # mode 0700
+        fd = os.open(staging, os.O_RDONLY | os.O_DIRECTORY)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    finally:
+        os.close(root_fd)
+    try:
+        yield staging
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        os.close(fd)
+
+
+def _remove_leftovers(root, destination):
+    for entry in root.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            try:
+                fd = os.open(entry, os.O_RDONLY | os.O_DIRECTORY)
+            except OSError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # another backup, running now
+            else:
+                shutil.rmtree(entry, ignore_errors=True)
+            finally:
+                os.close(fd)
+        else:
+            entry.unlink(missing_ok=True)
+    # Left beside the backups by a killed backup of an earlier version: an unencrypted dump.
+    for entry in destination.glob(f"{OLD_STAGING_PREFIX}*"):
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def _write_archive(stream, engine, dump):
