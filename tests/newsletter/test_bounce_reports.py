@@ -8,7 +8,7 @@ import sys
 import pytest
 from django.core.management import call_command
 
-from samizdat.newsletter import bounce_reports
+from samizdat.newsletter import bounce_reports, return_paths
 from samizdat.newsletter.models import Delivery, Edition, EditionArticle, Suppression
 from tests.factories import make_article, make_section
 
@@ -95,7 +95,7 @@ def test_each_reader_gets_a_return_path_of_their_own_and_the_from_address_stays(
     for address, path in paths.items():
         assert path.startswith("bounces+") and path.endswith("@courier.example"), path
         delivery = Delivery.objects.get(edition=sent, subscriber__email=address)
-        assert bounce_reports.delivery_of(path) == delivery.pk
+        assert return_paths.delivery_of(path) == delivery.pk
     assert {m.message["From"].addresses[0].addr_spec for m in smtp.received} == {"week@courier.example"}
 
 
@@ -126,7 +126,7 @@ def test_the_pipe_accepts_what_it_cant_read_so_the_mail_server_does_not_bounce_t
 
 def test_a_forged_or_foreign_report_suppresses_nobody(smtp, sent):
     path = return_path_of(smtp, "reader2@example.org")
-    delivery_id = bounce_reports.delivery_of(path)
+    delivery_id = return_paths.delivery_of(path)
     forged = f"bounces+{delivery_id}-0123456789abcdef@courier.example"
     assert bounce_reports.process_report(report(forged, "reader2@example.org")).kind == bounce_reports.NOT_OURS
     # A report to the newsroom's From address names no delivery: not ours to act on.

@@ -24,42 +24,17 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.utils.crypto import constant_time_compare, salted_hmac
 from flufl.bounce import all_failures
 
 from .models import Delivery, Suppression
+from .return_paths import delivery_of
 from .subscriptions import suppress
 
 logger = logging.getLogger(__name__)
 
 HARD, SOFT, NOT_OURS, NOT_A_REPORT = "hard bounce", "soft bounce", "not one of ours", "not a bounce report"
-_SALT = "samizdat.newsletter.return-path"
 _STATUS = re.compile(r"^Status:\s*([245]\.\d{1,3}\.\d{1,3})", re.M | re.I)
 _HEADERS_WITH_THE_RECIPIENT = ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "To")
-
-
-def _signature(delivery_id):
-    return salted_hmac(_SALT, str(delivery_id)).hexdigest()[:16]  # lower case: mail servers may fold it
-
-
-def return_path(delivery_id):
-    """The envelope sender for one delivery, or None when no bounce address is set."""
-    address = settings.NEWSLETTER_BOUNCE_ADDRESS
-    if not address or not isinstance(delivery_id, int):
-        return None
-    local, _, domain = address.rpartition("@")
-    return f"{local}+{delivery_id}-{_signature(delivery_id)}@{domain}"
-
-
-def delivery_of(address):
-    """The delivery id a return path names, if it is one of ours and its signature is right."""
-    local_part = settings.NEWSLETTER_BOUNCE_ADDRESS.rpartition("@")[0]
-    if not local_part:
-        return None
-    match = re.search(rf"\b{re.escape(local_part)}\+(\d{{1,18}})-([0-9a-f]{{16}})@", address or "", re.I)
-    if not match or not constant_time_compare(match.group(2).lower(), _signature(int(match.group(1)))):
-        return None
-    return int(match.group(1))
 
 
 @dataclass

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 
 from samizdat.core.links import absolute_url, site_domain
 
-from .bounce_reports import return_path
+from .return_paths import return_path
 from .rendering import PREFERENCES, UNSUBSCRIBE, newsroom_name
 from .tokens import confirm_token, preferences_token, unsubscribe_token
 
