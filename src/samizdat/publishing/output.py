@@ -148,7 +148,8 @@ def remove_abandoned_builds():
         elif entry.name.endswith(".building") and not _being_written(entry.with_name(entry.name[1:-9])):
             entry.unlink(missing_ok=True)
     if current is not None and current.is_dir():
-        for folder, _, files in os.walk(current):
+        for folder, folders, files in os.walk(current):
+            folders[:] = [name for name in folders if not name.startswith(".")]  # not ours (.well-known/)
             for name in files:
                 found = TEMPORARY.match(name)
                 if found and not _alive(int(found[1])):
