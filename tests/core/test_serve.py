@@ -195,3 +195,38 @@ def test_a_worker_that_keeps_failing_is_started_again_less_and_less_often():
         for delay in (1, 2, 4)
     ]
     assert not supervisor.server_failed
+
+
+def test_a_failed_republish_is_said_on_stderr_and_the_site_goes_on_serving():
+    """The republish for a new address runs beside the server: if it fails, serve says so and
+    readers keep the pages published before; it does not stop the server."""
+    stderr, stdout = io.StringIO(), io.StringIO()
+    supervisor = Supervisor(dict(os.environ), OutputWrapper(stderr), OutputWrapper(stdout))
+    supervisor.start_server([sys.executable, "-c", "import time; time.sleep(60)"])
+    supervisor.start_publishing([sys.executable, "-c", "raise SystemExit(1)"], "http://new.example")
+    watching = threading.Thread(target=supervisor.watch)
+    watching.start()
+    try:
+        deadline = time.monotonic() + 20
+        while "failed" not in stderr.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert supervisor.server.poll() is None
+    finally:
+        supervisor.stop()
+        watching.join()
+        supervisor.wait()
+    assert stderr.getvalue() == (
+        "samizdat serve: publishing the site again for http://new.example failed (exit status 1); "
+        "readers still get the pages published before. Run `samizdat publish --all` once the cause is fixed.\n"
+    )
+    assert not supervisor.server_failed
+
+
+def test_stopping_serve_stops_a_republish_still_running():
+    supervisor = Supervisor(dict(os.environ), OutputWrapper(io.StringIO()), OutputWrapper(io.StringIO()))
+    supervisor.start_server([sys.executable, "-c", "import time; time.sleep(60)"])
+    supervisor.start_publishing([sys.executable, "-c", "import time; time.sleep(60)"], "http://new.example")
+    publisher = supervisor.publisher
+    supervisor.stop()
+    supervisor.wait()
+    assert publisher.returncode == -signal.SIGTERM

@@ -33,3 +33,21 @@ def test_check_republishes_a_changed_a_deleted_and_a_stray_file_and_nothing_else
     out = StringIO()
     call_command("publish", "--check", "--no-progress", stdout=out, stderr=StringIO())
     assert "0 files differed" in out.getvalue()
+
+
+def test_check_leaves_a_hidden_folder_in_the_build_alone(public, settings):
+    """A certbot webroot pointed at var/public writes `.well-known/acme-challenge/<token>` into the
+    build: not ours, so `--check` neither crashes on it nor removes it, and says nothing about it."""
+    settings.PUBLISHING_ENABLED = False
+    news = make_section("News")
+    make_article(news, "Harbour cranes fall silent", minutes_ago=5)
+    rebuild_site(processes=1)
+    token = public.path.resolve() / ".well-known/acme-challenge/token"
+    token.parent.mkdir(parents=True)
+    token.write_text("token.thumbprint", encoding="utf-8")
+
+    out, err = StringIO(), StringIO()
+    call_command("publish", "--check", "--no-progress", stdout=out, stderr=err)
+    assert token.read_text(encoding="utf-8") == "token.thumbprint"
+    assert "0 files differed" in out.getvalue()
+    assert ".well-known" not in out.getvalue() + err.getvalue()

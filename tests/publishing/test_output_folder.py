@@ -1,7 +1,10 @@
 """The output folder: safe file names for any address, atomic writes, compressed twins, swaps."""
 
 import gzip
-from pathlib import PurePosixPath
+import subprocess
+import sys
+import threading
+from pathlib import Path, PurePosixPath
 
 import brotli
 import pytest
@@ -98,3 +101,83 @@ def test_a_plain_folder_already_at_public_dir_is_adopted(settings, tmp_path):
     root = output.current_root()
     assert (tmp_path / "public").is_symlink()
     assert (root / "index.html").read_bytes() == b"kept"
+
+
+def _live(settings):
+    return Path(settings.PUBLIC_DIR).resolve()
+
+
+@pytest.mark.parametrize("clean_up", ["remove_abandoned_builds", "switch_to"])
+def test_a_clean_up_racing_a_swap_never_removes_the_build_readers_get(settings, tmp_path, monkeypatch, clean_up):
+    """Two processes publishing into one folder (the worker rebuilding while an operator runs
+    `samizdat publish --all`): while one removes an old build (rmtree can take seconds), the other
+    swaps in its new build. The new build, its marker already gone, must not be taken for an
+    abandoned one and deleted while PUBLIC_DIR points at it. Made deterministic: the other swap is
+    started from inside the first removal, and given two seconds to finish."""
+    settings.PUBLIC_DIR = tmp_path / "public"
+    old = output.current_root()
+    output.write(old, "/", b"old")
+    abandoned = output.new_build_dir()  # a killed rebuild's: nobody holds its marker any more
+    output._finished(abandoned)
+    if clean_up == "switch_to":
+        ours = output.new_build_dir()
+        output.write(ours, "/", b"ours")
+    theirs = output.new_build_dir()  # the other rebuild, still being written as the clean-up starts
+    output.write(theirs, "/", b"theirs")
+
+    remove_build = output._remove_build
+    swaps = []
+
+    def removing(build):
+        if not swaps:  # the first removal: the other process swaps its build in meanwhile
+            swap = threading.Thread(target=output.switch_to, args=(theirs,))
+            swaps.append(swap)
+            swap.start()
+            swap.join(timeout=2)  # with the lock it waits for this clean-up; without, it is done
+        remove_build(build)
+
+    monkeypatch.setattr(output, "_remove_build", removing)
+    if clean_up == "switch_to":
+        output.switch_to(ours)
+    else:
+        output.remove_abandoned_builds()
+    swaps[0].join(timeout=10)
+    assert not swaps[0].is_alive()
+
+    assert _live(settings) == theirs.resolve()
+    assert (tmp_path / "public/index.html").read_bytes() == b"theirs"
+    assert not abandoned.exists()
+
+
+def test_a_clean_up_waits_for_the_lock_a_swap_holds(settings, tmp_path):
+    """The same across processes: while another process holds the builds' lock (its swap), a
+    clean-up does not start."""
+    settings.PUBLIC_DIR = tmp_path / "public"
+    output.current_root()
+    abandoned = output.new_build_dir()
+    output._finished(abandoned)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(output.builds_dir() / output.LOCK_NAME)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline() == "locked\n"
+        cleaning = threading.Thread(target=output.remove_abandoned_builds)
+        cleaning.start()
+        cleaning.join(timeout=1)
+        assert cleaning.is_alive() and abandoned.exists()
+        holder.terminate()
+        cleaning.join(timeout=10)
+        assert not cleaning.is_alive() and not abandoned.exists()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+HOLD_LOCK = """
+import fcntl, sys, time
+lock = open(sys.argv[1], "a")
+fcntl.flock(lock, fcntl.LOCK_EX)
+print("locked", flush=True)
+time.sleep(60)
+"""

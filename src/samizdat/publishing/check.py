@@ -30,7 +30,14 @@ def check_site(processes=None, progress=None):
             known.add(output.relative_file(url))
         except output.UnsafePath:
             pass  # publish_urls records it as a problem
-    strays = [url for url in _published_addresses(root) if output.relative_file(url) not in known]
+    strays = []
+    for url in _published_addresses(root):
+        try:
+            file = output.relative_file(url)
+        except output.UnsafePath:
+            continue  # a name no address of ours has (too long, say): not ours to judge or remove
+        if file not in known:
+            strays.append(url)
     todo = urls + strays
     processes = processes or settings.PUBLISH_PROCESSES or os.cpu_count() or 1
     if processes > 1 and len(todo) >= PARALLEL_FROM * processes:
@@ -39,8 +46,11 @@ def check_site(processes=None, progress=None):
 
 
 def _published_addresses(root):
-    """The address of each file in the build (compressed twins and temporary files aside)."""
-    for folder, _, files in os.walk(root):
+    """The address of each file in the build (compressed twins and temporary files aside).
+    Hidden folders are not entered: no address of ours has a hidden part, so what is in them was
+    put there by someone else (`.well-known/` for certbot's webroot) and is theirs to keep."""
+    for folder, folders, files in os.walk(root):
+        folders[:] = [name for name in folders if not name.startswith(".")]
         for name in files:
             if name.startswith(".") or name.endswith((".gz", ".br")):
                 continue

@@ -4,8 +4,14 @@
 writes a new build and swaps the link in one rename, so readers never see half a site. A build
 being written has a marker beside it (`.<name>.building`) that its process holds locked: a build
 whose marker is no longer locked was abandoned (its process was killed) and is removed.
+
+Several processes may publish into one folder at once (the worker rebuilding while an operator
+runs `samizdat publish --all`, serve's start-up rebuild beside a worker): the swap and every
+clean-up of the builds folder hold one exclusive lock (`<PUBLIC_DIR>-builds/.lock`), and a clean-up
+reads the link again before each removal, so it never removes the build a swap just made live.
 """
 
+import contextlib
 import fcntl
 import functools
 import gzip
@@ -67,14 +73,38 @@ def current_root():
     link = public_dir()
     if link.is_symlink() and link.resolve().is_dir():
         return link.resolve()
-    build = new_build_dir()
-    adopted = link.exists() and not link.is_symlink()
-    if adopted:  # a plain folder from elsewhere: adopt it
-        os.replace(link, build)
-    switch_to(build)
+    with builds_locked():
+        if link.is_symlink() and link.resolve().is_dir():  # another process made it meanwhile
+            return link.resolve()
+        build = new_build_dir()
+        adopted = link.exists() and not link.is_symlink()
+        if adopted:  # a plain folder from elsewhere: adopt it
+            os.replace(link, build)
+        _switch_to(build)
     if adopted:  # whatever address its pages name, it is not known to be SITE_URL
         record_published_address(None)
     return build
+
+
+LOCK_NAME = ".lock"
+
+
+@contextlib.contextmanager
+def builds_locked():
+    """The builds folder to this process alone, for a swap or a clean-up: held by every process
+    that publishes into it (an flock: it goes with the process however it dies). Not re-entrant;
+    never held across a fork or while rendering."""
+    builds_dir().mkdir(parents=True, exist_ok=True)
+    with open(builds_dir() / LOCK_NAME, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _is_live(build):
+    """Whether readers are served from `build`, read from the link now (not earlier: another
+    process may have swapped since)."""
+    link = public_dir()
+    return link.is_symlink() and link.resolve() == Path(build).resolve()
 
 
 _building = {}  # build folder -> its marker, open and locked for as long as this process writes it
@@ -138,21 +168,24 @@ def remove_abandoned_builds():
     rebuild; a build another process is still writing is left alone."""
     if not builds_dir().is_dir():
         return []
-    current = public_dir().resolve() if public_dir().is_symlink() else None
     removed = []
-    for entry in builds_dir().iterdir():
-        if entry.is_dir() and entry.resolve() != current and not _being_written(entry):
-            shutil.rmtree(entry, ignore_errors=True)
-            _marker(entry).unlink(missing_ok=True)
-            removed.append(entry)
-        elif entry.name.endswith(".building") and not _being_written(entry.with_name(entry.name[1:-9])):
-            entry.unlink(missing_ok=True)
+    with builds_locked():
+        for entry in sorted(builds_dir().iterdir()):
+            if entry.is_dir() and not _being_written(entry) and not _is_live(entry):
+                _remove_build(entry)
+                removed.append(entry)
+            elif entry.name.endswith(".building") and not _being_written(entry.with_name(entry.name[1:-9])):
+                entry.unlink(missing_ok=True)
+        current = public_dir().resolve() if public_dir().is_symlink() else None
+    # Temporary files are named by their writer's process, so these need no lock: a swap since
+    # only means the build walked is now the previous one.
     if current is not None and current.is_dir():
-        for folder, _, files in os.walk(current):
+        for folder, folders, files in os.walk(current):
+            folders[:] = [name for name in folders if not name.startswith(".")]  # not ours (.well-known/)
             for name in files:
                 found = TEMPORARY.match(name)
                 if found and not _alive(int(found[1])):
-                    os.unlink(os.path.join(folder, name))
+                    Path(folder, name).unlink(missing_ok=True)
                     removed.append(Path(folder, name))
     return removed
 
@@ -170,6 +203,11 @@ def _alive(pid):
 def switch_to(build):
     """Point PUBLIC_DIR at `build` in one atomic rename; keep the build before it for readers
     still mid-download, and remove older ones."""
+    with builds_locked():
+        _switch_to(build)
+
+
+def _switch_to(build):
     link = public_dir()
     link.parent.mkdir(parents=True, exist_ok=True)
     temporary = link.with_name(f".{link.name}.switch-{os.getpid()}")
@@ -182,10 +220,15 @@ def switch_to(build):
     # After the swap: a crash before it leaves the old build with its own address on record.
     record_published_address(settings.SITE_URL)
     keep = {Path(build).resolve(), previous}
-    for old in builds_dir().iterdir():
+    for old in sorted(builds_dir().iterdir()):
         # Another process's rebuild, still being written, is its to finish or to discard.
-        if old.resolve() not in keep and old.is_dir() and not _being_written(old):
-            shutil.rmtree(old, ignore_errors=True)
+        if old.resolve() not in keep and old.is_dir() and not _being_written(old) and not _is_live(old):
+            _remove_build(old)
+
+
+def _remove_build(build):
+    shutil.rmtree(build, ignore_errors=True)
+    _marker(build).unlink(missing_ok=True)
 
 
 def target(root, url):

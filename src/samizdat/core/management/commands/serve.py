@@ -8,6 +8,10 @@ The worker is supervised: when it dies it is started again, after a pause that d
 quick failure, while granian goes on serving the published files. granian restarts its own
 workers; if granian itself dies, serve stops and exits with an error, for the service manager
 (docs/deploy.md) to restart and log: a port taken or a broken install would fail again at once.
+
+A site published for another address is published again while granian already serves the build on
+disk: readers get the pages as they were until the new build is swapped in, never a refused
+connection. Only a site with nothing published yet is published before serving.
 """
 
 import os
@@ -29,6 +33,7 @@ LONGEST_RESTART_DELAY = 60.0
 # A worker that ran this long was working: the next failure starts the pauses from the first again.
 RAN_A_WHILE = 60.0
 POLL = 0.2
+PUBLISH_ALL = [sys.executable, "-m", "samizdat.cli", "publish", "--all"]
 
 
 class Command(BaseCommand):
@@ -50,18 +55,21 @@ class Command(BaseCommand):
         env = dict(os.environ)
         # Pages, feeds and emails name where this server answers, unless SITE_URL says otherwise.
         env["SITE_URL"] = os.environ.get("SITE_URL") or address_of_server(host, port)
-        supervisor = Supervisor(env, self.stderr)
+        supervisor = Supervisor(env, self.stderr, self.stdout)
         signal.signal(signal.SIGTERM, supervisor.stop)
         signal.signal(signal.SIGINT, supervisor.stop)
         try:
+            republish = False
             if settings.PUBLISHING_ENABLED and not supervisor.stopping:
-                self.publish_for(env["SITE_URL"], supervisor)
+                republish = self.publish_for(env["SITE_URL"], supervisor)
             supervisor.start_server([
                 sys.executable, "-m", "granian", "--interface", "wsgi", "samizdat.wsgi:application",
                 "--host", host, "--port", str(port), "--workers", str(workers),
                 "--blocking-threads", str(threads), "--log-level", "warning", "--no-ws",
                 "--respawn-failed-workers",
             ])
+            if republish:
+                supervisor.start_publishing(PUBLISH_ALL, env["SITE_URL"])
             if not no_worker:
                 supervisor.start_worker([sys.executable, "-m", "samizdat.cli", "worker"])
             if not supervisor.stopping:
@@ -78,27 +86,37 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def publish_for(self, address, supervisor):
-        """Publish the whole site when nothing is published yet, or when it was published for
-        another address (a new port, a new SITE_URL): every page names the site, so every page
-        changes. In a process of its own, so it renders with the address the children get."""
+        """Publish the whole site when nothing is published yet, before serving; returns True when
+        it was published for another address (a new port, a new SITE_URL, or not on record: an
+        install from before the record), to be published again while serving what is on disk:
+        every page names the site, so every page changes. In a process of its own, so it renders
+        with the address the children get."""
         public = Path(settings.PUBLIC_DIR)
         if not public.exists():
             self.stdout.write("Publishing the site as files (once; later changes publish themselves)...")
-        elif published_address() != address:
-            self.stdout.write(f"Publishing the site again for its address, {address}...")
-        else:
-            return
-        self.stdout.flush()
-        supervisor.run_to_end([sys.executable, "-m", "samizdat.cli", "publish", "--all"])
+            self.stdout.flush()
+            supervisor.run_to_end(PUBLISH_ALL)
+            return False
+        if published_address() != address:
+            self.stdout.write(
+                f"Publishing the site again for its address, {address}; until it is done, readers get "
+                "the pages published before."
+            )
+            self.stdout.flush()
+            return True
+        return False
 
 
 class Supervisor:
     """The server and the worker, each in its own process group, stopped together."""
 
-    def __init__(self, env, stderr):
+    def __init__(self, env, stderr, stdout=None):
         self.env = env
         self.stderr = stderr
+        self.stdout = stdout
         self.before = None
+        self.publisher = None
+        self.publishing_for = None
         self.server = None
         self.worker = None
         self.worker_command = None
@@ -127,6 +145,12 @@ class Supervisor:
         if self.before.returncode and not self.stopping:
             self.say(f"publishing ended with {how_it_ended(self.before.returncode)}; serving what is published.")
 
+    def start_publishing(self, command, address):
+        """Publish the site again while serving the build on disk; watched until it ends."""
+        if not self.stopping:
+            self.publisher = self.spawn(command)
+            self.publishing_for = address
+
     def start_server(self, command):
         if not self.stopping:
             self.server = self.spawn(command)
@@ -145,6 +169,8 @@ class Supervisor:
                 return
             if self.worker is not None and self.worker.poll() is not None:
                 self.worker_died()
+            if self.publisher is not None and self.publisher.poll() is not None:
+                self.publishing_ended()
             if self.restart_at is not None and time.monotonic() >= self.restart_at:
                 self.restart_at = None
                 self.start_worker(self.worker_command)
@@ -164,6 +190,23 @@ class Supervisor:
             f"starting it again in {delay:g} s. The site goes on serving."
         )
 
+    def publishing_ended(self):
+        publisher, self.publisher = self.publisher, None
+        signal_group(publisher, signal.SIGKILL)  # a renderer it forked, if any is left
+        if publisher.returncode == 0:
+            self.tell(f"published the site again for {self.publishing_for}.")
+        else:
+            self.say(
+                f"publishing the site again for {self.publishing_for} failed "
+                f"({how_it_ended(publisher.returncode)}); readers still get the pages published before. "
+                "Run `samizdat publish --all` once the cause is fixed."
+            )
+
+    def tell(self, line):
+        if self.stdout is not None:
+            self.stdout.write(f"samizdat serve: {line}")
+            self.stdout.flush()
+
     def say(self, line):
         self.stderr.write(f"samizdat serve: {line}")
         self.stderr.flush()
@@ -173,12 +216,12 @@ class Supervisor:
         if self.stopping:
             return
         self.stopping = True
-        for child in (self.before, self.server, self.worker):
+        for child in (self.before, self.publisher, self.server, self.worker):
             if child is not None and child.poll() is None:
                 signal_group(child, signal.SIGTERM)
 
     def wait(self):
-        for child in (self.server, self.worker):
+        for child in (self.publisher, self.server, self.worker):
             if child is None:
                 continue
             try:
