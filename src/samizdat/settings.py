@@ -222,6 +222,10 @@ PUBLISH_LEASE_SECONDS = float(os.environ.get("PUBLISH_LEASE_SECONDS", "60"))
 # A file that could not be written is tried again after this long, doubling up to the maximum.
 PUBLISH_RETRY_SECONDS = float(os.environ.get("PUBLISH_RETRY_SECONDS", "60"))
 PUBLISH_RETRY_MAX_SECONDS = float(os.environ.get("PUBLISH_RETRY_MAX_SECONDS", "3600"))
+# The worker enqueues `publish --check` (every page rendered, files that differ republished) this
+# often, for what the publisher can't see go wrong (files changed by hand, a restored database).
+# A rebuild's CPU time, once a day by default; 0: never.
+PUBLISH_CHECK_EVERY = float(os.environ.get("PUBLISH_CHECK_EVERY", str(24 * 3600)))
 # Addresses beyond the pages themselves, for a full rebuild: tags, authors, feeds, sitemaps.
 PUBLISHED_URL_SOURCES = [
     "samizdat.news.public_urls.extra_public_urls",

@@ -1,10 +1,14 @@
 """`samizdat publish --check`: files that differ from what the database says are found and republished."""
 
+import os
+import time
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
+from samizdat.core.management.commands.worker import run_periodic_commands
+from samizdat.publishing.check import last_checked_file
 from samizdat.publishing.rebuild import rebuild_site
 from tests.factories import make_article, make_section
 
@@ -51,3 +55,24 @@ def test_check_leaves_a_hidden_folder_in_the_build_alone(public, settings):
     assert token.read_text(encoding="utf-8") == "token.thumbprint"
     assert "0 files differed" in out.getvalue()
     assert ".well-known" not in out.getvalue() + err.getvalue()
+
+
+def test_the_worker_runs_the_full_check_by_itself_once_a_day(public, settings):
+    """What the publisher can't see go wrong (a file changed by hand) is put right without anyone
+    running `--check`: the worker's minutely pass queues it every PUBLISH_CHECK_EVERY."""
+    settings.PUBLISHING_ENABLED = False
+    settings.PUBLISH_CHECK_EVERY = 24 * 3600
+    make_article(make_section("News"), "Harbour cranes fall silent", minutes_ago=5)
+    rebuild_site(processes=1)
+    good = public.text("/news/")
+    run_periodic_commands()  # the first pass starts the count: the site was just published whole
+    public.file("/news/").write_text("defaced", encoding="utf-8")
+    run_periodic_commands()
+    assert public.text("/news/") == "defaced"  # not due yet: a check costs a rebuild's CPU time
+    a_day_ago = time.time() - 24 * 3600 - 1
+    os.utime(last_checked_file(), (a_day_ago, a_day_ago))
+    run_periodic_commands()
+    assert public.text("/news/") == good
+    public.file("/news/").write_text("defaced again", encoding="utf-8")
+    run_periodic_commands()
+    assert public.text("/news/") == "defaced again"  # once a day, not every minute

@@ -1,14 +1,16 @@
 """`samizdat publish --check`: every published file compared with what the database says now.
 
-The periodic pass the worker runs (`samizdat publish --resume`) only takes up what is recorded as
-owed: unfinished changes and Publishing problems. That covers every fault the publisher can see
-(a killed worker, a disk that said no), at the cost of two indexed queries a minute. What it
-can't see (files changed or deleted by hand, a database restored from a backup, a deploy that
-changes the templates) needs this full check, which renders every page: a rebuild's CPU time,
-written only where a file differs, in place, so readers never wait for a swap.
+The periodic pass the worker runs every minute (`samizdat publish --resume`) only takes up what is
+recorded as owed: unfinished changes and Publishing problems. That covers every fault the
+publisher can see (a killed worker, a disk that said no), at the cost of two indexed queries.
+What it can't see (files changed or deleted by hand, a database restored from a backup, a deploy
+that changes the templates) needs this full check, which renders every page: a rebuild's CPU
+time, written only where a file differs, in place, so readers never wait for a swap. So the same
+pass enqueues it every PUBLISH_CHECK_EVERY seconds (a day by default), as a task of low priority.
 """
 
 import os
+import time
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
@@ -60,3 +62,25 @@ def _published_addresses(root):
                 yield "/" if parent == "." else f"/{parent}/"
             else:
                 yield f"/{relative}"
+
+
+def last_checked_file():
+    return output.public_dir().with_name(output.public_dir().name + ".checked")
+
+
+def check_is_due(now=None):
+    """Whether a full check is due, and if so, noted as started (so the next minute's pass does not
+    enqueue another). A site never checked starts counting now: it was just published whole."""
+    if not settings.PUBLISH_CHECK_EVERY:
+        return False
+    now = now or time.time()
+    marker = last_checked_file()
+    try:
+        due = now - marker.stat().st_mtime >= settings.PUBLISH_CHECK_EVERY
+    except FileNotFoundError:
+        due = False
+    if due or not marker.exists():
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+        os.utime(marker, (now, now))
+    return due

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
+from .check import check_is_due, check_site
 from .models import PublishingProblem, UnfinishedChange
 from .publish import publish_change, publish_urls, retry_delay
 from .rebuild import rebuild_site
@@ -46,6 +47,22 @@ def publish_change_task(context, key, also=()):
 def publish_urls_task(context, urls):
     with Lease(SOME_ADDRESSES, urls, context) as lease:
         return publish_urls(lease.also, progress=lease.beat).summary()
+
+
+@task(priority=-50)  # after everything an editor or a reader is waiting for
+def check_site_task():
+    report = check_site()
+    differed = len(report.written) + len(report.removed)
+    if differed:
+        logger.warning("The periodic check found %s published file(s) that differed and republished them", differed)
+    return f"{differed} files differed"
+
+
+def enqueue_check_if_due():
+    if check_is_due():
+        check_site_task.enqueue()
+        return True
+    return False
 
 
 @task(takes_context=True)

@@ -1,6 +1,7 @@
 """`samizdat publish --all` rebuilds the public site; `samizdat publish URL ...` renders addresses;
 `--check` republishes every file that differs from the database; `--resume` takes up what a
-killed worker or a write error left (the worker runs it periodically)."""
+killed worker or a write error left, and queues the full check every PUBLISH_CHECK_EVERY (the
+worker runs it every minute)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -10,7 +11,7 @@ from samizdat.publishing.progress import ProgressBar
 from samizdat.publishing.publish import publish_urls
 from samizdat.publishing.rebuild import rebuild_site
 from samizdat.publishing.sources import every_url
-from samizdat.publishing.tasks import resume_unfinished, retry_problems
+from samizdat.publishing.tasks import enqueue_check_if_due, resume_unfinished, retry_problems
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--resume", action="store_true",
-            help="Enqueue again publishing a stopped worker left unfinished, and addresses due for a retry.",
+            help="Enqueue again publishing a stopped worker left unfinished, addresses due for a retry, and the full check when due.",
         )
         parser.add_argument("--processes", type=int, default=None, help="Rendering processes (default: one per CPU).")
         parser.add_argument("--no-progress", action="store_true", help="Don't draw a progress bar.")
@@ -37,6 +38,8 @@ class Command(BaseCommand):
             resumed, retried = resume_unfinished(), retry_problems()
             if options["verbosity"] and (resumed or retried):
                 self.stdout.write(f"Taken up again: {len(resumed)} unfinished, {len(retried)} addresses to retry")
+            if enqueue_check_if_due() and options["verbosity"]:
+                self.stdout.write("The periodic full check is queued (PUBLISH_CHECK_EVERY)")
             return
         ensure_static_collected()
         if check:
