@@ -5,6 +5,7 @@ import base64
 import html
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
@@ -112,6 +113,19 @@ def test_a_link_made_before_links_carried_their_time_still_confirms(anyone, the_
     assert read_confirm_token(legacy).subscription_id == subscription.pk
     assert anyone.post(f"/newsletter/confirm/{legacy}/").status_code == 200
     assert Subscription.objects.get().status == Subscription.ACTIVE
+
+
+def test_a_link_without_its_time_does_not_undo_an_unsubscribe_from_this_week(anyone, the_week):
+    """Its time unknown, it is taken as made a week ago: leaving since is the newer wish."""
+    from django.core import signing
+
+    subscription = Subscription.objects.create(
+        subscriber=Subscriber.objects.create(email="early@example.org"), newsletter=the_week, consent_text="x",
+        status=Subscription.UNSUBSCRIBED, unsubscribed_at=timezone.now() - timedelta(days=6),
+    )
+    legacy = signing.dumps(subscription.pk, salt="newsletter.confirm")
+    assert anyone.post(f"/newsletter/confirm/{legacy}/").status_code == 400
+    assert Subscription.objects.get().status == Subscription.UNSUBSCRIBED
 
 
 def test_a_link_made_before_unsubscribing_in_the_same_second_is_still_outdated(anyone, the_week):

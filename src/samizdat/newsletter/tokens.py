@@ -39,8 +39,11 @@ def read_confirm_token(token):
         value = signing.loads(token, salt="newsletter.confirm", max_age=CONFIRM_MAX_AGE)
         if isinstance(value, list) and len(value) == 2:
             subscription_id, issued = value
-        else:  # a link made before links carried their time: the signer's timestamp says it
-            subscription_id, issued = value, signing.b62_decode(token.rsplit(":", 2)[-2])
+        else:
+            # A link made before links carried their time: taken as made as early as it can have
+            # been (a week ago), so any unsubscribe since outranks it. Failing safe, and without
+            # reading the signer's own, undocumented timestamp out of the token.
+            subscription_id, issued = value, time.time() - CONFIRM_MAX_AGE
         return ConfirmLink(int(subscription_id), datetime.fromtimestamp(float(issued), tz=timezone.utc))
     except (signing.BadSignature, TypeError, ValueError, OverflowError, OSError) as error:
         raise BadToken(str(error)) from None
