@@ -284,7 +284,7 @@ NEWSLETTER_CONNECTION_FAILURES = int(os.environ.get("NEWSLETTER_CONNECTION_FAILU
 # pipe (`samizdat newsletter bounce`) or from this IMAP mailbox, read by the worker.
 NEWSLETTER_BOUNCE_ADDRESS = os.environ.get("NEWSLETTER_BOUNCE_ADDRESS", "")
 NEWSLETTER_BOUNCE_MAILBOX = os.environ.get("NEWSLETTER_BOUNCE_MAILBOX", "")  # imaps://user:password@host/INBOX
-NEWSLETTER_SOFT_BOUNCE_LIMIT = int(os.environ.get("NEWSLETTER_SOFT_BOUNCE_LIMIT", "3"))  # editions delayed, then suppressed
+NEWSLETTER_SOFT_BOUNCE_LIMIT = int(os.environ.get("NEWSLETTER_SOFT_BOUNCE_LIMIT", "3"))  # the last editions all delayed: suppressed
 NEWSLETTER_DKIM_DOMAIN = os.environ.get("NEWSLETTER_DKIM_DOMAIN", "")
 NEWSLETTER_DKIM_SELECTOR = os.environ.get("NEWSLETTER_DKIM_SELECTOR", "")
 NEWSLETTER_DKIM_PRIVATE_KEY = os.environ.get("NEWSLETTER_DKIM_PRIVATE_KEY", "")  # PEM, or a path to it

@@ -9,8 +9,8 @@ suppress anyone. Reports arrive through a pipe from the mail server (`samizdat n
 or from a mailbox over IMAP (`samizdat newsletter bounces --imap`, run by the worker).
 
 GNU Mailman's flufl.bounce reads the report: a permanent failure (Action: failed, 5.x.x) suppresses
-the reader at once; a temporary one (Action: delayed, 4.x.x) counts, and
-NEWSLETTER_SOFT_BOUNCE_LIMIT editions delayed for the same reader suppress them too. A message
+the reader at once; a temporary one (Action: delayed, 4.x.x) counts, and a reader whose last
+NEWSLETTER_SOFT_BOUNCE_LIMIT editions were all delayed is suppressed too. A message
 to the bounce address that is not a report (an auto-reply) changes nothing.
 """
 
