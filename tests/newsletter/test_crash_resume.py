@@ -5,36 +5,19 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from samizdat.newsletter.models import Edition, Subscriber, Subscription
+from tests.subprocesses import SAMIZDAT, database_for_subprocess
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 READERS = 300
 CHUNK = 10  # the in-flight window: deliveries claimed at once
-SAMIZDAT = str(Path(sys.executable).with_name("samizdat"))
-
-
-def database_for_subprocess(tmp_path):
-    """The test's database as the sending process will see it: PostgreSQL's test database itself,
-    or for SQLite (in memory) a file copy made with SQLite's backup API."""
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        path = tmp_path / "send.sqlite3"
-        connection.ensure_connection()
-        target = sqlite3.connect(path)
-        connection.connection.backup(target)
-        target.close()
-        return f"sqlite:///{path}"
-    return f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
 
 
 @pytest.fixture

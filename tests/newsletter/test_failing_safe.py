@@ -35,6 +35,15 @@ def send(edition):
     return edition
 
 
+def send_here(edition, progress=None):
+    """Approved for now and sent in this process, batch by batch, `progress` called with each
+    delivery recorded (where a test changes the world mid-send)."""
+    Edition.objects.filter(pk=edition.pk).update(status=Edition.APPROVED, scheduled_at=edition.created_at)
+    sending.start_send(edition.pk, enqueue=False)
+    for batch in sending.unfinished_batches(edition.pk):
+        sending.send_batch(edition.pk, batch, progress=progress)
+
+
 def delivered(smtp):
     return sorted(r for m in smtp.received for r in m.recipients)
 
@@ -149,10 +158,7 @@ def test_a_fault_halfway_through_pauses_and_resume_sends_only_to_those_left(smtp
         if len(first_chunk) == settings.NEWSLETTER_CHUNK_SIZE:
             smtp.behaviour.refuse_sender = "554 5.7.1 Sender address rejected"
 
-    Edition.objects.filter(pk=edition.pk).update(status=Edition.APPROVED, scheduled_at=edition.created_at)
-    sending.start_send(edition.pk, enqueue=False)
-    for batch in sending.unfinished_batches(edition.pk):
-        sending.send_batch(edition.pk, batch, progress=break_after_first_chunk)
+    send_here(edition, progress=break_after_first_chunk)
     assert_paused_and_nobody_lost(edition, "sender address")
     assert len(smtp.received) == 10
     smtp.behaviour.refuse_sender = None
@@ -230,10 +236,7 @@ def test_pause_takes_effect_within_a_chunk_and_resume_sends_exactly_those_left(s
         if len(calls) == 1:
             call_command("newsletter", "pause", str(edition.pk), stdout=open("/dev/null", "w"))
 
-    Edition.objects.filter(pk=edition.pk).update(status=Edition.APPROVED, scheduled_at=edition.created_at)
-    sending.start_send(edition.pk, enqueue=False)
-    for batch in sending.unfinished_batches(edition.pk):
-        sending.send_batch(edition.pk, batch, progress=pause_after_first_chunk)
+    send_here(edition, progress=pause_after_first_chunk)
     edition.refresh_from_db()
     assert edition.status == Edition.PAUSED
     assert len(smtp.received) == settings.NEWSLETTER_CHUNK_SIZE  # the chunk on the wire, no more
@@ -251,10 +254,7 @@ def test_cancel_stops_the_send_and_keeps_the_record_of_who_got_it(smtp, edition,
         if len(calls) == 1:
             call_command("newsletter", "cancel", str(edition.pk), stdout=open("/dev/null", "w"))
 
-    Edition.objects.filter(pk=edition.pk).update(status=Edition.APPROVED, scheduled_at=edition.created_at)
-    sending.start_send(edition.pk, enqueue=False)
-    for batch in sending.unfinished_batches(edition.pk):
-        sending.send_batch(edition.pk, batch, progress=cancel_after_first_chunk)
+    send_here(edition, progress=cancel_after_first_chunk)
     edition.refresh_from_db()
     assert edition.status == Edition.CANCELLED
     got_it = set(Delivery.objects.filter(edition=edition, status=Delivery.SENT).values_list("subscriber__email", flat=True))
@@ -335,10 +335,7 @@ def test_try_later_to_every_message_midway_pauses_instead_of_giving_up_on_the_re
         if len(done) == settings.NEWSLETTER_CHUNK_SIZE:
             smtp.behaviour.refuse_sender = "452 4.3.1 Insufficient system storage"
 
-    Edition.objects.filter(pk=edition.pk).update(status=Edition.APPROVED, scheduled_at=edition.created_at)
-    sending.start_send(edition.pk, enqueue=False)
-    for batch in sending.unfinished_batches(edition.pk):
-        sending.send_batch(edition.pk, batch, progress=disk_fills_after_first_chunk)
+    send_here(edition, progress=disk_fills_after_first_chunk)
     assert_paused_and_nobody_lost(edition, "452 4.3.1 Insufficient system storage", "try again later")
     smtp.behaviour.refuse_sender = None
     resume_and_check_everyone_got_it_once(edition, smtp)

@@ -6,7 +6,6 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,24 +14,11 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from samizdat.publishing.models import UnfinishedChange
+from tests.subprocesses import SAMIZDAT, database_for_subprocess
 from tests.factories import make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-SAMIZDAT = str(Path(sys.executable).with_name("samizdat"))
-
-
-def database_for_subprocess(tmp_path):
-    """PostgreSQL's test database itself, or for SQLite (in memory) a file copy."""
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        path = tmp_path / "site.sqlite3"
-        connection.ensure_connection()
-        target = sqlite3.connect(path)
-        connection.connection.backup(target)
-        target.close()
-        return f"sqlite:///{path}"
-    return f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
 
 
 def query(env, sql):
