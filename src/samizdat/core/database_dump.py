@@ -71,7 +71,7 @@ def _copy_sqlite(destination):
 
 
 def _pg_dump(destination):
-    _run_pg("pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={destination}", _database_name())
+    _run_pg("pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={destination}", f"--dbname={_database_name()}")
 
 
 def has_tables():
