@@ -45,6 +45,9 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Proxies in front of samizdat (our nginx, a CDN's edge), as addresses or networks: only from these
+# is X-Forwarded-For believed (core/clients.py). Empty: the socket peer is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 # Where `samizdat serve` (and `make run`) listen.
 HOST = os.environ.get("HOST", "127.0.0.1")

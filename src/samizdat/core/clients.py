@@ -1,0 +1,58 @@
+"""Who is asking: the client's address, for rate limits and login throttling.
+
+The socket peer is the client, unless it is one of TRUSTED_PROXIES (our own nginx, a CDN's edge):
+then the client is the last address in X-Forwarded-For that is not a trusted proxy. Without a
+trusted proxy configured, X-Forwarded-For is ignored: anyone can write it.
+
+The address is used to count, never stored or logged as it is: `client_key` gives a keyed hash.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+
+from django.conf import settings
+
+
+def trusted_networks():
+    networks = []
+    for item in settings.TRUSTED_PROXIES:
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            continue  # a typo must not make every peer trusted
+    return networks
+
+
+def _address(text):
+    try:
+        return ipaddress.ip_address(text.strip().strip("[]"))
+    except ValueError:
+        return None
+
+
+def _trusted(address, networks):
+    return address is not None and any(address in network for network in networks)
+
+
+def client_address(request):
+    """The client's IP address as text ("" when the request carries none that parses)."""
+    peer = _address(request.META.get("REMOTE_ADDR", ""))
+    networks = trusted_networks()
+    if peer is None or not _trusted(peer, networks):
+        return str(peer) if peer is not None else ""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for item in reversed([part for part in forwarded.split(",") if part.strip()]):
+        address = _address(item)
+        if address is None:
+            break  # a garbled hop: stop at the last address we could trust
+        if not _trusted(address, networks):
+            return str(address)
+        peer = address
+    return str(peer)
+
+
+def client_key(request):
+    """A stable, keyed hash of the client's address: counts per client without keeping the address."""
+    address = client_address(request)
+    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
