@@ -59,6 +59,15 @@ class PublicFolder:
 
 
 @pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate limits count in a cache on disk (var/limits-cache): one test's signups, donations and
+    searches must not count against the next."""
+    caches["limits"].clear()
+    yield
+    caches["limits"].clear()
+
+
+@pytest.fixture(autouse=True)
 def forget_cached_renditions():
     """Wagtail caches renditions by image id, and a rolled-back image's id is handed out again: a
     later test would be shown the earlier test's rendition, a file that is not in its MEDIA_ROOT."""

@@ -246,6 +246,7 @@ def anyone(fake_stripe, settings):  # noqa: F811
     """A client that shows a 500 as a status code, with every outside service set up: Stripe's
     stand-in, and the email services' webhook secret (so their parsers are reached, not a 404)."""
     settings.ANYMAIL = {"WEBHOOK_SECRET": "hook:secret"}
+    settings.RATELIMIT_ENABLE = False  # hundreds of hostile values per address: each must reach the view, not a 429
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # the login form is tried too
     return Client(raise_request_exception=False, HTTP_AUTHORIZATION="Basic " + base64.b64encode(b"hook:secret").decode())
 
@@ -285,8 +286,10 @@ def test_the_sweep_finds_every_public_address():
 
 
 @pytest.mark.parametrize("route", ROUTES)
-def test_no_address_answers_500_to_hostile_input(route, site, anyone):
+def test_no_address_answers_500_to_hostile_input(route, site, anyone, settings):
     pattern = dict(public_patterns())[route]
+    if route.startswith("newsletter/webhooks/"):  # only the webhook of the service mail goes through answers
+        settings.EMAIL_BACKEND = f"anymail.backends.{route.split('/')[2]}.EmailBackend"
     failures = Failures()
     urls = addresses(route, pattern, site)
     url = urls[0]

@@ -4,6 +4,7 @@ docs/configuration.md lists each variable; keep the two in step.
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -184,6 +185,35 @@ CACHES = {
         "OPTIONS": {"size_limit": int(os.environ.get("RENDER_CACHE_MB", "1024")) * 2**20},
     },
 }
+
+# Rate limits (docs/security.md, "Endpoints and rate limits"), counted by django-ratelimit in the
+# "limits" cache: on disk, so granian's worker processes share the counts (locmem is per process).
+# LIMITS_CACHE_URL (redis://host:6379/0) counts in Redis instead, for several machines.
+CACHES["limits"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["LIMITS_CACHE_URL"]}
+    if os.environ.get("LIMITS_CACHE_URL")
+    else {"BACKEND": "diskcache.DjangoCache", "LOCATION": str(VAR_DIR / "limits-cache"), "TIMEOUT": None}
+)
+RATELIMIT_USE_CACHE = "limits"
+RATELIMIT_ENABLE = env_bool("RATE_LIMITS_ENABLED", True)
+
+
+def env_rate(name, default):
+    """A rate as django-ratelimit writes it ("30/h": 30 an hour, "5/10m"); "off" turns a limit off."""
+    value = os.environ.get(name, default).strip().lower()
+    if value in {"", "0", "off", "none"}:
+        return None
+    if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", value):
+        raise ValueError(f"{name}={value!r}: write a rate as a count per period, like 30/h, 5/10m or 3/d, or off")
+    return value
+
+
+LIMIT_SIGNUPS_PER_CLIENT = env_rate("LIMIT_SIGNUPS_PER_CLIENT", "30/h")  # newsletter signups from one address
+LIMIT_SIGNUPS_PER_MAILBOX = env_rate("LIMIT_SIGNUPS_PER_MAILBOX", "10/h")  # for one inbox, +tag variants counted as one
+LIMIT_CONFIRMATIONS_PER_MAILBOX = env_rate("LIMIT_CONFIRMATIONS_PER_MAILBOX", "3/d")  # confirmation emails to one inbox
+LIMIT_DONATIONS_PER_CLIENT = env_rate("LIMIT_DONATIONS_PER_CLIENT", "10/h")  # checkouts started (card testing)
+LIMIT_MANUAL_GIFTS_PER_CLIENT = env_rate("LIMIT_MANUAL_GIFTS_PER_CLIENT", "5/h")  # bank and crypto gifts reported
+LIMIT_SEARCHES_PER_CLIENT = env_rate("LIMIT_SEARCHES_PER_CLIENT", "30/m")
 
 TASKS = {
     "default": {

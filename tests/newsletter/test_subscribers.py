@@ -125,6 +125,7 @@ def postmark_event(client, payload, auth="hook:secret"):
 
 
 def test_bounces_and_complaints_from_an_email_service_suppress_the_address(client, settings, the_week):
+    settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
     settings.ANYMAIL = {"WEBHOOK_SECRET": "hook:secret"}
     response = postmark_event(client, {"RecordType": "Bounce", "Type": "HardBounce", "Email": "Gone@Example.org",
                                        "MessageID": "m1", "BouncedAt": "2026-11-20T10:00:00Z", "Description": "No such user"})
@@ -139,6 +140,7 @@ def test_bounces_and_complaints_from_an_email_service_suppress_the_address(clien
 
 
 def test_a_webhook_without_the_secret_or_with_junk_changes_nothing_and_is_no_500(client, settings):
+    settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
     settings.ANYMAIL = {"WEBHOOK_SECRET": "hook:secret"}
     forged = postmark_event(client, {"RecordType": "Bounce", "Type": "HardBounce", "Email": "victim@example.org"}, auth="hook:wrong")
     assert forged.status_code in (400, 401, 403)

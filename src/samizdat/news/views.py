@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.utils.http import http_date
 
+from samizdat.core.limits import limited
+
 from .feeds import AuthorFeed, SectionFeed, SiteFeed, TagFeed, xml_safe
 from .listing import (
     articles_by,
@@ -51,6 +53,7 @@ def tag_feed(request, slug, kind):
     return TagFeed(_published_tag_or_404(slug), kind)(request)
 
 
+@limited("news.search", "LIMIT_SEARCHES_PER_CLIENT", method=("GET", "HEAD", "POST"))
 def search(request):
     query, results = search_articles(request.GET.get("q", ""), request.GET.get("page", "1"))
     return render(request, "news/search.html", {"query": query, "results": results})

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_migrate
 
 
@@ -10,7 +11,9 @@ class NewsletterConfig(AppConfig):
 
     def ready(self):
         from . import bounces
+        from .checks import webhook_has_a_secret
         from .permissions import give_editors_the_newsletter
 
         bounces.connect()
+        checks.register(webhook_has_a_secret, checks.Tags.security)
         post_migrate.connect(give_editors_the_newsletter, sender=self)

@@ -85,9 +85,11 @@ def consent_wording(newsletter):
     return " ".join(parts)
 
 
-def sign_up(email, newsletter, *, source="signup form", now=None):
+def sign_up(email, newsletter, *, source="signup form", now=None, confirmation_allowed=None):
     """Record the wish to subscribe and send a confirmation (at most one an hour per address).
 
+    `confirmation_allowed(email)`, when given, is asked only when a confirmation is due, and False
+    keeps it from going (a flood of +tag variants of one inbox: newsletter/limits.py).
     Returns nothing a caller could tell apart: the reader is told to check their inbox either way."""
     email = normalise_email(email)
     now = now or timezone.now()
@@ -120,7 +122,7 @@ def sign_up(email, newsletter, *, source="signup form", now=None):
             .filter(_no_confirmation_since(since))
             .update(confirmation_sent_at=now)
         )
-        if due:
+        if due and (confirmation_allowed is None or confirmation_allowed(email)):
             from .tasks import send_confirmation_task
 
             send_confirmation_task.enqueue(subscription.pk)

@@ -6,12 +6,18 @@ token (a public file can't carry one): double opt-in makes a forged signup harml
 answer is the same for every address. Unsubscribe and preferences links are signed.
 """
 
+from functools import partial
+
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from samizdat.core.cross_origin import readable_by_mirrors
+from samizdat.core.limits import limited
+
 from . import subscriptions
+from .limits import confirmation_allowed, signup_mailbox, signup_mailbox_rate
 from .models import Edition, Newsletter, Subscriber, Subscription
 from .rendering import edition_items, intro_paragraphs, sample_items
 from .tokens import BadToken, preferences_token, read_confirm_token, read_preferences_token, read_unsubscribe_token
@@ -25,6 +31,9 @@ def index(request):
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@readable_by_mirrors
+@limited("newsletter.signup", "LIMIT_SIGNUPS_PER_CLIENT")
+@limited("newsletter.signup-mailbox", signup_mailbox_rate, key=signup_mailbox)
 def signup(request):
     if request.method == "GET":
         return HttpResponseRedirect("/newsletter/")
@@ -35,14 +44,14 @@ def signup(request):
         error = "That newsletter doesn't exist any more. Please choose one on the newsletter page."
     elif not request.POST.get("website"):  # a field people never see; bots fill it in
         try:
-            subscriptions.sign_up(request.POST.get("email", ""), newsletter)
+            subscriptions.sign_up(
+                request.POST.get("email", ""), newsletter, confirmation_allowed=partial(confirmation_allowed, request)
+            )
         except subscriptions.SignupError as problem:
             error = str(problem)
     status = 400 if error else 200
     if wants_json:
-        response = JsonResponse({"ok": not error, "message": error or CHECK_INBOX}, status=status)
-        response["Access-Control-Allow-Origin"] = "*"  # mirrors post here from their own address
-        return response
+        return JsonResponse({"ok": not error, "message": error or CHECK_INBOX}, status=status)
     context = {"error": error, "message": CHECK_INBOX, "newsletter": newsletter, "email": request.POST.get("email", "")[:254]}
     return render(request, "newsletter/signup_result.html", context, status=status)
 

@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.core import checks
+
+from .checks import stripe_has_a_webhook_secret
 
 
 class SupportConfig(AppConfig):
@@ -6,3 +9,6 @@ class SupportConfig(AppConfig):
     label = "support"
     verbose_name = "Reader revenue"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        checks.register(stripe_has_a_webhook_secret, checks.Tags.security)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from samizdat.core.limits import limited
 from samizdat.core.links import absolute_url
 
 from . import manage as managing
@@ -49,6 +50,7 @@ def _form_again(request, form, status):
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@limited("support.donate", "LIMIT_DONATIONS_PER_CLIENT")  # card testing: checkouts started by the dozen
 def donate(request):
     """Continue: check the form, then send the reader to the provider. Records nothing as paid."""
     if request.method == "GET" or not settings.SUPPORT_ENABLED:
@@ -128,6 +130,7 @@ def test_checkout(request, token):
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@limited("support.manual-gift", "LIMIT_MANUAL_GIFTS_PER_CLIENT")  # gifts in anyone's name, no login needed
 def transfer(request, token):
     """Bank transfer and crypto: our details with QR codes; the reader tells us what they sent."""
     provider = ManualProvider()
