@@ -121,6 +121,35 @@ def test_signup_with_javascript_answers_in_json_that_mirrors_may_read(client, sm
     assert len(smtp.to("reader@example.org")) == 1
 
 
+@pytest.mark.parametrize("origin", ["https://evil.example", "null", "https://courier.example.evil.example",
+                                    "http://courier.example", "https://mirror.example:8443", "*"])
+def test_only_our_own_site_and_mirrors_may_read_the_signup_answer(client, the_week, settings, origin):
+    settings.MIRROR_URLS = ["https://mirror.example/", "http://abcdefghijklmnop.onion"]
+    response = sign_up(client, "reader@example.org", HTTP_ACCEPT="application/json", HTTP_ORIGIN=origin)
+    assert response.status_code == 200
+    assert "Access-Control-Allow-Origin" not in response
+    assert "Origin" in response["Vary"]  # a cache must not give one origin's answer to another
+
+
+@pytest.mark.parametrize("origin", ["https://courier.example", "https://mirror.example", "http://abcdefghijklmnop.onion"])
+def test_the_site_and_each_mirror_may_read_the_signup_answer(client, the_week, settings, origin):
+    settings.MIRROR_URLS = ["https://mirror.example/", "http://abcdefghijklmnop.onion"]
+    response = sign_up(client, "reader@example.org", HTTP_ACCEPT="application/json", HTTP_ORIGIN=origin)
+    assert response["Access-Control-Allow-Origin"] == origin
+    assert "Origin" in response["Vary"]
+
+
+def test_no_public_address_lets_a_strangers_page_read_its_answer(client, the_week):
+    stranger = {"HTTP_ORIGIN": "https://evil.example"}
+    answers = [
+        sign_up(client, "reader@example.org", HTTP_ACCEPT="application/json", **stranger),
+        client.post("/support/donate/", {}, **stranger),
+        client.get("/search/", {"q": "harbour"}, **stranger),
+        client.get("/support/appeals.json", **stranger),
+    ]
+    assert [answer.get("Access-Control-Allow-Origin") for answer in answers] == [None] * 4
+
+
 def test_the_signup_endpoint_needs_no_csrf_token_and_sets_no_cookie(the_week, smtp):
     from django.test import Client
 

@@ -9,18 +9,25 @@ newsletter's system check (checks.py) makes a missing secret an error. A payload
 parse is answered with a 400 rather than a 500.
 """
 
+import logging
 import warnings
 from functools import wraps
 
 from anymail import urls as anymail_urls
-from anymail.exceptions import AnymailConfigurationError, AnymailImproperlyInstalled, AnymailInsecureWebhookWarning
+from anymail.exceptions import (
+    AnymailConfigurationError,
+    AnymailImproperlyInstalled,
+    AnymailInsecureWebhookWarning,
+    AnymailWebhookValidationFailure,
+)
 from django.conf import settings
-from django.http import HttpResponseBadRequest, HttpResponseNotFound
+from django.http import HttpResponseBadRequest, HttpResponseForbidden, HttpResponseNotFound
 from django.urls import URLPattern
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 
 
+logger = logging.getLogger(__name__)
 ANYMAIL_BACKENDS = "anymail.backends."
 TRACKING = "_tracking_webhook"
 
@@ -61,6 +68,9 @@ def only_when_set_up(view, service):
             return view(request, *args, **kwargs)
         except (AnymailConfigurationError, AnymailImproperlyInstalled):  # a key some services read only now (Mandrill)
             return not_set_up()
+        except AnymailWebhookValidationFailure:  # wrong secret or signature: a 403, not anymail's 400 and traceback
+            logger.warning("Refused a %s webhook call that could not be verified", service)  # never the caller or payload
+            return HttpResponseForbidden(gettext("This webhook call could not be verified.\n"), content_type="text/plain")
         except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):  # JSON nested past the stack
             return HttpResponseBadRequest(gettext("This webhook call could not be read.\n"), content_type="text/plain")
 
