@@ -174,3 +174,15 @@ def test_search_articles_gives_the_query_it_used_and_one_page():
     query, results = search_articles("  tram!! ", "2", per_page=4)
     assert query == "tram"
     assert results.number == 2 and len(results.object_list) == 1
+
+
+def test_a_search_flood_from_one_client_is_answered_429_and_other_readers_search_on(client, settings):
+    settings.LIMIT_SEARCHES_PER_CLIENT = "30/d"
+    answers = [client.get("/search/", {"q": f"harbour {n}"}, REMOTE_ADDR="203.0.113.66") for n in range(35)]
+    assert [a.status_code for a in answers] == [200] * 30 + [429] * 5
+    assert "Too many tries" in answers[-1].content.decode() and 0 < int(answers[-1]["Retry-After"]) <= 86400
+    assert found(search(client, q="cranes")) == ["Cranes fall silent"]  # another reader
+
+
+def test_a_reader_paging_through_results_is_not_limited(client):
+    assert all(client.get("/search/", {"q": "tram", "page": n}).status_code == 200 for n in range(1, 11))

@@ -7,11 +7,14 @@ Keys are keyed hashes (core.clients.client_key, or the caller's own): an address
 is never written to the cache as it is.
 """
 
+from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.timesince import timeuntil
 from django.utils.translation import gettext
 from django_ratelimit.core import get_usage
 
@@ -50,12 +53,12 @@ def too_many_requests(request, seconds_left):
     """429 with Retry-After: a page for people, JSON for the scripts that ask for JSON."""
     # A count the cache could not keep has no window (-1): wait a minute.
     retry_after = max(1, seconds_left) if seconds_left and seconds_left > 0 else 60
-    minutes = (retry_after + 59) // 60
     if "application/json" in request.headers.get("Accept", ""):
         message = gettext("Too many tries from here just now. Please try again in a few minutes.")
         response = JsonResponse({"ok": False, "message": message}, status=429)
     else:
-        response = render(request, "429.html", {"minutes": minutes}, status=429)
+        wait = timeuntil(timezone.now() + timedelta(seconds=max(60, retry_after)), depth=1)  # "3 minutes", "1 hour"
+        response = render(request, "429.html", {"wait": wait}, status=429)
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"
     return response
