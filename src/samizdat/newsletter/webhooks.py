@@ -26,7 +26,6 @@ from django.urls import URLPattern
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 
-
 logger = logging.getLogger(__name__)
 ANYMAIL_BACKENDS = "anymail.backends."
 TRACKING = "_tracking_webhook"
