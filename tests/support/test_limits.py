@@ -92,6 +92,9 @@ def test_without_a_webhook_secret_stripe_events_are_refused(client, fake_stripe,
     for signature in ("", "t=1,v1=abc"):
         assert post_webhook(client, completed, signature=signature).status_code == 400
     assert post_webhook(client, completed, secret="").status_code == 400  # signed with an empty key
+    for provider in ("manual", "test", "nobody"):  # the others take no webhooks at all
+        response = client.post(f"/support/webhooks/{provider}/", "{}", content_type="application/json")
+        assert response.status_code in (400, 404)
     assert not Donation.objects.exists()
 
 

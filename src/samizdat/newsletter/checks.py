@@ -19,6 +19,6 @@ def webhook_has_a_secret(app_configs, **kwargs):
         f"(/newsletter/webhooks/{pattern.pattern}) has no secret: anyone could stop a reader's newsletter with a forged bounce.",
         hint="Set ANYMAIL_WEBHOOK_SECRET to user:password (a long random password) and give the service the webhook "
              "address with them (https://user:password@your.site/newsletter/webhooks/...). Services that sign their "
-             "webhooks need their signing key too, e.g. ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY.",
+             "webhooks need their signing key instead, e.g. ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY.",
         id="samizdat.newsletter.E001",
     )]
