@@ -9,8 +9,11 @@ class NewsletterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import bounces
+        from samizdat.core import privacy as personal_data
+
+        from . import bounces, privacy
         from .permissions import give_editors_the_newsletter
 
         bounces.connect()
+        personal_data.register(privacy.LABEL, privacy.find, privacy.erase, privacy.purge)
         post_migrate.connect(give_editors_the_newsletter, sender=self)

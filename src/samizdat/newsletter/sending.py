@@ -505,6 +505,8 @@ def _seconds_until_retry(edition_id, batch):
 
 def progress_of(edition, window=10):
     counts = dict(Delivery.objects.filter(edition=edition).values_list("status").annotate(n=Count("pk")))
+    for status, number in (edition.delivery_counts or {}).items():  # the log purged since, or readers erased
+        counts[status] = counts.get(status, 0) + number
     total = sum(counts.values())
     since = timezone.now() - timedelta(seconds=window)
     recent = Delivery.objects.filter(edition=edition, status=Delivery.SENT, sent_at__gte=since).count()

@@ -6,3 +6,10 @@ class SupportConfig(AppConfig):
     label = "support"
     verbose_name = "Reader revenue"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from samizdat.core import privacy as personal_data
+
+        from . import privacy
+
+        personal_data.register(privacy.LABEL, privacy.find, privacy.erase)
