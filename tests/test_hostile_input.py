@@ -246,6 +246,7 @@ def anyone(fake_stripe, settings):  # noqa: F811
     """A client that shows a 500 as a status code, with every outside service set up: Stripe's
     stand-in, and the email services' webhook secret (so their parsers are reached, not a 404)."""
     settings.ANYMAIL = {"WEBHOOK_SECRET": "hook:secret"}
+    settings.SUPPORT_TEST_PAYMENTS = True  # so the test provider's checkout is tried too
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # the login form is tried too
     return Client(raise_request_exception=False, HTTP_AUTHORIZATION="Basic " + base64.b64encode(b"hook:secret").decode())
 

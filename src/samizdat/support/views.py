@@ -161,7 +161,7 @@ def transfer(request, token):
         provider="manual", provider_payment_id=f"manual_{nonce}",
         defaults={"amount": amount, "currency": wanted.currency, "frequency": "once", "method": method[:40],
                   "email": email, "name": " ".join(request.POST.get("name", "").split())[:200],
-                  "status": Donation.Status.PENDING, "created_at": timezone.now()},
+                  "status": Donation.Status.PENDING, "created_at": timezone.now(), "discreet": wanted.discreet},
     )
     return render(request, "support/transfer_noted.html", {"donation": donation})
 
