@@ -9,6 +9,7 @@ answer is the same for every address. Unsubscribe and preferences links are sign
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from . import subscriptions
@@ -23,6 +24,7 @@ def index(request):
     return render(request, "newsletter/index.html", {"newsletters": Newsletter.objects.all()})
 
 
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def signup(request):
@@ -47,6 +49,7 @@ def signup(request):
     return render(request, "newsletter/signup_result.html", context, status=status)
 
 
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
@@ -78,6 +81,7 @@ def confirm(request, token):
     })
 
 
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
@@ -101,6 +105,7 @@ def unsubscribe(request, token):
     return render(request, "newsletter/unsubscribe.html", {"newsletter": newsletter})
 
 
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def preferences(request, token):

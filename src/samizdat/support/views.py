@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonRespons
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from samizdat.core.links import absolute_url
@@ -72,6 +73,7 @@ def thanks_token(donation):
     return signing.dumps(donation.pk, salt=THANKS_SALT)
 
 
+@never_cache
 def thanks(request):
     donation = None
     token = request.GET.get("d", "")
@@ -94,6 +96,7 @@ def _valid_email(text):
     return text
 
 
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def test_checkout(request, token):
@@ -126,6 +129,7 @@ def test_checkout(request, token):
     return HttpResponseRedirect(f"/support/thanks/?d={thanks_token(donation)}", status=303)
 
 
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def transfer(request, token):
@@ -184,6 +188,7 @@ def webhook(request, provider_name):
     return HttpResponse((", ".join(results) or "ignored") + "\n", content_type="text/plain")
 
 
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def manage_request(request):
@@ -199,6 +204,7 @@ def manage_request(request):
     return render(request, "support/manage_request.html", context)
 
 
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
