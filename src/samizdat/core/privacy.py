@@ -9,6 +9,7 @@ core adds what belongs to no app: staff accounts, finished task rows and the adm
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Callable
@@ -107,26 +108,19 @@ def find_site(email):
     }
 
 
-def _scrub(text, email):
-    """The text with every spelling of the address replaced."""
+def scrub(text, email):
+    """The text with every spelling of the address (any case) replaced."""
     if not text:
         return text
-    lowered, target = text.lower(), normalise(email)
-    found, start = [], 0
-    while (at := lowered.find(target, start)) != -1:
-        found.append(at)
-        start = at + len(target)
-    for at in reversed(found):
-        text = text[:at] + ERASED + text[at + len(target):]
-    return text
+    return re.sub(re.escape(normalise(email)), ERASED, text, flags=re.IGNORECASE)
 
 
 def erase_site(email):
     tasks = _tasks(email).delete()[0]
     history = 0
     for entry in _history(email):
-        entry.label = _scrub(entry.label, email)
-        entry.data = json.loads(_scrub(json.dumps(entry.data, cls=DjangoJSONEncoder), email))
+        entry.label = scrub(entry.label, email)
+        entry.data = json.loads(scrub(json.dumps(entry.data, cls=DjangoJSONEncoder), email))
         entry.save(update_fields=["label", "data"])
         history += 1
     # Staff accounts are kept (their pages and history hang on them) and named in the result:

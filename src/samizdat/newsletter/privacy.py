@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Count, Q
 
-from samizdat.core.privacy import ERASED, email_hash, email_hashes, normalise
+from samizdat.core.privacy import email_hash, email_hashes, normalise, scrub
 
 from .models import Delivery, Edition, Subscriber, Subscription, Suppression
 
@@ -84,7 +84,7 @@ def erase(email):
     )
     # A pause reason quotes the server's answer, which may name the reader.
     for edition in Edition.objects.filter(pause_reason__icontains=email):
-        edition.pause_reason = edition.pause_reason.replace(email, ERASED)
+        edition.pause_reason = scrub(edition.pause_reason, email)
         edition.save(update_fields=["pause_reason"])
     return done
 
