@@ -89,6 +89,14 @@ def test_confirming_a_manual_gift_is_in_the_site_history_without_the_donor(chief
     assert entry.label == "30 EUR by Bank transfer" and "eve" not in entry.label.lower()
 
 
+def test_a_staff_correction_of_a_donor_is_in_the_site_history(chief):
+    gift = Donation.objects.create(amount=1000, currency="EUR", provider="stripe", status="paid", provider_payment_id="pi_1",
+                                   email="ana@example.org", name="Ana")
+    chief.post(f"/admin/donations/edit/{gift.pk}/", {"name": "Ana Ruiz", "email": "ana@example.org"})
+    assert Donation.objects.get().name == "Ana Ruiz"
+    assert ModelLogEntry.objects.filter(action="wagtail.edit", object_id=str(gift.pk), user__username="chief").exists()
+
+
 def test_the_personal_data_page_exports_and_erases_after_a_confirmation(chief, week):
     Subscriber.objects.create(email="ana@example.org")
     Donation.objects.create(amount=1000, currency="EUR", provider="stripe", status="paid", provider_payment_id="pi_1",

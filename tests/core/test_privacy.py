@@ -9,13 +9,15 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from samizdat.newsletter import subscriptions
 from samizdat.newsletter.importing import import_subscribers
-from samizdat.newsletter.models import Delivery, Edition, Newsletter, Subscriber, Subscription, Suppression
+from samizdat.newsletter.models import Delivery, Edition, Newsletter, Subscriber, Suppression
+from samizdat.newsletter.sending import progress_of
 from samizdat.newsletter.tasks import send_test_task
 from samizdat.support.models import Donation, RecurringDonation
 from samizdat.support.reports import revenue_report
@@ -138,16 +140,12 @@ def test_an_erased_person_is_never_signed_up_or_imported_again(person, settings)
 
 
 def test_the_counts_of_an_edition_survive_the_erasure_of_a_reader(person):
-    from samizdat.newsletter.sending import progress_of
-
     assert progress_of(Edition.objects.get())["sent"] == 2
     run("erase", EMAIL, "--yes")
     assert progress_of(Edition.objects.get())["sent"] == 2
 
 
 def test_an_address_that_is_not_one_is_refused_clearly():
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError, match="not an email address"):
         run("export", "nobody")
 
