@@ -133,3 +133,11 @@ def test_staff_switching_test_payments_on_is_not_enough_on_a_live_site(client, s
     staff.test_payments = True
     staff.save()
     assert 'value="test"' not in client.get("/support/").content.decode()
+
+
+def test_a_discreet_bank_transfer_is_recorded_as_discreet(client, test_payments):
+    test_payments.bank_transfer_details = "IBAN DE89 3704 0044 0532 0130 00"
+    test_payments.save()
+    transfer = donate(client, frequency="once", provider="manual", discreet="1")["Location"]
+    client.post(transfer, {"amount": "10", "method": "Bank transfer", "email": "ana@example.org"})
+    assert Donation.objects.get().discreet
