@@ -25,6 +25,8 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 # (settings.py derives SITE_URL from them when it is not set).
 run: export HOST := $(HOST)
 run: export PORT := $(PORT)
+# The demo takes test payments (no money moves); serve says so. A live site leaves them off.
+run: export SUPPORT_TEST_PAYMENTS ?= 1
 run: $(VENV)/.installed
 	$(BIN)/samizdat migrate --noinput --verbosity 0
 	$(BIN)/samizdat collectstatic --noinput --verbosity 0

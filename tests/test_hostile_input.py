@@ -247,6 +247,7 @@ def anyone(fake_stripe, settings):  # noqa: F811
     stand-in, and the email services' webhook secret (so their parsers are reached, not a 404)."""
     settings.ANYMAIL = {"WEBHOOK_SECRET": "hook:secret"}
     settings.RATELIMIT_ENABLE = False  # hundreds of hostile values per address: each must reach the view, not a 429
+    settings.SUPPORT_TEST_PAYMENTS = True  # so the test provider's checkout is tried too
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # the login form is tried too
     return Client(raise_request_exception=False, HTTP_AUTHORIZATION="Basic " + base64.b64encode(b"hook:secret").decode())
 

@@ -237,6 +237,7 @@ PUBLISH_SCHEDULED_INTERVAL = int(os.environ.get("PUBLISH_SCHEDULED_INTERVAL", "6
 WORKER_PERIODIC_COMMANDS = [
     ["publish_scheduled"], ["newsletter", "drafts"], ["newsletter", "resume-stalled"], ["publish", "--resume"],
     ["newsletter", "bounces"],  # reads NEWSLETTER_BOUNCE_MAILBOX when one is set
+    ["privacy", "purge"],  # retention (below): acts at most hourly
 ]
 # Called once as the worker starts, before it takes tasks: what a killed worker left is cleared
 # away, and the first change after a restart is published as quickly as the next.
@@ -355,3 +356,18 @@ STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
 STRIPE_TIMEOUT = int(os.environ.get("STRIPE_TIMEOUT", "20"))  # seconds to wait for Stripe at checkout
+
+# Personal data (docs/security.md, "Personal data"): how long what names a person is kept.
+# `samizdat privacy purge` (run by the worker, at most hourly) removes it after this many days.
+NEWSLETTER_UNCONFIRMED_DAYS = int(os.environ.get("NEWSLETTER_UNCONFIRMED_DAYS", "7"))  # signups never confirmed
+NEWSLETTER_DELIVERY_LOG_DAYS = int(os.environ.get("NEWSLETTER_DELIVERY_LOG_DAYS", "90"))  # who got which edition; counts stay
+TASKS_KEEP_DAYS = int(os.environ.get("TASKS_KEEP_DAYS", "14"))  # finished background task rows
+# Donors at risk ask for discretion on the donate form: their receipts come from this sender name
+# with this subject (no newsroom name), and their card statement shows this descriptor (Stripe:
+# at most 22 characters for a one-off gift, a suffix of at most 22 for monthly and annual ones).
+SUPPORT_DISCREET_SENDER = os.environ.get("SUPPORT_DISCREET_SENDER", "Receipts")
+SUPPORT_DISCREET_SUBJECT = os.environ.get("SUPPORT_DISCREET_SUBJECT", "Your receipt")
+SUPPORT_DISCREET_DESCRIPTOR = os.environ.get("SUPPORT_DISCREET_DESCRIPTOR", "ONLINE SERVICES")
+# The `test` payment provider (no money moves) may be offered only when this is on: by default in
+# DEBUG, or for a demo (`make run` turns it on and says so). Its gifts never count as revenue.
+SUPPORT_TEST_PAYMENTS = env_bool("SUPPORT_TEST_PAYMENTS", DEBUG)

@@ -20,7 +20,8 @@ DAY = 86400 * 1000
 
 
 @pytest.fixture
-def newsroom(db):
+def newsroom(db, settings):
+    settings.SUPPORT_TEST_PAYMENTS = True  # as DEBUG or a demo has it
     staff = support_settings()
     staff.test_payments = True
     staff.snooze_days = 7

@@ -14,7 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 @pytest.fixture
-def test_payments(db):
+def test_payments(db, settings):
+    settings.SUPPORT_TEST_PAYMENTS = True  # as DEBUG or a demo has it
     staff = support_settings()
     staff.test_payments = True
     staff.suggested_amounts = "EUR once: 25, 50\nEUR monthly: 5, 10, 20\nEUR annual: 60"

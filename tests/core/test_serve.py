@@ -230,3 +230,55 @@ def test_stopping_serve_stops_a_republish_still_running():
     supervisor.stop()
     supervisor.wait()
     assert publisher.returncode == -signal.SIGTERM
+
+
+# The demo's known password
+
+
+@pytest.fixture(scope="module")
+def demo_users(site_env):
+    """The demo's accounts with the password the README gives."""
+    subprocess.run([sys.executable, "-m", "samizdat.cli", "shell", "-c",
+                    "from samizdat.demo.newsroom import create_demo_users; create_demo_users()"], env=site_env, check=True)
+    return site_env
+
+
+def test_serve_refuses_every_interface_while_a_demo_account_has_the_demo_password(demo_users):
+    port = free_port()
+    result = subprocess.run(
+        [sys.executable, "-m", "samizdat.cli", "serve", "--no-worker", "--host", "0.0.0.0", "--port", str(port)],
+        env=demo_users, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0
+    assert "still have the demo password" in result.stderr and "samizdat changepassword admin" in result.stderr
+    assert port_is_free(port), "nothing listened"
+
+
+def test_serve_on_the_loopback_is_fine_with_the_demo_password(demo_users):
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "samizdat.cli", "serve", "--no-worker", "--host", "127.0.0.1", "--port", str(port)],
+        env=demo_users, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert wait_for(f"http://127.0.0.1:{port}/admin/login/") == 200
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def test_serve_on_every_interface_once_the_demo_passwords_are_changed(demo_users):
+    subprocess.run([sys.executable, "-m", "samizdat.cli", "shell", "-c",
+                    "from django.contrib.auth.models import User\n"
+                    "for u in User.objects.all(): u.set_password('a-long-new-password-' + u.username); u.save()"],
+                   env=demo_users, check=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "samizdat.cli", "serve", "--no-worker", "--host", "0.0.0.0", "--port", str(port)],
+        env=demo_users, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert wait_for(f"http://127.0.0.1:{port}/admin/login/") == 200
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)

@@ -57,7 +57,8 @@ def smtp(settings):
 
 
 @pytest.fixture
-def test_payments(db):
+def test_payments(db, settings):
+    settings.SUPPORT_TEST_PAYMENTS = True  # as DEBUG or a demo has it
     staff = support_settings()
     staff.test_payments = True
     staff.save()

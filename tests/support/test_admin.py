@@ -46,7 +46,7 @@ def ledger():
     make_donation(1000, "monthly", recurring=monthly, when=datetime(2026, 10, 3, tzinfo=timezone.utc))
     make_donation(1000, "monthly", recurring=monthly, when=datetime(2026, 11, 3, tzinfo=timezone.utc))
     make_donation(12000, "annual", email="ben@example.org", when=datetime(2026, 11, 4, tzinfo=timezone.utc))
-    make_donation(2500, "once", provider="test", email="ana@example.org", when=datetime(2026, 11, 8, tzinfo=timezone.utc))
+    make_donation(2500, "once", provider="stripe", email="ana@example.org", when=datetime(2026, 11, 8, tzinfo=timezone.utc))
     make_donation(5000, "once", status="refunded", refunded_amount=5000, email="dan@example.org")
     make_donation(3000, "once", provider="manual", status="pending", email="eve@example.org", method="Bank transfer")
     make_donation(4000, "once", currency="USD", email="fay@example.org")
@@ -68,7 +68,7 @@ def test_donations_are_listed_and_filtered_by_frequency_provider_status_and_date
 
 
 def test_a_donation_shows_its_donor_and_everything_they_gave(staff, ledger):
-    donation = Donation.objects.get(provider="test")
+    donation = Donation.objects.get(amount=2500)
     page = BeautifulSoup(staff.get(f"/admin/donations/inspect/{donation.pk}/").content, "html.parser").get_text(" ", strip=True)
     assert "ana@example.org" in page
     assert page.count("10 EUR") >= 2 and "25 EUR" in page  # her monthly payments and this gift

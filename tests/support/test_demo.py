@@ -10,7 +10,8 @@ from .conftest import donate, pay_with_test_provider
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_offers_test_payments_suggested_amounts_and_an_appeal(client):
+def test_the_demo_offers_test_payments_suggested_amounts_and_an_appeal(client, settings):
+    settings.SUPPORT_TEST_PAYMENTS = True  # `make run` turns it on for the demo
     load_support_demo()
     load_support_demo()  # loading again keeps what is there
     assert Appeal.objects.filter(heading="A message from the newsroom", placement="article").count() == 1

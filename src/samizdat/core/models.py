@@ -44,3 +44,21 @@ class StandardPage(PublishedPage, Page):
 
     content_panels = Page.content_panels + [FieldPanel("body")]
     subpage_types = ["core.StandardPage"]
+
+
+class PersonalDataRequest(models.Model):
+    """An export or erasure of one person's data, done by staff: what the admin's history (Reports >
+    Site history) logs it against. It holds a keyed hash of the address, never the address."""
+
+    EXPORT, ERASURE = "export", "erasure"
+    KINDS = [(EXPORT, "Export"), (ERASURE, "Erasure")]
+
+    kind = models.CharField(max_length=10, choices=KINDS)
+    person = models.CharField(max_length=64, help_text="A keyed hash of the address (core/privacy.py).")
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-made_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of one person's data ({self.person[:8]})"

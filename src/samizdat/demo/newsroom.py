@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from wagtail.models import Site
 
@@ -196,6 +196,22 @@ def standard_page(home, title, slug, body):
     page.body = body.strip()
     page.save_revision().publish()
     return page
+
+
+def demo_password_in_use():
+    """A sentence for `samizdat serve` when a demo account still has the published demo password
+    (it is in the README: anyone reaching the site could sign in as an administrator)."""
+    try:
+        users = [user.username for user in User.objects.filter(username__in=[u[0] for u in USERS]) if user.check_password(PASSWORD)]
+    except DatabaseError:  # not migrated yet: no users at all
+        return ""
+    if not users:
+        return ""
+    names = ", ".join(users)
+    return (
+        f"The demo accounts ({names}) still have the demo password. Change each one first, e.g. "
+        f"`samizdat changepassword {users[0]}`, or serve on HOST=127.0.0.1 only."
+    )
 
 
 def create_demo_users():

@@ -8,12 +8,14 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from wagtail.log_actions import log
 
 from . import drafts, sending
 from .importing import CSVFileError, import_subscribers
 from .models import Edition, Newsletter
 from .rendering import PREFERENCES, UNSUBSCRIBE, render_email
 
+IMPORT_ACTION = "samizdat.newsletter.import"
 may_edit = permission_required("newsletter.change_edition", raise_exception=True)
 may_import = permission_required("newsletter.add_subscriber", raise_exception=True)
 
@@ -130,6 +132,9 @@ def import_page(request):
                 form.cleaned_data["newsletter"],
                 consent_text=f"{form.cleaned_data['consent']} (imported from {upload.name[:100]} by {request.user.get_username()})",
             )
+            # Counts only in the admin's history: the addresses are in the newsroom's own file.
+            log(form.cleaned_data["newsletter"], IMPORT_ACTION, user=request.user, data={
+                "taken": len(report.taken), "already": len(report.already), "refused": len(report.refused)})
         except CSVFileError as error:
             form.add_error("file", str(error))
     return render(request, "newsletter/admin/import.html", {"form": form, "report": report})

@@ -10,10 +10,13 @@ class NewsletterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import bounces
+        from samizdat.core import privacy as personal_data
+
+        from . import bounces, privacy
         from .checks import webhook_has_a_secret
         from .permissions import give_editors_the_newsletter
 
         bounces.connect()
+        personal_data.register(privacy.LABEL, privacy.find, privacy.erase, privacy.purge)
         checks.register(webhook_has_a_secret, checks.Tags.security)
         post_migrate.connect(give_editors_the_newsletter, sender=self)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from .models import Subscriber, Subscription, Suppression
+from .privacy import erased_among
 from .subscriptions import SignupError, normalise_email
 
 EMAIL_HEADERS = {"email", "e-mail", "email address", "e-mail address", "mail", "address", "emailaddress", "email_address"}
@@ -120,6 +121,8 @@ def import_subscribers(data, newsletter, *, source="import", consent_text="", no
     suppressed = dict(Suppression.objects.filter(email__in=list(wanted)).values_list("email", "reason"))
     for email, reason in suppressed.items():
         report.refused.append((wanted.pop(email), email, f"on the suppression list ({reason}): only the person can sign up again"))
+    for email in sorted(erased_among(wanted)):
+        report.refused.append((wanted.pop(email), email, "erased on request: never to be mailed again"))
     _subscribe_all(wanted, newsletter, source, consent_text or f"Imported on {now:%Y-%m-%d}", now, report)
     report.refused.sort()
     return report

@@ -113,8 +113,15 @@ class Subscription(models.Model):
 
 
 class Suppression(models.Model):
-    BOUNCED, COMPLAINED, UNSUBSCRIBED = "bounced", "complained", "unsubscribed"
-    REASONS = [(BOUNCED, "Bounced"), (COMPLAINED, "Complained (marked as spam)"), (UNSUBSCRIBED, "Unsubscribed")]
+    BOUNCED, COMPLAINED, UNSUBSCRIBED, ERASED = "bounced", "complained", "unsubscribed", "erased"
+    REASONS = [
+        (BOUNCED, "Bounced"),
+        (COMPLAINED, "Complained (marked as spam)"),
+        (UNSUBSCRIBED, "Unsubscribed"),
+        # The person's data was erased on request: the address is kept only as a keyed hash
+        # (newsletter/privacy.py), and they are never mailed or signed up again.
+        (ERASED, "Erased on request"),
+    ]
 
     email = models.EmailField(unique=True, max_length=254)
     reason = models.CharField(max_length=20, choices=REASONS)
@@ -165,6 +172,9 @@ class Edition(ClusterableModel):
     # Rendered once when the send starts, so every batch sends the same words.
     email_html = models.TextField(blank=True, editable=False)
     email_text = models.TextField(blank=True, editable=False)
+    # Deliveries by status, kept here when the per-reader delivery log is purged
+    # (NEWSLETTER_DELIVERY_LOG_DAYS) or a reader erased: the editors still see how many got it.
+    delivery_counts = models.JSONField(default=dict, blank=True, editable=False)
 
     panels = [
         FieldPanel("newsletter"),

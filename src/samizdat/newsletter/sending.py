@@ -28,6 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django_tasks import default_task_backend
 
+from samizdat.core.logs import redact
+
 from .failures import BOUNCE, EDITION, TEMPORARY, breaker_explanation, too_many_refused
 from .messages import EditionMessages
 from .models import Delivery, Edition, Subscriber, Subscription, Suppression
@@ -213,7 +215,7 @@ def pause(edition_id, reason, *, by=""):
     )
     if paused:
         # The reason names settings and the server's answer, never a reader's address.
-        logger.error("Sending edition %s paused%s: %s", edition_id, f" by {by}" if by else "", reason)
+        logger.error("Sending edition %s paused%s: %s", edition_id, f" by {by}" if by else "", redact(reason))
         if by == SENDER:
             from .tasks import tell_staff_send_paused_task
 
@@ -487,7 +489,8 @@ def _record_failure(edition_id, row, failure, now):
         else:
             mine.update(status=Delivery.PENDING, error=failure.detail, retry_after=now + timedelta(seconds=backoff(attempts)))
     outcome = "refused" if failure.is_final else "not accepted yet"
-    logger.warning("Delivery %s of edition %s %s (%s): %s", delivery_id, edition_id, outcome, failure.kind, failure.detail)
+    # A server's refusal often quotes the recipient ("550 <ana@…>: no such user"): not in the log.
+    logger.warning("Delivery %s of edition %s %s (%s): %s", delivery_id, edition_id, outcome, failure.kind, redact(failure.detail))
 
 
 def _seconds_until_retry(edition_id, batch):
@@ -505,6 +508,8 @@ def _seconds_until_retry(edition_id, batch):
 
 def progress_of(edition, window=10):
     counts = dict(Delivery.objects.filter(edition=edition).values_list("status").annotate(n=Count("pk")))
+    for status, number in (edition.delivery_counts or {}).items():  # the log purged since, or readers erased
+        counts[status] = counts.get(status, 0) + number
     total = sum(counts.values())
     since = timezone.now() - timedelta(seconds=window)
     recent = Delivery.objects.filter(edition=edition, status=Delivery.SENT, sent_at__gte=since).count()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from samizdat.core.links import absolute_url
 
 from .models import Newsletter, Subscriber, Subscription, Suppression
+from .privacy import is_erased
 from .tokens import preferences_token, unsubscribe_token
 
 CONFIRMATION_INTERVAL = timedelta(hours=1)
@@ -92,6 +93,8 @@ def sign_up(email, newsletter, *, source="signup form", now=None, confirmation_a
     keeps it from going (a flood of +tag variants of one inbox: newsletter/limits.py).
     Returns nothing a caller could tell apart: the reader is told to check their inbox either way."""
     email = normalise_email(email)
+    if is_erased(email):
+        return  # erased on request: never signed up or mailed again, and the answer is the same
     now = now or timezone.now()
     double_opt_in = settings.NEWSLETTER_DOUBLE_OPT_IN
     with transaction.atomic():

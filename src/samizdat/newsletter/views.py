@@ -11,6 +11,7 @@ from functools import partial
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from samizdat.core.cross_origin import readable_by_mirrors
@@ -29,6 +30,7 @@ def index(request):
     return render(request, "newsletter/index.html", {"newsletters": Newsletter.objects.all()})
 
 
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 @readable_by_mirrors
@@ -56,6 +58,7 @@ def signup(request):
     return render(request, "newsletter/signup_result.html", context, status=status)
 
 
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
@@ -87,6 +90,7 @@ def confirm(request, token):
     })
 
 
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
@@ -110,6 +114,7 @@ def unsubscribe(request, token):
     return render(request, "newsletter/unsubscribe.html", {"newsletter": newsletter})
 
 
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def preferences(request, token):

@@ -1,12 +1,15 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
+
+from samizdat.core.spreadsheets import SafeSpreadsheetExport
 
 from . import admin_views
 from .drafts import ensure_weekly_drafts
@@ -36,8 +39,13 @@ class EditionViewSet(SnippetViewSet):
     index_view_class = EditionIndexView
 
 
+class SafeIndexView(SafeSpreadsheetExport, IndexView):
+    """Addresses and details are what readers and mail servers typed: exported as text."""
+
+
 class SubscriberViewSet(SnippetViewSet):
     model = Subscriber
+    index_view_class = SafeIndexView
     icon = "user"
     list_display = ["email", "newsletters", "created_at"]
     search_fields = ["email"]
@@ -48,6 +56,7 @@ class SubscriberViewSet(SnippetViewSet):
 
 class SuppressionViewSet(SnippetViewSet):
     model = Suppression
+    index_view_class = SafeIndexView
     icon = "cross"
     list_display = ["email", "reason", "detail", "created_at"]
     list_filter = ["reason"]
@@ -116,3 +125,8 @@ def paused_editions_panel(request, panels):
         paused = list(Edition.objects.filter(status=Edition.PAUSED).select_related("newsletter").order_by("-paused_at"))
         if paused:
             panels.insert(0, PausedEditionsPanel(paused))
+
+
+@hooks.register("register_log_actions")
+def register_newsletter_log_actions(actions):
+    actions.register_action(admin_views.IMPORT_ACTION, _("Subscribers imported"), _("Imported subscribers from a CSV file"))

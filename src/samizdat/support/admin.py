@@ -15,12 +15,18 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.views.generic import InspectView
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.log_actions import log
 from wagtail.permissions import register_permission_policy
 
+from samizdat.core.spreadsheets import SafeSpreadsheetExport
+
 from .models import Donation, RecurringDonation
+
+
+CONFIRM_ACTION = "samizdat.support.confirm_gift"
 
 
 class PaymentsPermissionPolicy(ModelPermissionPolicy):
@@ -73,8 +79,13 @@ class DonationInspectView(InspectView):
         return buttons
 
 
+class RevenueIndexView(SafeSpreadsheetExport, IndexView):
+    """Names and emails are what donors typed: exported as text, never as formulas."""
+
+
 class DonationViewSet(ModelViewSet):
     model = Donation
+    index_view_class = RevenueIndexView
     icon = "pick"
     menu_label = "Donations"
     list_display = ["created_at", "display_amount", "frequency", "provider", "status", "display_refunded", "email", "name"]
@@ -96,6 +107,7 @@ class DonationViewSet(ModelViewSet):
 
 class RecurringDonationViewSet(ModelViewSet):
     model = RecurringDonation
+    index_view_class = RevenueIndexView
     icon = "repeat"
     menu_label = "Recurring donations"
     list_display = ["created_at", "display_amount", "frequency", "status", "provider", "email", "cancelled_at"]
@@ -139,6 +151,8 @@ def confirm_donation(request, pk):
                 locked.provider_event_id = f"confirmed_by_{request.user.pk}_{locked.pk}"
                 locked.save(update_fields=["status", "confirmed_at", "provider_event_id"])
                 send_receipt_task.enqueue(locked.pk)
+                # Titled by amount and method: the history never names the donor.
+                log(locked, CONFIRM_ACTION, user=request.user, title=f"{locked.display_amount} by {locked.method or 'manual gift'}")
         messages.success(request, f"Confirmed: {donation.display_amount} from {donation.email}. A receipt is on its way.")
         return redirect("donations:inspect", donation.pk)
     return TemplateResponse(request, "support/admin/confirm.html", {"donation": donation})

@@ -16,6 +16,7 @@ from .models import Frequency, support_settings
 from .money import AmountError, check_limits, currencies, format_amount, format_number, maximum, minimum, parse_amount
 from .providers import get_provider, offered
 from .providers.base import DonationRequest
+from .providers.test import NOT_ALLOWED as TEST_NOT_ALLOWED, TestProvider, allowed as test_payments_allowed
 from .suggestions import suggested
 
 
@@ -77,7 +78,7 @@ def read_donation(data):
     """(DonationRequest, None) when the form is right, else (None, DonateForm with errors)."""
     values = {key: str(data.get(key, "")).strip()[:200] for key in
               ("frequency", "currency", "amount_once", "amount_monthly", "amount_annual", "other_amount",
-               "provider", "email", "name")}
+               "provider", "email", "name", "discreet")}
     errors = {}
     currency = values["currency"].upper()
     if currency not in currencies():
@@ -96,7 +97,9 @@ def read_donation(data):
         except AmountError as error:
             errors["amount"] = str(error)
     provider = get_provider(values["provider"])
-    if provider is None or provider.name not in [p.name for p in offered()]:
+    if provider is not None and provider.name == TestProvider.name and not test_payments_allowed():
+        errors["provider"] = TEST_NOT_ALLOWED
+    elif provider is None or provider.name not in [p.name for p in offered()]:
         errors["provider"] = "Please choose a way to pay."
     elif frequency not in provider.frequencies:
         errors["provider"] = f"{provider.label} is for one-off gifts: choose Once, or another way to pay."
@@ -111,5 +114,6 @@ def read_donation(data):
     name = re.sub(r"\s+", " ", values["name"])
     if errors:
         return None, DonateForm(currency=currency, values=values, errors=errors)
-    return DonationRequest(amount, currency, frequency, provider.name, email, name), None
+    discreet = bool(values["discreet"])  # a donor at risk: neutral receipt and card statement
+    return DonationRequest(amount, currency, frequency, provider.name, email, name, discreet), None
 

@@ -1,6 +1,8 @@
 """Receipts and manage-my-donation links, through Django's email backend (SMTP, django-anymail,
 or files in var/mail by default). Plain text: nothing in them loads from anywhere."""
 
+from email.utils import formataddr, parseaddr
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
@@ -32,7 +34,8 @@ def send_receipt(donation):
     }
     subject = f"Thank you for your donation to {context['newsroom']}"
     body = render_to_string("support/emails/receipt.txt", context)
-    EmailMessage(subject, body, to=[donation.email]).send()
+    discreet = donation.discreet or bool(donation.recurring and donation.recurring.discreet)
+    _message(subject, body, donation.email, discreet).send()
 
 
 def send_manage_link(recurring):
@@ -44,4 +47,14 @@ def send_manage_link(recurring):
     }
     subject = f"Manage your donation to {context['newsroom']}"
     body = render_to_string("support/emails/manage_link.txt", context)
-    EmailMessage(subject, body, to=[recurring.email]).send()
+    _message(subject, body, recurring.email, recurring.discreet).send()
+
+
+def _message(subject, body, to, discreet):
+    """A donor who asked for discretion gets a neutral sender name and subject: an inbox seen over
+    their shoulder, or on a seized phone, doesn't say whom they support."""
+    if not discreet:
+        return EmailMessage(subject, body, to=[to])
+    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    sender = formataddr((settings.SUPPORT_DISCREET_SENDER, address))
+    return EmailMessage(settings.SUPPORT_DISCREET_SUBJECT, body, sender, to=[to])

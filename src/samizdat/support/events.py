@@ -89,14 +89,15 @@ def _recurring_for(event, create=True):
         defaults={
             "amount": event.amount, "currency": event.currency, "frequency": frequency,
             "email": event.email, "name": event.name, "status_at": event.occurred_at,
-            "created_at": event.occurred_at,
+            "created_at": event.occurred_at, "discreet": event.discreet,
         },
     )
     return recurring
 
 
-def _fill_in(obj, event, fields=("email", "name")):
-    """Details a later event knows that an earlier one didn't (an email, a name)."""
+def _fill_in(obj, event, fields=("email", "name", "discreet")):
+    """Details a later event knows that an earlier one didn't (an email, a name; discretion
+    once asked for is kept)."""
     changed = [name for name in fields if not getattr(obj, name) and getattr(event, name)]
     for name in changed:
         setattr(obj, name, getattr(event, name))
@@ -115,12 +116,16 @@ def payment_succeeded(event):
             "email": event.email or (recurring.email if recurring else ""),
             "name": event.name or (recurring.name if recurring else ""),
             "recurring": recurring, "created_at": event.occurred_at, "confirmed_at": timezone.now(),
+            "discreet": event.discreet or bool(recurring and recurring.discreet),
         },
     )
     if not created:
         # Known already: from a refund that came first, or a pending record. Paid stays paid,
         # refunded stays refunded.
         changed = _fill_in(donation, event)
+        if recurring and recurring.discreet and not donation.discreet:
+            donation.discreet = True
+            changed.append("discreet")
         if donation.status in (Donation.Status.PENDING, Donation.Status.FAILED):
             donation.status, donation.confirmed_at = Donation.Status.PAID, timezone.now()
             changed += ["status", "confirmed_at"]

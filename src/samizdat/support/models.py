@@ -68,6 +68,9 @@ class Donation(Amount, models.Model):
     recurring = models.ForeignKey(
         "RecurringDonation", null=True, blank=True, on_delete=models.PROTECT, related_name="donations"
     )
+    discreet = models.BooleanField(
+        default=False, help_text="The donor asked for discretion: a neutral sender, subject and card statement."
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     receipt_sent_at = models.DateTimeField(null=True, blank=True)
@@ -113,6 +116,9 @@ class RecurringDonation(Amount, models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     link_sent_at = models.DateTimeField(null=True, blank=True)
+    discreet = models.BooleanField(
+        default=False, help_text="The donor asked for discretion: a neutral sender, subject and card statement."
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonRespons
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from samizdat.core.limits import limited
@@ -74,6 +75,7 @@ def thanks_token(donation):
     return signing.dumps(donation.pk, salt=THANKS_SALT)
 
 
+@never_cache
 def thanks(request):
     donation = None
     token = request.GET.get("d", "")
@@ -96,6 +98,7 @@ def _valid_email(text):
     return text
 
 
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def test_checkout(request, token):
@@ -128,6 +131,7 @@ def test_checkout(request, token):
     return HttpResponseRedirect(f"/support/thanks/?d={thanks_token(donation)}", status=303)
 
 
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 @limited("support.manual-gift", "LIMIT_MANUAL_GIFTS_PER_CLIENT")  # gifts in anyone's name, no login needed
@@ -164,7 +168,7 @@ def transfer(request, token):
         provider="manual", provider_payment_id=f"manual_{nonce}",
         defaults={"amount": amount, "currency": wanted.currency, "frequency": "once", "method": method[:40],
                   "email": email, "name": " ".join(request.POST.get("name", "").split())[:200],
-                  "status": Donation.Status.PENDING, "created_at": timezone.now()},
+                  "status": Donation.Status.PENDING, "created_at": timezone.now(), "discreet": wanted.discreet},
     )
     return render(request, "support/transfer_noted.html", {"donation": donation})
 
@@ -187,6 +191,7 @@ def webhook(request, provider_name):
     return HttpResponse((", ".join(results) or "ignored") + "\n", content_type="text/plain")
 
 
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def manage_request(request):
@@ -202,6 +207,7 @@ def manage_request(request):
     return render(request, "support/manage_request.html", context)
 
 
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def manage(request, token):

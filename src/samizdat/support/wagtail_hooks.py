@@ -1,10 +1,12 @@
 """Reader revenue in the Wagtail admin: appeals (snippets), donations, recurring donations and the
 revenue report (admin.py holds the views)."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .admin import CONFIRM_ACTION
 from .models import Appeal
 
 
@@ -46,3 +48,8 @@ def register_revenue_report_menu_item():
             return request.user.has_perm("support.view_donation")
 
     return RevenueReportMenuItem("Revenue", reverse("support_revenue_report"), icon_name="pick", order=900)
+
+
+@hooks.register("register_log_actions")
+def register_support_log_actions(actions):
+    actions.register_action(CONFIRM_ACTION, _("Gift confirmed"), _("Confirmed a manual gift arrived"))

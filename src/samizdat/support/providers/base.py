@@ -22,6 +22,7 @@ class DonationRequest:
     provider: str
     email: str = ""
     name: str = ""
+    discreet: bool = False  # neutral sender, subject and card statement
 
     @property
     def recurring(self):
@@ -63,6 +64,7 @@ class PaymentEvent:
     name: str = ""
     status: str = ""
     refunded_amount: int = 0
+    discreet: bool = False  # the donor asked for discretion at checkout
 
 
 KINDS = {

@@ -26,7 +26,7 @@ class ManualProvider(Provider):
     def start_checkout(self, request, urls):
         token = signing.dumps(
             # No email or name in the address: the transfer page asks for them.
-            {"a": request.amount, "c": request.currency, "r": secrets.token_hex(8)},
+            {"a": request.amount, "c": request.currency, "r": secrets.token_hex(8), "d": int(request.discreet)},
             salt=SALT,
         )
         return f"/support/transfer/{token}/"
@@ -35,7 +35,7 @@ class ManualProvider(Provider):
     def read_token(token):
         try:
             data = signing.loads(token, salt=SALT, max_age=60 * 60 * 24 * 7)
-            request = DonationRequest(int(data["a"]), data["c"], Frequency.ONCE, "manual")
+            request = DonationRequest(int(data["a"]), data["c"], Frequency.ONCE, "manual", discreet=bool(data.get("d")))
         except (signing.BadSignature, KeyError, TypeError, ValueError):
             return None, None
         return request, str(data["r"])

@@ -8,13 +8,20 @@ produces the same events a real provider's webhooks would, through the same code
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.core import signing
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from ..models import Frequency
 from .base import DonationRequest, PaymentEvent, Provider
 
 SALT = "samizdat.support.test-checkout"
+NOT_ALLOWED = gettext_lazy("Test payments are switched off on this site. Please choose another way to pay.")
+
+
+def allowed():
+    return settings.SUPPORT_TEST_PAYMENTS
 
 
 class TestProvider(Provider):
@@ -22,14 +29,17 @@ class TestProvider(Provider):
     label = "Test payment (no money moves)"
 
     def is_available(self):
+        """Switched on by staff (Settings > Reader revenue) and allowed by the site's settings:
+        SUPPORT_TEST_PAYMENTS, on in DEBUG or for a demo. A live site never offers it by mistake."""
         from ..models import support_settings
 
-        return support_settings().test_payments
+        return allowed() and support_settings().test_payments
 
     def start_checkout(self, request, urls):
         token = signing.dumps(
             # No email or name in the address: the checkout page asks for them.
-            {"a": request.amount, "c": request.currency, "f": request.frequency, "r": secrets.token_hex(8)},
+            {"a": request.amount, "c": request.currency, "f": request.frequency, "r": secrets.token_hex(8),
+             "d": int(request.discreet)},
             salt=SALT,
         )
         return f"/support/test-checkout/{token}/"
@@ -39,7 +49,7 @@ class TestProvider(Provider):
         """The DonationRequest a checkout token carries and its nonce, or (None, None) if forged."""
         try:
             data = signing.loads(token, salt=SALT, max_age=60 * 60 * 24)
-            request = DonationRequest(int(data["a"]), data["c"], data["f"], "test")
+            request = DonationRequest(int(data["a"]), data["c"], data["f"], "test", discreet=bool(data.get("d")))
         except (signing.BadSignature, KeyError, TypeError, ValueError):
             return None, None
         return request, str(data["r"])
@@ -50,7 +60,8 @@ class TestProvider(Provider):
         now = timezone.now()
         key = hashlib.sha256(nonce.encode()).hexdigest()[:24]
         common = {"provider": self.name, "occurred_at": now, "amount": request.amount,
-                  "currency": request.currency, "frequency": request.frequency, "email": email, "name": name}
+                  "currency": request.currency, "frequency": request.frequency, "email": email, "name": name,
+                  "discreet": request.discreet}
         if request.frequency == Frequency.ONCE:
             return [PaymentEvent(event_id=f"evt_test_{key}", kind="payment.succeeded", payment_id=f"pay_test_{key}", **common)]
         subscription = f"sub_test_{key}"

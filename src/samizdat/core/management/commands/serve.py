@@ -22,8 +22,9 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from samizdat.core import exposure
 from samizdat.core.links import address_of_server, published_address
 from samizdat.core.static_files import ensure_static_collected
 
@@ -50,6 +51,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="Don't start the background worker.")
 
     def handle(self, *args, host, port, workers, threads, no_worker, **options):
+        refused = exposure.reasons_not_to_serve(host)
+        if refused:
+            raise CommandError(f"Not serving on {host}: anyone who can reach it could sign in.\n" + "\n".join(refused))
         base = f"http://{host}:{port}"
         ensure_static_collected()
         env = dict(os.environ)
@@ -76,6 +80,9 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"\nSite:  {base}/\nAdmin: {base}/admin/\n(Ctrl+C stops the server and the worker.)\n\n"
                 )
+                if settings.SUPPORT_TEST_PAYMENTS and not settings.DEBUG:
+                    self.stdout.write("Test payments are on (SUPPORT_TEST_PAYMENTS): no money moves. "
+                                      "Turn them off before taking real gifts.\n\n")
                 self.stdout.flush()
             supervisor.watch()
         finally:
