@@ -5,11 +5,14 @@ docs/configuration.md lists each variable; keep the two in step.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 
 from samizdat.core.links import address_of_server
+from samizdat.staff.axes_client import client_as_address
+from samizdat.staff.lockout import locked_out
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -64,6 +67,7 @@ INSTALLED_APPS = [
     "samizdat.newsletter",
     "samizdat.support",
     "samizdat.demo",
+    "samizdat.staff",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -82,6 +86,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "anymail",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -97,9 +105,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): signed in with a second factor
+    "samizdat.staff.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in with its page
 ]
 
 ROOT_URLCONF = "samizdat.urls"
@@ -140,6 +151,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Staff sign-in (docs/security.md, "Staff accounts"): a second factor, throttling, sign out everywhere.
+# Administrators, Editors and Moderators (and superusers) can't use the admin until they have set up an
+# authenticator app, when this is on; anyone who set one up is always asked for it.
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", not DEBUG)
+STAFF_2FA_GROUPS = env_list("STAFF_2FA_GROUPS", "Administrators,Editors,Moderators")
+# Wrong passwords for one account from one client before sign-in is refused for STAFF_LOCKOUT_MINUTES.
+STAFF_LOGIN_FAILURES = int(os.environ.get("STAFF_LOGIN_FAILURES", "10"))
+STAFF_LOCKOUT_MINUTES = int(os.environ.get("STAFF_LOCKOUT_MINUTES", "30"))
+# Password-reset emails asked for, per address and per client, in an hour.
+STAFF_PASSWORD_RESETS_PER_HOUR = int(os.environ.get("STAFF_PASSWORD_RESETS_PER_HOUR", "3"))
+OTP_TOTP_ISSUER = os.environ.get("SITE_NAME", "samizdat")  # the name authenticator apps show
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = STAFF_LOGIN_FAILURES
+AXES_COOLOFF_TIME = timedelta(minutes=STAFF_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # one account from one client
+AXES_RESET_ON_SUCCESS = True
+# The client as a keyed hash, written as an address: axes keeps it, the database never holds a raw IP.
+AXES_CLIENT_IP_CALLABLE = client_as_address
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in (who, when, from where)
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_LOCKOUT_CALLABLE = locked_out
+AXES_VERBOSE = False  # its log lines name the account and the client
+AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
