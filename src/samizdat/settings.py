@@ -347,6 +347,9 @@ LOGGING = {
         "django_tasks_db": {"level": "WARNING"},
         # The Stripe SDK logs requests at INFO and their parameters (emails among them) at DEBUG.
         "stripe": {"level": "WARNING"},
+        # django-axes names the account (perhaps an email address) in its warnings; lockouts are
+        # in the audit log (Reports > Site history) instead.
+        "axes": {"level": "ERROR"},
     },
 }
 
