@@ -33,6 +33,10 @@ def register(actions):
 
 def record(user, action, by=None, **data):
     """One entry about `user`; `by` is who did it (else the admin request's user, else nobody)."""
+    User = get_user_model()
+    if type(user) is not User:
+        # request.user is a lazy stand-in (twice over with django-otp): the log would not know its model.
+        user = User.objects.get(pk=user.pk)
     log(instance=user, action=action, user=by, data=data)
 
 
