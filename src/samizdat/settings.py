@@ -162,6 +162,7 @@ STAFF_LOGIN_FAILURES = int(os.environ.get("STAFF_LOGIN_FAILURES", "10"))
 STAFF_LOCKOUT_MINUTES = int(os.environ.get("STAFF_LOCKOUT_MINUTES", "30"))
 # Password-reset emails asked for, per address and per client, in an hour.
 STAFF_PASSWORD_RESETS_PER_HOUR = int(os.environ.get("STAFF_PASSWORD_RESETS_PER_HOUR", "3"))
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # staff avatars from Gravatar would send a hash of each email there
 OTP_TOTP_ISSUER = os.environ.get("SITE_NAME", "samizdat")  # the name authenticator apps show
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before the password is checked
