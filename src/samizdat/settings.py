@@ -7,6 +7,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -164,6 +166,16 @@ STAFF_LOCKOUT_MINUTES = int(os.environ.get("STAFF_LOCKOUT_MINUTES", "30"))
 STAFF_PASSWORD_RESETS_PER_HOUR = int(os.environ.get("STAFF_PASSWORD_RESETS_PER_HOUR", "3"))
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # staff avatars from Gravatar would send a hash of each email there
 OTP_TOTP_ISSUER = os.environ.get("SITE_NAME", "samizdat")  # the name authenticator apps show
+# Passkeys (WebAuthn) as a second factor, bound to the host of SITE_URL: they work on that address
+# only (not on mirrors), and only over HTTPS. Browsers allow plain HTTP on localhost alone (not on an
+# IP address), so an embedded run at http://127.0.0.1:PORT offers them at http://localhost:PORT.
+# Never a sign-in without the password (no passwordless login).
+_SITE = urlsplit(SITE_URL)
+_PASSKEY_SITE = _SITE if _SITE.scheme == "https" else urlsplit(f"http://localhost:{_SITE.port or PORT}")
+OTP_WEBAUTHN_RP_ID = _PASSKEY_SITE.hostname
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"{_PASSKEY_SITE.scheme}://{_PASSKEY_SITE.netloc}"]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before the password is checked
     "django.contrib.auth.backends.ModelBackend",

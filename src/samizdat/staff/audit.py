@@ -6,13 +6,15 @@ security: second factors, lockouts, sign out everywhere, group membership, activ
 
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
-from django.db.models.signals import m2m_changed, pre_save
+from django.db.models.signals import m2m_changed, post_save, pre_save
+from django_otp_webauthn.models import WebAuthnCredential
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 ACTIONS = {
     "samizdat_staff.2fa_enrol": _("Two-factor sign-in set up"),
-    "samizdat_staff.2fa_remove": _("Authenticator app removed"),
+    "samizdat_staff.passkey_added": _("Passkey added"),
+    "samizdat_staff.2fa_remove": _("Authenticator app or passkey removed"),
     "samizdat_staff.2fa_reset": _("Two-factor sign-in reset"),
     "samizdat_staff.recovery_codes": _("New recovery codes made"),
     "samizdat_staff.locked_out": _("Sign-in locked after wrong passwords"),
@@ -62,6 +64,12 @@ def _flags_changed(sender, instance, raw=False, update_fields=None, **kwargs):
         record(instance, "samizdat_staff.superuser_granted" if instance.is_superuser else "samizdat_staff.superuser_revoked")
 
 
+def _passkey_saved(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        # Added through django-otp-webauthn's own views: its signal-free completion, seen here.
+        record(instance.user, "samizdat_staff.passkey_added", by=instance.user)
+
+
 def _locked_out(sender, request, username, **kwargs):
     user = get_user_model().objects.filter(username=username).first()
     if user is not None:
@@ -72,4 +80,5 @@ def connect():
     User = get_user_model()
     m2m_changed.connect(_groups_changed, sender=User.groups.through, dispatch_uid="samizdat_staff_groups")
     pre_save.connect(_flags_changed, sender=User, dispatch_uid="samizdat_staff_flags")
+    post_save.connect(_passkey_saved, sender=WebAuthnCredential, dispatch_uid="samizdat_staff_passkey")
     user_locked_out.connect(_locked_out, dispatch_uid="samizdat_staff_locked_out")

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from samizdat.staff.second_factor import authenticators, has_second_factor, must_use_second_factor
+from samizdat.staff.second_factor import has_authenticator, has_second_factor, must_use_second_factor
 
 OPEN_TO_UNVERIFIED = {
     "staff_verify",
@@ -25,6 +25,10 @@ OPEN_TO_UNVERIFIED = {
     "wagtailadmin_password_reset_complete",
 }
 
+# django-otp-webauthn's endpoints: signing in with a passkey, and adding one (which checks itself
+# that a user who already has a second factor has given it).
+PASSKEYS = "otp_webauthn"
+
 
 class SecondFactorMiddleware:
     def __init__(self, get_response):
@@ -35,11 +39,12 @@ class SecondFactorMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
-        if not user.is_authenticated or request.resolver_match.url_name in OPEN_TO_UNVERIFIED:
+        match = request.resolver_match
+        if not user.is_authenticated or match.url_name in OPEN_TO_UNVERIFIED or PASSKEYS in match.namespaces:
             return None
         if not user.is_verified() and has_second_factor(user):
             return self._send_to("staff_verify", request)
-        if must_use_second_factor(user) and not authenticators(user).exists():
+        if must_use_second_factor(user) and not has_authenticator(user):
             return self._send_to("staff_enrol", request)
         return None
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 RECOVERY_CODES = 10
 RECOVERY_DEVICE_NAME = "Recovery codes"
@@ -26,7 +27,17 @@ def has_second_factor(user):
 
 
 def authenticators(user):
+    """Authenticator apps: the second factors that give codes."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk")
+
+
+def passkeys(user):
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("pk")
+
+
+def has_authenticator(user):
+    """An app or a passkey: what a user who must use a second factor needs (recovery codes don't count)."""
+    return authenticators(user).exists() or passkeys(user).exists()
 
 
 def pending_authenticator(user):
@@ -69,12 +80,16 @@ def recovery_codes_left(user):
     return StaticToken.objects.filter(device__user=user).count()
 
 
-def remove_authenticator(user, device_id):
-    """Remove one authenticator; with the last one go the recovery codes (a second factor of its own)."""
-    deleted, _ = TOTPDevice.objects.filter(user=user, pk=device_id).delete()
-    if deleted and not authenticators(user).exists():
+def remove_authenticator(user, device_id, kind=TOTPDevice):
+    """Remove one app or passkey; with the last go the recovery codes (a second factor of their own)."""
+    deleted, _ = kind.objects.filter(user=user, pk=device_id).delete()
+    if deleted and not has_authenticator(user):
         StaticDevice.objects.filter(user=user).delete()
     return bool(deleted)
+
+
+def remove_passkey(user, device_id):
+    return remove_authenticator(user, device_id, kind=WebAuthnCredential)
 
 
 def remove_all(user):

@@ -48,7 +48,8 @@ def verify(request):
                 )
             return redirect(_next_url(request))
         form.add_error("code", _("That code is not right, or it has expired. Wait for the next code and try again."))
-    return TemplateResponse(request, "staff/verify.html", {"form": form, "next": _next_url(request)})
+    context = {"form": form, "next": _next_url(request), "passkeys": second_factor.passkeys(user).exists()}
+    return TemplateResponse(request, "staff/verify.html", context)
 
 
 def enrol(request):
@@ -90,6 +91,7 @@ class SecurityView(WagtailAdminTemplateMixin, TemplateView):
         user = self.request.user
         return super().get_context_data(
             authenticators=second_factor.authenticators(user),
+            passkeys=second_factor.passkeys(user),
             codes_left=second_factor.recovery_codes_left(user),
             required=second_factor.must_use_second_factor(user),
             **kwargs,
@@ -105,8 +107,26 @@ def remove_authenticator(request, device_id):
 
 
 @require_POST
+def remove_passkey(request, device_id):
+    if second_factor.remove_passkey(request.user, device_id):
+        record(request.user, "samizdat_staff.2fa_remove", by=request.user)
+        messages.success(request, _("The passkey was removed."))
+    return redirect("staff_security")
+
+
+def passkey_added(request):
+    """Where the setup page goes once the browser has registered a passkey: the recovery codes, if none yet."""
+    user = request.user
+    if not second_factor.passkeys(user).exists() or not user.is_verified():
+        return redirect("staff_enrol")
+    first = not second_factor.recovery_codes_left(user)
+    codes = second_factor.new_recovery_codes(user) if first else None
+    return TemplateResponse(request, "staff/recovery_codes.html", {"codes": codes, "next": _next_url(request), "first": first})
+
+
+@require_POST
 def new_recovery_codes(request):
-    if not second_factor.authenticators(request.user).exists():
+    if not second_factor.has_authenticator(request.user):
         return redirect("staff_security")
     codes = second_factor.new_recovery_codes(request.user)
     record(request.user, "samizdat_staff.recovery_codes", by=request.user)
@@ -152,6 +172,7 @@ class UserSecurityView(WagtailAdminTemplateMixin, TemplateView):
         return super().get_context_data(
             account=self.account,
             authenticators=second_factor.authenticators(self.account),
+            passkeys=second_factor.passkeys(self.account),
             codes_left=second_factor.recovery_codes_left(self.account),
             **kwargs,
         )

@@ -1,5 +1,6 @@
 from django.urls import include, path, reverse
 from django.utils.translation import gettext as _
+from django_otp_webauthn import urls as passkey_urls
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
@@ -9,7 +10,7 @@ from samizdat.staff.views import may_manage
 
 @hooks.register("register_admin_urls")
 def staff_urls():
-    return [path("staff/", include(urls))]
+    return [path("staff/", include(urls)), path("staff/passkeys/", include(passkey_urls))]
 
 
 @hooks.register("register_account_menu_item")
