@@ -156,7 +156,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Staff sign-in (docs/security.md, "Staff accounts"): a second factor, throttling, sign out everywhere.
 # Administrators, Editors and Moderators (and superusers) can't use the admin until they have set up an
-# authenticator app, when this is on; anyone who set one up is always asked for it.
+# authenticator app or a passkey, when this is on; anyone who set one up is always asked for it.
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", not DEBUG)
 STAFF_2FA_GROUPS = env_list("STAFF_2FA_GROUPS", "Administrators,Editors,Moderators")
 # Wrong passwords for one account from one client before sign-in is refused for STAFF_LOCKOUT_MINUTES.
