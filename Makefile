@@ -27,6 +27,9 @@ run: export HOST := $(HOST)
 run: export PORT := $(PORT)
 # The demo takes test payments (no money moves); serve says so. A live site leaves them off.
 run: export SUPPORT_TEST_PAYMENTS ?= 1
+# The demo's users share a published password; an authenticator app would guard nothing there, and
+# would stand between a first look and the admin. load_demo says so when it prints the login.
+run: export STAFF_REQUIRE_2FA ?= false
 run: $(VENV)/.installed
 	$(BIN)/samizdat migrate --noinput --verbosity 0
 	$(BIN)/samizdat collectstatic --noinput --verbosity 0

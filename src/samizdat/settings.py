@@ -6,11 +6,15 @@ docs/configuration.md lists each variable; keep the two in step.
 import os
 import re
 import secrets
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
 from samizdat.core.links import address_of_server
+from samizdat.staff.axes_client import client_as_address
+from samizdat.staff.lockout import locked_out
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -65,6 +69,7 @@ INSTALLED_APPS = [
     "samizdat.newsletter",
     "samizdat.support",
     "samizdat.demo",
+    "samizdat.staff",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -83,6 +88,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "anymail",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -98,9 +108,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): signed in with a second factor
+    "samizdat.staff.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in with its page
 ]
 
 ROOT_URLCONF = "samizdat.urls"
@@ -141,6 +154,44 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Staff sign-in (docs/security.md, "Staff accounts"): a second factor, throttling, sign out everywhere.
+# Administrators, Editors and Moderators (and superusers) can't use the admin until they have set up an
+# authenticator app or a passkey, when this is on; anyone who set one up is always asked for it.
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", not DEBUG)
+STAFF_2FA_GROUPS = env_list("STAFF_2FA_GROUPS", "Administrators,Editors,Moderators")
+# Wrong passwords for one account from one client before sign-in is refused for STAFF_LOCKOUT_MINUTES.
+STAFF_LOGIN_FAILURES = int(os.environ.get("STAFF_LOGIN_FAILURES", "10"))
+STAFF_LOCKOUT_MINUTES = int(os.environ.get("STAFF_LOCKOUT_MINUTES", "30"))
+# Password-reset emails asked for, per address and per client, in an hour.
+STAFF_PASSWORD_RESETS_PER_HOUR = int(os.environ.get("STAFF_PASSWORD_RESETS_PER_HOUR", "3"))
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # staff avatars from Gravatar would send a hash of each email there
+OTP_TOTP_ISSUER = os.environ.get("SITE_NAME", "samizdat")  # the name authenticator apps show
+# Passkeys (WebAuthn) as a second factor, bound to the host of SITE_URL: they work on that address
+# only (not on mirrors), and only over HTTPS. Browsers allow plain HTTP on localhost alone (not on an
+# IP address), so an embedded run at http://127.0.0.1:PORT offers them at http://localhost:PORT.
+# Never a sign-in without the password (no passwordless login).
+_SITE = urlsplit(SITE_URL)
+_PASSKEY_SITE = _SITE if _SITE.scheme == "https" else urlsplit(f"http://localhost:{_SITE.port or PORT}")
+OTP_WEBAUTHN_RP_ID = _PASSKEY_SITE.hostname
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"{_PASSKEY_SITE.scheme}://{_PASSKEY_SITE.netloc}"]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = STAFF_LOGIN_FAILURES
+AXES_COOLOFF_TIME = timedelta(minutes=STAFF_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # one account from one client
+AXES_RESET_ON_SUCCESS = True
+# The client as a keyed hash, written as an address: axes keeps it, the database never holds a raw IP.
+AXES_CLIENT_IP_CALLABLE = client_as_address
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in (who, when, from where)
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_LOCKOUT_CALLABLE = locked_out
+AXES_VERBOSE = False  # its log lines name the account and the client
+AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -340,6 +391,9 @@ LOGGING = {
         "django_tasks_db": {"level": "WARNING"},
         # The Stripe SDK logs requests at INFO and their parameters (emails among them) at DEBUG.
         "stripe": {"level": "WARNING"},
+        # django-axes names the account (perhaps an email address) in its warnings; lockouts are
+        # in the audit log (Reports > Site history) instead.
+        "axes": {"level": "ERROR"},
     },
 }
 

@@ -8,8 +8,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 from samizdat.news import urls as news_urls
 from samizdat.newsletter import urls as newsletter_urls
 from samizdat.publishing import views as publishing_views
+from samizdat.staff.views import ThrottledPasswordResetView
 
 urlpatterns = [
+    # Before Wagtail's own: the reset form, with at most STAFF_PASSWORD_RESETS_PER_HOUR emails.
+    path("admin/password_reset/", ThrottledPasswordResetView.as_view(), name="wagtailadmin_password_reset"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("mirrors/", publishing_views.mirrors, name="mirrors"),

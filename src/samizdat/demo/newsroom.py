@@ -88,6 +88,16 @@ USERS = [
     ("writer", "Writers", False, "Demo", "Writer"),
 ]
 LOGIN_LINE = f"Demo login: admin / {PASSWORD} (also writer / editor) at /admin/"
+# `make run` turns the second factor off (STAFF_REQUIRE_2FA=false), and says so: the demo is tried
+# on one's own machine with a published password, where an authenticator app protects nothing.
+SECOND_FACTOR_OFF_LINE = (
+    "Two-factor sign-in is not required in this run (STAFF_REQUIRE_2FA=false); "
+    "try it under Account > More actions, and never run a real newsroom like this."
+)
+
+
+def login_lines():
+    return [LOGIN_LINE] if settings.STAFF_REQUIRE_2FA else [LOGIN_LINE, SECOND_FACTOR_OFF_LINE]
 
 PRIVACY_POLICY = """
 <p>The Lindenport Courier is run by the Lindenport Courier Cooperative, Harbour Street 14, Lindenport.
@@ -122,7 +132,8 @@ def load_demo(write=print):
     if ArticlePage.objects.exists():
         if NewsroomSettings.for_site(default_site()).name == NAME:
             write("Demo newsroom already loaded")
-            write(LOGIN_LINE)
+            for line in login_lines():
+                write(line)
         else:
             write("This site already has articles; the demo newsroom was not loaded.")
         return False
@@ -144,7 +155,8 @@ def load_demo(write=print):
         ensure_static_collected()
         rebuild_site()
     write(f"Demo newsroom loaded: {report.summary()}")
-    write(LOGIN_LINE)
+    for line in login_lines():
+        write(line)
     return True
 
 

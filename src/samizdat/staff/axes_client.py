@@ -1,0 +1,17 @@
+"""The client as django-axes counts it, with no IP address kept (settings.AXES_CLIENT_IP_CALLABLE).
+
+Axes stores the client in a GenericIPAddressField (inet on PostgreSQL), so the client's keyed hash
+(core.clients.client_key) is handed to it written as an address in fd00::/8, the private range no
+client on the internet has: the database keeps a value to count by, never the address. This module
+is imported by settings.py, so it imports nothing that needs the apps loaded.
+"""
+
+import ipaddress
+
+from samizdat.core.clients import client_key
+
+PRIVATE_RANGE = 0xFD << 120
+
+
+def client_as_address(request):
+    return str(ipaddress.IPv6Address(PRIVATE_RANGE | (int(client_key(request), 16) >> 8)))
