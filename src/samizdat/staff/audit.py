@@ -11,6 +11,8 @@ from django_otp_webauthn.models import WebAuthnCredential
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
+from samizdat.core.audit import account
+
 ACTIONS = {
     "samizdat_staff.2fa_enrol": _("Two-factor sign-in set up"),
     "samizdat_staff.passkey_added": _("Passkey added"),
@@ -35,11 +37,7 @@ def register(actions):
 
 def record(user, action, by=None, **data):
     """One entry about `user`; `by` is who did it (else the admin request's user, else nobody)."""
-    User = get_user_model()
-    if type(user) is not User:
-        # request.user is a lazy stand-in (twice over with django-otp): the log would not know its model.
-        user = User.objects.get(pk=user.pk)
-    log(instance=user, action=action, user=by, data=data)
+    log(instance=account(user), action=action, user=by, data=data)
 
 
 def _groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
