@@ -197,6 +197,9 @@ WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "samizdat")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls home from the admin
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# No Gravatar pictures in the admin: each would tell gravatar.com a hash of a staff member's email
+# (the admin's Content-Security-Policy blocks them anyway).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILEMBEDS_FINDERS = []  # embeds are shown as plain links: no third-party requests
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx", "zip"]
