@@ -3,7 +3,9 @@ article, search, the support and newsletter pages, signs up in place and gives t
 form, served by Django and then as published files on the fast path; every page comes with the
 policy and the browser reports no violation. The admin's own policy lets Wagtail work."""
 
+import functools
 import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from socketserver import ThreadingMixIn
 from types import SimpleNamespace
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -13,7 +15,8 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import connections
 from playwright.sync_api import expect
 
-from samizdat.newsletter.models import Newsletter
+from samizdat.newsletter.models import Newsletter, Subscription
+from samizdat.publishing.mirror import build_mirror
 from samizdat.publishing.publish import publish_urls
 from samizdat.publishing.serving import StaticFirst
 from samizdat.support.models import Appeal, Donation, support_settings
@@ -164,3 +167,37 @@ def test_a_page_that_tries_an_inline_script_is_stopped_and_the_browser_says_so(n
         assert any(violation.startswith("script-src") for violation in reader.violations), reader.violations
     finally:
         context.close()
+
+
+class QuietFiles(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def test_a_mirror_sends_the_signup_to_the_app_under_its_own_policy(newsroom, chromium, live_server, public, settings, tmp_path):
+    """A mirror's host sends no policy of ours: its pages carry one, which lets the signup reach the app."""
+    settings.SITE_URL = live_server.url
+    settings.PUBLISHING_ENABLED = False
+    publish_urls(["/", newsroom.article.url, "/support/appeals.json"])
+    files = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietFiles, directory=str(tmp_path / "mirror")))
+    mirror = SimpleNamespace(url=f"http://127.0.0.1:{files.server_port}")
+    settings.MIRROR_URLS = [mirror.url]
+    build_mirror(tmp_path / "mirror", mirror.url, api_origin=live_server.url)
+    threading.Thread(target=files.serve_forever, daemon=True).start()
+    context, reader = watched_reader(chromium, mirror, settings)
+    settings.SITE_URL = live_server.url
+    try:
+        reader.open(newsroom.article.url + "index.html")
+        assert list(reader.policies.values()) == [None]  # the mirror's host sent none: the page's <meta> rules
+        policy = reader.page.locator("meta[http-equiv=Content-Security-Policy]").get_attribute("content")
+        assert "script-src 'self'" in policy and f"connect-src 'self' {live_server.url}" in policy
+        block = reader.page.locator("section.newsletter-signup")
+        block.get_by_label("Email address").fill("reader@example.org")
+        block.get_by_role("button", name="Sign up").click()
+        expect(block.get_by_role("status")).to_contain_text("check your inbox")
+        assert Subscription.objects.count() == 1
+        assert reader.violations == [] and reader.page_errors == []
+    finally:
+        context.close()
+        files.shutdown()
+        files.server_close()
