@@ -9,7 +9,8 @@ from django.core.handlers.wsgi import WSGIHandler
 from samizdat.publishing import output
 from samizdat.publishing.serving import StaticFirst
 
-pytestmark = pytest.mark.django_db
+# Django closes the connection after each request it answers: no test transaction to keep open.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PAGE = b"<!doctype html><title>Harbour cranes</title><h1>Harbour cranes fall silent</h1>"
 SECURITY_HEADERS = ["Strict-Transport-Security", "Content-Security-Policy", "X-Frame-Options",
