@@ -2,13 +2,16 @@
 
 from pathlib import Path
 
+from samizdat.publishing.serving import nginx_headers
+
 TEMPLATE = Path(__file__).with_name("samizdat.conf")
 
 
-def site_config(*, app, listen, public_dir, static_root, media_root, server_name="_"):
+def site_config(*, app, listen, public_dir, static_root, media_root, security_headers, server_name="_"):
     text = TEMPLATE.read_text()
     for name, value in {
         "APP": app,
+        "SECURITY_HEADERS": security_headers,
         "LISTEN": listen,
         "SERVER_NAME": server_name,
         "PUBLIC_DIR": public_dir,
@@ -24,7 +27,9 @@ def standalone_config(folder, **site):
     import os
 
     folder = Path(folder)
-    (folder / "site.conf").write_text(site_config(**site))
+    headers = folder / "security-headers.conf"
+    headers.write_text(nginx_headers())  # what `samizdat security_headers` prints
+    (folder / "site.conf").write_text(site_config(security_headers=headers, **site))
     user = "user root root;\n" if os.geteuid() == 0 else ""
     temp = "\n".join(
         f"    {kind}_temp_path {folder / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")

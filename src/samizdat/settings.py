@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "samizdat.staff.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy: the readers' or the admin's (core/content_security.py, docs/security.md).
+    "samizdat.core.content_security.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in with its page
 ]
@@ -276,6 +278,9 @@ WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "samizdat")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls home from the admin
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# No Gravatar pictures in the admin: each would tell gravatar.com a hash of a staff member's email
+# (the admin's Content-Security-Policy blocks them anyway).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILEMBEDS_FINDERS = []  # embeds are shown as plain links: no third-party requests
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx", "zip"]
@@ -376,7 +381,31 @@ NEWSLETTER_DKIM_PRIVATE_KEY = os.environ.get("NEWSLETTER_DKIM_PRIVATE_KEY", "") 
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# No page is shown in a frame, not even by the site itself, except the admin's previews (Wagtail's
+# and the newsletter edition's, which say so themselves); Content-Security-Policy's frame-ancestors follows.
+X_FRAME_OPTIONS = "DENY"
+
+# HTTPS (docs/security.md): all on when SITE_URL is https://, all off for the embedded run on
+# http://127.0.0.1:8000. The fast path and nginx send the same headers (publishing/serving.py).
+SITE_IS_HTTPS = SITE_URL.startswith("https://")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SITE_IS_HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600) if SITE_IS_HTTPS else "0"))
+# Off unless asked: every subdomain must then speak HTTPS, and a preloaded domain takes months to
+# leave the browsers' lists. `check --deploy` warns about both; choosing them off is deliberate.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [
+    *(["security.W005"] if not SECURE_HSTS_INCLUDE_SUBDOMAINS else []),
+    *(["security.W021"] if not SECURE_HSTS_PRELOAD else []),
+]
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", SITE_IS_HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SITE_IS_HTTPS)
+# Django believes X-Forwarded-Proto from anyone, so only behind a proxy we trust, which must
+# set it (deploy/nginx/samizdat.conf does).
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = os.environ.get("SECURE_REFERRER_POLICY", "same-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = os.environ.get("SECURE_CROSS_ORIGIN_OPENER_POLICY", "same-origin")
 
 LOGGING = {
     "version": 1,
@@ -409,6 +438,8 @@ SUPPORT_SNOOZE_DAYS = int(os.environ.get("SUPPORT_SNOOZE_DAYS", "7"))  # default
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
+# Where Stripe Checkout sends readers after the donate form: allowed in form-action (Content-Security-Policy).
+STRIPE_CHECKOUT_ORIGIN = os.environ.get("STRIPE_CHECKOUT_ORIGIN", "https://checkout.stripe.com").rstrip("/")
 STRIPE_TIMEOUT = int(os.environ.get("STRIPE_TIMEOUT", "20"))  # seconds to wait for Stripe at checkout
 
 # Personal data (docs/security.md, "Personal data"): how long what names a person is kept.

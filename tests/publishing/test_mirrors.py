@@ -124,6 +124,26 @@ def test_forms_post_to_the_api_origin_when_one_is_given(published, tmp_path):
     assert "main site" not in form.get_text()
 
 
+def mirror_policy(path):
+    meta = soup_of(path).find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+    return {part.split()[0]: part.split()[1:] for part in meta["content"].split(";") if part.strip()}
+
+
+def test_a_mirrors_pages_carry_the_readers_policy_with_the_api_origin_allowed_for_their_forms(published, tmp_path):
+    build_mirror(tmp_path / "mirror", MIRROR, api_origin="https://api.example")
+    policy = mirror_policy(tmp_path / "mirror/news/harbour-cranes-fall-silent/index.html")
+    assert policy["script-src"] == ["'self'"] and policy["default-src"] == ["'self'"]
+    assert policy["form-action"] == ["'self'", "https://api.example"]
+    assert policy["connect-src"] == ["'self'", "https://api.example"]  # the signup sent in place
+    assert "frame-ancestors" not in policy  # browsers ignore it in <meta>, and complain
+
+
+def test_a_mirror_without_the_app_allows_no_other_address(published, tmp_path):
+    build_mirror(tmp_path / "mirror", MIRROR)
+    policy = mirror_policy(tmp_path / "mirror/index.html")
+    assert policy["form-action"] == ["'self'"] and policy["connect-src"] == ["'self'"]
+
+
 def test_verify_names_missing_extra_and_changed_files(published, tmp_path):
     mirror = tmp_path / "mirror"
     build_mirror(mirror, MIRROR)

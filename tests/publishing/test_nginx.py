@@ -78,3 +78,34 @@ def test_nginx_serves_published_articles_from_files_and_the_rest_from_the_app(pu
 
     status, _, body = get(nginx + "/search/?q=cranes")  # a form page, answered by the app
     assert status == 200 and 'role="search"' in body and "Harbour cranes fall silent" in body
+
+
+@pytest.fixture
+def https_headers(settings):
+    """Set before nginx's configuration is written: the headers file is made from the settings."""
+    settings.SECURE_HSTS_SECONDS = 31536000
+
+
+def test_files_nginx_serves_itself_carry_the_apps_security_headers_and_the_apps_answers_keep_theirs(
+    https_headers, public, nginx, settings
+):
+    settings.PUBLISHING_ENABLED = False
+    article = make_article(make_section("News"), "Harbour cranes fall silent")
+    publish_urls([article.url, "/rss.xml"])
+    public.file(article.url).write_text(public.text(article.url) + "<!-- from the file -->")
+    for path in (article.url, "/rss.xml"):
+        status, headers, body = get(nginx + path)
+        assert status == 200
+        assert headers["Strict-Transport-Security"] == "max-age=31536000"
+        assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
+        policy = headers.get_all("Content-Security-Policy")
+        assert len(policy) == 1 and "script-src 'self'" in policy[0] and "object-src 'none'" in policy[0]
+    status, _, body = get(nginx + article.url)
+    assert "<!-- from the file -->" in body  # nginx's own answer, not the app's
+
+    _, headers, _ = get(nginx + "/search/?q=cranes")  # the app's answer: its own headers, once
+    assert len(headers.get_all("Content-Security-Policy")) == 1
+    assert len(headers.get_all("X-Frame-Options")) == 1
+    _, headers, _ = get(nginx + "/admin/login/")  # the admin's own policy, not the readers' on top
+    (admin_policy,) = headers.get_all("Content-Security-Policy")
+    assert "'unsafe-inline'" in admin_policy

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
@@ -47,6 +48,7 @@ def edition_page(request, pk):
     return render(request, "newsletter/admin/edition.html", context)
 
 
+@xframe_options_sameorigin  # shown in a frame on the edition's page; every other page says DENY
 @may_edit
 def edition_preview_html(request, pk):
     edition = get_object_or_404(Edition, pk=pk)

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.utils.translation import gettext as _
 
+from samizdat.core.content_security import meta_policy
 from samizdat.core.links import published_address
 
 from . import output
@@ -42,6 +43,7 @@ STRUCTURED_DATA = re.compile(
     r"""(<script\b[^>]*type=["']application/ld\+json["'][^>]*>)(.*?)(</script>)""", re.S | re.I
 )
 FORM = re.compile(r"(<form\b[^>]*>)(.*?)(</form>)", re.S | re.I)
+CHARSET = re.compile(r"<meta\s+charset=[^>]*>", re.I)
 ASSET_PREFIXES = (settings.STATIC_URL, settings.MEDIA_URL)
 
 
@@ -104,6 +106,10 @@ class Mirror:
         self.api_origin = api_origin
         # The address the files name: the one they were published with, whatever this process says.
         self.site = (published_address() or settings.SITE_URL).rstrip("/")
+        # The mirror's host sends its own headers, if any: the pages carry the readers' policy
+        # themselves, with the app's address allowed for the forms that post there.
+        api = {"form-action": [api_origin], "connect-src": [api_origin]} if api_origin else {}
+        self.policy_tag = f'<meta http-equiv="Content-Security-Policy" content="{html.escape(meta_policy(api))}">'
 
     def page(self, text, relative):
         """Links relative to the page, full addresses on the mirror, forms where they can work;
@@ -123,6 +129,7 @@ class Mirror:
             tag = LINK_ATTRIBUTE.sub(lambda m: self._attribute(m, here, used, is_form), tag)
             return SRCSET.sub(lambda m: self._srcset(m, here, used), tag)
 
+        text = CHARSET.sub(lambda m: m.group(0) + self.policy_tag, text, count=1)
         text = TAG.sub(rewrite_tag, text)
         text = STRUCTURED_DATA.sub(lambda m: m.group(1) + self.on_mirror(m.group(2)) + m.group(3), text)
         if not self.api_origin:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from samizdat.core import content_security
+
 from .output import MIN_COMPRESS_SIZE, UnsafePath, relative_file
 
 ENCODING_SUFFIX = {"br": ".br", "gzip": ".gz"}
@@ -32,15 +34,44 @@ FEED_TYPES = {"rss.xml": "application/rss+xml; charset=utf-8", "atom.xml": "appl
 
 
 def security_headers():
-    """What Django's SecurityMiddleware and XFrameOptionsMiddleware add to its own answers."""
+    """What Django's SecurityMiddleware, XFrameOptionsMiddleware and the Content-Security-Policy
+    middleware add to its answers to readers; nginx sends the same (deploy/nginx/render.py)."""
     headers = [("X-Frame-Options", settings.X_FRAME_OPTIONS)]
+    if settings.SECURE_HSTS_SECONDS:
+        hsts = f"max-age={settings.SECURE_HSTS_SECONDS}"
+        if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
+            hsts += "; includeSubDomains"
+        if settings.SECURE_HSTS_PRELOAD:
+            hsts += "; preload"
+        headers.append(("Strict-Transport-Security", hsts))
     if settings.SECURE_CONTENT_TYPE_NOSNIFF:
         headers.append(("X-Content-Type-Options", "nosniff"))
     if settings.SECURE_REFERRER_POLICY:
         headers.append(("Referrer-Policy", settings.SECURE_REFERRER_POLICY))
     if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
         headers.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
+    headers.append((content_security.HEADER, content_security.reader_policy()))
     return headers
+
+
+def nginx_headers():
+    """security_headers() as nginx `add_header` lines, for the files nginx serves itself."""
+    lines = []
+    for name, value in security_headers():
+        quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+        lines.append(f'add_header {name} "{quoted}" always;\n')
+    return "".join(lines)
+
+
+def is_secure(environ):
+    """request.is_secure() without a request: the trusted proxy's header when one is set, else the
+    scheme the server was asked with."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+        value = environ.get(header)
+        if value is not None:
+            return value.split(",", 1)[0].strip() == secure_value
+    return environ.get("wsgi.url_scheme") == "https"
 
 
 class StaticFirst:
@@ -55,6 +86,9 @@ class StaticFirst:
         self.max_age = settings.PUBLIC_MAX_AGE if max_age is None else max_age
         self.session_cookie = settings.SESSION_COOKIE_NAME + "="
         self.security_headers = security_headers()
+        # A plain-http request is Django's to redirect (SecurityMiddleware, with SECURE_SSL_HOST and
+        # SECURE_REDIRECT_EXEMPT): a page sent over http could be read and changed on the way.
+        self.redirect_to_https = settings.SECURE_SSL_REDIRECT
         self.cache = {}
 
     def __call__(self, environ, start_response):
@@ -63,6 +97,7 @@ class StaticFirst:
             method in ("GET", "HEAD")
             and not environ.get("QUERY_STRING")
             and self.session_cookie not in environ.get("HTTP_COOKIE", "")
+            and not (self.redirect_to_https and not is_secure(environ))
         ):
             found = self.find(environ.get("PATH_INFO", "/"))
             if found is not None:

@@ -26,3 +26,13 @@ def offered():
         if provider is not None and provider.is_available():
             found.append(provider)
     return found
+
+
+def checkout_origins():
+    """Other sites the donate form may send readers to, for the pages' Content-Security-Policy:
+    asked of every provider SUPPORT_PROVIDERS names, configured or not in the database."""
+    if not settings.SUPPORT_ENABLED:
+        return {}
+    providers = [get_provider(name) for name in settings.SUPPORT_PROVIDERS]
+    origins = [origin for provider in providers if provider is not None for origin in provider.checkout_origins()]
+    return {"form-action": origins} if origins else {}

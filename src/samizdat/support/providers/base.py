@@ -94,6 +94,11 @@ class Provider:
         """Configured and switched on; the form offers only available providers."""
         return False
 
+    def checkout_origins(self):
+        """Sites start_checkout may send the reader to from the donate form (a redirect after the
+        form's POST, which the page's form-action must allow)."""
+        return ()
+
     def start_checkout(self, request: DonationRequest, urls: ReturnUrls) -> str:
         """Begin paying; returns the address to send the reader to. Records nothing as paid."""
         raise NotImplementedError

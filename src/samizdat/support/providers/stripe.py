@@ -52,6 +52,9 @@ class StripeProvider(Provider):
     def is_available(self):
         return bool(settings.STRIPE_SECRET_KEY)
 
+    def checkout_origins(self):
+        return (settings.STRIPE_CHECKOUT_ORIGIN,) if self.is_available() else ()
+
     def start_checkout(self, request, urls):
         metadata = {"samizdat_frequency": request.frequency}
         if request.discreet:
