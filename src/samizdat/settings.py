@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "samizdat.publishing",
     "samizdat.newsletter",
     "samizdat.support",
+    "samizdat.media",
     "samizdat.demo",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
