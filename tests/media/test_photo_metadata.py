@@ -9,6 +9,9 @@ from django.urls import reverse
 from PIL import Image as PILImage
 from wagtail.images.models import Image
 
+from samizdat.news.importing import import_directory
+from samizdat.news.models import ArticlePage
+
 from .pictures import srgb_profile, tagged_photo, telltales_in
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +108,20 @@ def test_a_writer_can_upload_an_unchanged_clean_photo_byte_for_byte(client, writ
     image = upload_through_admin(client, clean.getvalue(), "clean.jpg")
 
     assert stored(image.file) == clean.getvalue()
+
+
+def test_a_photo_imported_with_a_markdown_article_keeps_no_location_and_is_found_again(tmp_path):
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "square.jpg").write_bytes(tagged_photo())
+    (tmp_path / "protest.md").write_text(
+        "---\ntitle: Protest on the square\nsection: News\ndate: 2026-01-10T08:00\nimage: images/square.jpg\n---\n\nThey came.\n",
+        encoding="utf-8",
+    )
+
+    import_directory(tmp_path)
+    import_directory(tmp_path)
+
+    image = ArticlePage.objects.get().lead_image
+    assert telltales_in(stored(image.file)) == []
+    assert telltales_in(stored(image.get_rendition("width-800").file)) == []
+    assert Image.objects.count() == 1  # the second import recognised the photo it stored cleaned

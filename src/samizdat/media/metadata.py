@@ -29,13 +29,13 @@ def identifying_metadata(picture):
     return found
 
 
-def needs_cleaning(data):
-    """True when these image bytes carry metadata; False for clean ones and for what isn't a picture."""
+def metadata_in(data):
+    """What these image bytes carry beyond pixels and colours (empty for clean ones and non-pictures)."""
     try:
         with Image.open(BytesIO(data)) as picture:
-            return bool(identifying_metadata(picture))
+            return identifying_metadata(picture)
     except (UnidentifiedImageError, OSError):
-        return False
+        return set()
 
 
 def without_metadata(data):

@@ -7,12 +7,13 @@ a form, and the admin's multiple upload stores the file before the form is saved
 
 import os
 import tempfile
+from io import BytesIO
 from pathlib import Path
 
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from .metadata import without_metadata
+from .metadata import metadata_in, without_metadata
 
 
 def read(field_file):
@@ -34,7 +35,7 @@ def replace_stored_file(storage, name, data):
 
 
 def clean_file_of(instance):
-    """Strip the metadata of the picture `instance.file`; True if there was some.
+    """Strip the metadata of the picture `instance.file`; returns what there was (empty: nothing).
 
     A file not yet stored is replaced before it is written; a stored one is rewritten in place
     under the same name, so pages that link to it keep working. Width, height and size follow
@@ -42,25 +43,25 @@ def clean_file_of(instance):
     """
     field_file = instance.file
     if not field_file:
-        return False
+        return set()
     try:
         data = read(field_file)
     except FileNotFoundError:
-        return False
+        return set()
     cleaned = without_metadata(data)
     if cleaned is None:
-        return False
+        return set()
     # A file just uploaded carries its bare name (photo.jpg) until Django stores it under its folder.
     if field_file.storage.exists(field_file.name):
         replace_stored_file(field_file.storage, field_file.name, cleaned)
+        field_file.close()  # the open handle still reads the file that was replaced
     else:
         instance.file = ContentFile(cleaned, name=os.path.basename(field_file.name))
-    with Image.open(instance.file) as picture:
+    with Image.open(BytesIO(cleaned)) as picture:
         instance.width, instance.height = picture.size
-    instance.file.seek(0)
     if hasattr(instance, "file_size"):
         instance.file_size = len(cleaned)
-    return True
+    return metadata_in(data)
 
 
 def clean_before_save(sender, instance, update_fields=None, **kwargs):
