@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A writer refused a photo or document that live pages show is told why (docs/security.md).
+    "samizdat.media.middleware.HeldForReviewMiddleware",
 ]
 
 ROOT_URLCONF = "samizdat.urls"
