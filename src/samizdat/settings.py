@@ -201,6 +201,16 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILEMBEDS_FINDERS = []  # embeds are shown as plain links: no third-party requests
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx", "zip"]
+# Photos and documents (docs/security.md): documents only through /documents/<id>/<name>, where
+# Wagtail checks a restricted collection, never from /media/documents/ (core/private_media.py).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Behind nginx the app checks, then nginx sends the file (X-Accel-Redirect to an internal location
+# of deploy/nginx/samizdat.conf). On by default when nginx serves media (SERVE_MEDIA=false).
+DOCUMENTS_X_ACCEL_REDIRECT = env_bool("DOCUMENTS_X_ACCEL_REDIRECT", not SERVE_MEDIA)
+if DOCUMENTS_X_ACCEL_REDIRECT:
+    SENDFILE_BACKEND = "django_sendfile.backends.nginx"  # read by wagtail.utils.sendfile
+    SENDFILE_ROOT = MEDIA_ROOT / "documents"
+    SENDFILE_URL = "/internal-documents"
 TAGGIT_CASE_INSENSITIVE = True
 
 NEWS_PAGE_SIZE = int(os.environ.get("NEWS_PAGE_SIZE", "20"))
