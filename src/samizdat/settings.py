@@ -102,7 +102,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # A writer refused a photo or document that live pages show is told why (docs/security.md).
-    "samizdat.media.middleware.HeldForReviewMiddleware",
+    "samizdat.media.held_for_review.HeldForReviewMiddleware",
+    # Staff are warned when a document they upload names its author (docs/security.md).
+    "samizdat.media.document_warnings.DocumentMetadataWarningMiddleware",
 ]
 
 ROOT_URLCONF = "samizdat.urls"

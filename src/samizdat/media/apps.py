@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,6 +13,7 @@ class MediaConfig(AppConfig):
         from wagtail.images import get_image_model
         from wagtail.permissions import register_permission_policy
 
+        from .document_warnings import note_saved_document
         from .review import ReviewedMediaPermissionPolicy
         from .uploads import clean_before_save
 
@@ -23,3 +24,4 @@ class MediaConfig(AppConfig):
             register_permission_policy(model, ReviewedMediaPermissionPolicy(model, auth_model=auth_model), exact_class=True)
         pre_save.connect(clean_before_save, sender=image_model, dispatch_uid="media-clean-image")
         pre_save.connect(clean_before_save, sender=image_model.get_rendition_model(), dispatch_uid="media-clean-rendition")
+        post_save.connect(note_saved_document, sender=document_model, dispatch_uid="media-document-warnings")
