@@ -34,7 +34,7 @@ def metadata_in(data):
     try:
         with Image.open(BytesIO(data)) as picture:
             return identifying_metadata(picture)
-    except (UnidentifiedImageError, OSError):
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError):
         return set()
 
 
@@ -46,8 +46,8 @@ def without_metadata(data):
     """
     try:
         picture = Image.open(BytesIO(data))
-    except (UnidentifiedImageError, OSError):
-        return None
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError):
+        return None  # not a picture Pillow reads: Wagtail's own checks refuse it
     with picture:
         if not identifying_metadata(picture):
             return None
