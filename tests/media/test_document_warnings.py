@@ -1,13 +1,15 @@
 """Staff uploading a PDF or Office file that names its author are warned, in words for a journalist."""
 
 import zipfile
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import pypdf
 import pytest
 from django.contrib.auth.models import Group, User
 from django.contrib.messages import get_messages
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from wagtail.documents.models import Document
 
@@ -123,3 +125,15 @@ def test_a_hostile_or_broken_file_is_stored_without_a_warning_or_an_error(client
 
     assert RISK not in shown
     assert Document.objects.count() == 1
+
+
+def test_media_documents_lists_stored_files_that_name_people():
+    named = Document.objects.create(title="Memo", file=ContentFile(docx(), name="memo.docx"))
+    Document.objects.create(title="Plain", file=ContentFile(pdf(), name="plain.pdf"))
+    output = StringIO()
+
+    call_command("media", "documents", stdout=output)
+
+    assert f"{named.pk} {named.file.name}: names its author (Jane Source)" in output.getvalue()
+    assert "plain.pdf" not in output.getvalue()
+    assert "1 document(s) name someone or something" in output.getvalue()

@@ -27,25 +27,30 @@ def extension_of(document):
     return os.path.splitext(document.file.name)[1].lower().lstrip(".")
 
 
-def warning_for(document):
-    """The message for a journalist, or None when the file names nobody."""
+def what_it_names(document):
+    """"its author (Jane Doe), the program that made it (Word)", or "" when the file names nothing."""
     extension = extension_of(document)
     if extension not in KINDS:
-        return None
+        return ""
     try:
         with document.file.open("rb") as handle:
             details = identifying_details(handle, extension)
     except OSError:
-        return None
-    if not details:
-        return None
+        return ""
     grouped = {}
     for detail in details:
         grouped.setdefault(str(detail.what), []).append(Truncator(detail.value).chars(80))
-    named = ", ".join(f"{what} ({', '.join(values)})" for what, values in grouped.items())
+    return ", ".join(f"{what} ({', '.join(values)})" for what, values in grouped.items())
+
+
+def warning_for(document):
+    """The message for a journalist, or None when the file names nobody."""
+    named = what_it_names(document)
+    if not named:
+        return None
     return _(
         "%(document)s names %(details)s. Remove it before publishing if that could put someone at risk."
-    ) % {"document": KINDS[extension], "details": named}
+    ) % {"document": KINDS[extension_of(document)], "details": named}
 
 
 class DocumentMetadataWarningMiddleware:
