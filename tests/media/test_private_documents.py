@@ -44,6 +44,8 @@ def call(app, path):
     return int(answer["status"].split()[0]), body
 
 
+# Django's WSGI handler closes a connection left in a transaction after each request, as a server does.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_no_document_is_served_from_the_media_folder_by_the_fast_path(documents, settings):
     fast_path = StaticFirst(WSGIHandler())
     secret, public = documents

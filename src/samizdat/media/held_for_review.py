@@ -26,8 +26,8 @@ HELD_VIEWS = {
 def held_instance(request):
     """The image or document this admin request is about, if it is held for review from this user."""
     match = request.resolver_match
-    if match is None or match.view_name not in HELD_VIEWS:
-        return None, None
+    if match is None or match.view_name not in HELD_VIEWS or not request.user.is_authenticated:
+        return None, None  # the view name first: readers' requests never load a session for this
     model_of, argument, listing = HELD_VIEWS[match.view_name]
     model = model_of()
     instance = model.objects.filter(pk=match.kwargs.get(argument)).first()
@@ -47,8 +47,6 @@ class HeldForReviewMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not request.user.is_authenticated:
-            return None
         instance, listing = held_instance(request)
         if instance is None:
             return None

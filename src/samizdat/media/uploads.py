@@ -16,13 +16,15 @@ from PIL import Image
 from .metadata import metadata_in, without_metadata
 
 
-def read(field_file):
+def read(field_file, stored):
+    if stored:  # read apart, so no handle stays open on the model's file
+        with field_file.storage.open(field_file.name, "rb") as handle:
+            return handle.read()
     field_file.open("rb")
-    try:
-        field_file.seek(0)
-        return field_file.read()
-    finally:
-        field_file.seek(0)
+    field_file.seek(0)
+    data = field_file.read()
+    field_file.seek(0)
+    return data
 
 
 def replace_stored_file(storage, name, data):
@@ -44,17 +46,19 @@ def clean_file_of(instance):
     field_file = instance.file
     if not field_file:
         return set()
+    # A file just uploaded carries its bare name (photo.jpg) until Django stores it in its folder
+    # (original_images/, images/).
+    stored = bool(os.path.dirname(field_file.name)) and field_file.storage.exists(field_file.name)
     try:
-        data = read(field_file)
+        data = read(field_file, stored)
     except FileNotFoundError:
         return set()
     cleaned = without_metadata(data)
     if cleaned is None:
         return set()
-    # A file just uploaded carries its bare name (photo.jpg) until Django stores it under its folder.
-    if field_file.storage.exists(field_file.name):
+    if stored:
         replace_stored_file(field_file.storage, field_file.name, cleaned)
-        field_file.close()  # the open handle still reads the file that was replaced
+        field_file.close()  # a handle opened before still reads the file that was replaced
     else:
         instance.file = ContentFile(cleaned, name=os.path.basename(field_file.name))
     with Image.open(BytesIO(cleaned)) as picture:
