@@ -202,6 +202,9 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls home from the admin
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILEMBEDS_FINDERS = []  # embeds are shown as plain links: no third-party requests
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# Pictures are stored without location, camera or other metadata (docs/security.md); this form
+# refuses one too damaged to clean, with the reason (samizdat/media/uploads.py cleans the rest).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "samizdat.media.forms.PictureForm"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx", "zip"]
 # Photos and documents (docs/security.md): documents only through /documents/<id>/<name>, where
 # Wagtail checks a restricted collection, never from /media/documents/ (core/private_media.py).

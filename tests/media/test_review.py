@@ -159,3 +159,13 @@ def test_a_writer_cannot_replace_a_document_a_live_page_links_to(client, writer,
     document.refresh_from_db()
     with document.file.open() as handle:
         assert handle.read() == b"%PDF-1.4 corrected"
+
+
+def test_a_writer_retitles_their_new_photo_without_sending_a_file(client, writer):
+    image = upload(client, writer, "Empty platform", (0, 0, 200))
+    before = stored(image)
+
+    response = client.post(reverse("wagtailimages:edit", args=[image.pk]), {"title": "Platform 2", "tags": ""})
+
+    assert response.status_code == 302
+    assert stored(image) == before and image.title == "Platform 2"

@@ -19,6 +19,10 @@ ORIENTATION = 0x0112
 JPEG_QUALITY = 90  # when the pixels are turned, the picture is encoded again
 
 
+class DamagedPicture(ValueError):
+    """A picture that carries metadata but can't be read to the end, so can't be stored clean."""
+
+
 def identifying_metadata(picture):
     """The names of what this opened picture carries beyond its pixels and colour profile."""
     found = {key for key in picture.info if key in IDENTIFYING_INFO}
@@ -39,7 +43,8 @@ def metadata_in(data):
 
 
 def without_metadata(data):
-    """These image bytes again without metadata, upright, in the same format; None when already clean.
+    """These image bytes again without metadata, upright, in the same format; None when already clean
+    (or not a picture at all). DamagedPicture when it carries metadata but can't be decoded.
 
     A JPEG that needs no turning keeps its own quantisation tables (no visible loss); animated GIFs
     and WebPs keep every frame.
@@ -59,17 +64,18 @@ def without_metadata(data):
             options["save_all"] = True
             shown = picture
         elif orientation != 1:
-            shown = ImageOps.exif_transpose(picture)
+            try:
+                shown = ImageOps.exif_transpose(picture)
+            except (OSError, SyntaxError, ValueError) as error:
+                raise DamagedPicture(str(error)) from error
         else:
             shown = picture
             if image_format == "JPEG":
                 options["quality"] = "keep"
         if image_format == "JPEG" and "quality" not in options:
             options["quality"] = JPEG_QUALITY
-        if image_format == "WEBP" and not picture.info.get("lossless"):
+        if image_format == "WEBP":
             options["quality"] = JPEG_QUALITY
-        if image_format == "WEBP" and picture.info.get("lossless"):
-            options["lossless"] = True
         icc_profile = picture.info.get("icc_profile")
         if icc_profile:
             options["icc_profile"] = icc_profile
@@ -77,5 +83,8 @@ def without_metadata(data):
         if hasattr(shown, "applist"):
             shown.applist = []
         output = BytesIO()
-        shown.save(output, format=image_format, **options)
+        try:
+            shown.save(output, format=image_format, **options)
+        except (OSError, SyntaxError, ValueError) as error:  # Pillow's errors for a broken file
+            raise DamagedPicture(str(error)) from error
         return output.getvalue()
