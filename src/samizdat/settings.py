@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "samizdat.publishing",
     "samizdat.newsletter",
     "samizdat.support",
+    "samizdat.media",
     "samizdat.demo",
     "samizdat.staff",
     "wagtail.contrib.settings",
@@ -115,6 +116,10 @@ MIDDLEWARE = [
     # Content-Security-Policy: the readers' or the admin's (core/content_security.py, docs/security.md).
     "samizdat.core.content_security.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A writer refused a photo or document that live pages show is told why (docs/security.md).
+    "samizdat.media.held_for_review.HeldForReviewMiddleware",
+    # Staff are warned when a document they upload names its author (docs/security.md).
+    "samizdat.media.document_warnings.DocumentMetadataWarningMiddleware",
     "axes.middleware.AxesMiddleware",  # last: answers a locked-out sign-in with its page
 ]
 
@@ -283,7 +288,20 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILEMBEDS_FINDERS = []  # embeds are shown as plain links: no third-party requests
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# Pictures are stored without location, camera or other metadata (docs/security.md); this form
+# refuses one too damaged to clean, with the reason (samizdat/media/uploads.py cleans the rest).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "samizdat.media.forms.PictureForm"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx", "zip"]
+# Photos and documents (docs/security.md): documents only through /documents/<id>/<name>, where
+# Wagtail checks a restricted collection, never from /media/documents/ (core/private_media.py).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Behind nginx the app checks, then nginx sends the file (X-Accel-Redirect to an internal location
+# of deploy/nginx/samizdat.conf). On by default when nginx serves media (SERVE_MEDIA=false).
+DOCUMENTS_X_ACCEL_REDIRECT = env_bool("DOCUMENTS_X_ACCEL_REDIRECT", not SERVE_MEDIA)
+if DOCUMENTS_X_ACCEL_REDIRECT:
+    SENDFILE_BACKEND = "django_sendfile.backends.nginx"  # read by wagtail.utils.sendfile
+    SENDFILE_ROOT = MEDIA_ROOT / "documents"
+    SENDFILE_URL = "/internal-documents"
 TAGGIT_CASE_INSENSITIVE = True
 
 NEWS_PAGE_SIZE = int(os.environ.get("NEWS_PAGE_SIZE", "20"))

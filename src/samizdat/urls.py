@@ -1,10 +1,12 @@
 from django.conf import settings
+from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from samizdat.core.private_media import is_private_media
 from samizdat.news import urls as news_urls
 from samizdat.newsletter import urls as newsletter_urls
 from samizdat.publishing import views as publishing_views
@@ -26,6 +28,8 @@ urlpatterns = [
 
 
 def media(request, path):
+    if is_private_media(path):  # documents: only through /documents/<id>/<name>, which checks privacy
+        raise Http404
     # MEDIA_ROOT read per request, not when this module is imported: tests and mirrors change it.
     return serve(request, path, document_root=settings.MEDIA_ROOT)
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from samizdat.core.content_security import meta_policy
 from samizdat.core.links import published_address
+from samizdat.core.private_media import is_private_media
 
 from . import output
 
@@ -204,6 +205,8 @@ class Mirror:
 def find_asset(url_path):
     path = unquote(url_path)
     if path.startswith(settings.MEDIA_URL):
+        if is_private_media(path[len(settings.MEDIA_URL) :]):
+            return None  # a document may be restricted: mirrors copy only what anyone may read
         file = Path(settings.MEDIA_ROOT) / path[len(settings.MEDIA_URL) :]
         inside = file.resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve())
         return file if inside and file.is_file() else None

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 
 from samizdat.core import content_security
+from samizdat.core.private_media import is_private_media
 
 from .output import MIN_COMPRESS_SIZE, UnsafePath, relative_file
 
@@ -80,8 +81,9 @@ class StaticFirst:
         self.roots = []  # (URL prefix, folder)
         if media is None and settings.SERVE_MEDIA:
             media = (settings.MEDIA_URL, settings.MEDIA_ROOT)
+        self.media_root = Path(media[1]) if media else None
         if media:
-            self.roots.append((media[0], Path(media[1])))
+            self.roots.append((media[0], self.media_root))
         self.roots.append(("/", Path(public_dir or settings.PUBLIC_DIR)))
         self.max_age = settings.PUBLIC_MAX_AGE if max_age is None else max_age
         self.session_cookie = settings.SESSION_COOKIE_NAME + "="
@@ -116,6 +118,8 @@ class StaticFirst:
                 relative = relative_file("/" + path[len(prefix) :])
             except UnsafePath:
                 return None
+            if root == self.media_root and is_private_media(relative):
+                return None  # documents are Django's to serve, after their privacy check
             file = root / relative
             try:
                 stat = os.stat(file)
