@@ -4,10 +4,13 @@ The task is enqueued inside the change's own transaction: with the database queu
 atomically with the change, so a change is never saved without its publishing, nor the reverse.
 """
 
+import threading
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils.module_loading import import_string
+from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import (
     page_published,
@@ -91,6 +94,35 @@ def shown_object_deleting(sender, instance, **kwargs):
     transaction.on_commit(lambda: [enqueue_change(page) for page in pages])
 
 
+class _RenditionsGone(threading.local):
+    """Pictures whose renditions are being deleted in this thread's transaction: one republish
+    each, however many renditions go."""
+
+    def __init__(self):
+        self.images = set()
+
+
+_renditions_gone = _RenditionsGone()
+
+
+def rendition_deleted(sender, instance, **kwargs):
+    """A picture's renditions are deleted after the picture itself is saved (Wagtail's image form
+    does so when the file is replaced), so the pages published for that save may point at files
+    that are gone: they are published again once the deletion is committed."""
+    if not active() or instance.image_id in _renditions_gone.images:
+        return
+    image_id = instance.image_id
+    _renditions_gone.images.add(image_id)
+
+    def republish():
+        _renditions_gone.images.discard(image_id)
+        image = get_image_model().objects.filter(pk=image_id).first()
+        if image is not None:
+            shown_object_saved(type(image), image)
+
+    transaction.on_commit(republish)
+
+
 def _pages_showing(instance):
     label = instance._meta.label
     return import_string(settings.PUBLISHED_SHOWN_ON[label])(instance) if label in settings.PUBLISHED_SHOWN_ON else []
@@ -106,6 +138,9 @@ def connect():
     pre_delete.connect(snippet_deleting, dispatch_uid="publishing-snippet-delete")
     post_save.connect(privacy_changed, sender=PageViewRestriction, dispatch_uid="publishing-privacy-saved")
     post_delete.connect(privacy_changed, sender=PageViewRestriction, dispatch_uid="publishing-privacy-deleted")
+    post_delete.connect(
+        rendition_deleted, sender=get_image_model().get_rendition_model(), dispatch_uid="publishing-rendition-deleted"
+    )
     for label in settings.PUBLISHED_SHOWN_ON:
         post_save.connect(shown_object_saved, sender=label, dispatch_uid=f"publishing-shown-{label}-saved")
         pre_delete.connect(shown_object_deleting, sender=label, dispatch_uid=f"publishing-shown-{label}-deleting")
