@@ -163,3 +163,17 @@ def test_an_unsubscribed_reader_left_alone_by_erasure_of_someone_else(person):
     run("erase", EMAIL, "--yes")
     assert Subscriber.objects.filter(pk=other.pk).exists()
     assert timezone.now() - other.created_at < timedelta(minutes=5)
+
+
+def test_rows_staff_typed_with_capitals_are_found_and_erased(settings):
+    """The admin stores an address as typed: "Ana@Example.org" is the same reader."""
+    Subscriber.objects.create(email="Ana.Typed@Example.org")
+    Suppression.objects.create(email="Ana.Typed@Example.org", reason=Suppression.COMPLAINED)
+
+    exported = json.loads(run("export", "ana.typed@example.org"))
+    newsletter = exported["sections"]["Newsletter"]
+    assert [s["email"] for s in newsletter["subscribers"]] == ["Ana.Typed@Example.org"]
+    assert [s["reason"] for s in newsletter["suppressions"]] == [Suppression.COMPLAINED]
+
+    run("erase", "ana.typed@example.org", "--yes")
+    assert "ana.typed" not in database_text()

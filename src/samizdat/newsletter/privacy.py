@@ -38,7 +38,7 @@ def erased_among(emails):
 
 def find(email):
     email = normalise(email)
-    subscribers = Subscriber.objects.filter(email=email)
+    subscribers = Subscriber.objects.filter(email__iexact=email)
     return {
         "subscribers": [
             {"email": s.email, "created_at": s.created_at, "confirmation_sent_at": s.confirmation_sent_at,
@@ -59,7 +59,7 @@ def find(email):
         "suppressions": [
             {"reason": s.reason, "detail": s.detail, "created_at": s.created_at,
              "stored_as": "a hash of the address" if s.reason == Suppression.ERASED else "the address"}
-            for s in Suppression.objects.filter(Q(email=email) | Q(email__in=erased_addresses(email)))
+            for s in Suppression.objects.filter(Q(email__iexact=email) | Q(email__in=erased_addresses(email)))
         ],
     }
 
@@ -68,7 +68,7 @@ def erase(email):
     """The reader's subscriber row goes with its subscriptions and deliveries (an edition's counts
     are kept on it first); their suppression entry becomes a hash, so they are never mailed again."""
     email = normalise(email)
-    subscribers = Subscriber.objects.filter(email=email)
+    subscribers = Subscriber.objects.filter(email__iexact=email)
     deliveries = Delivery.objects.filter(subscriber__in=subscribers)
     for edition_id in deliveries.values_list("edition_id", flat=True).distinct():
         keep_counts(Edition.objects.get(pk=edition_id), deliveries.filter(edition_id=edition_id))
@@ -77,7 +77,7 @@ def erase(email):
         "deliveries": deliveries.count(),
     }
     done["subscribers"] = subscribers.delete()[1].get(Subscriber._meta.label, 0)
-    done["suppressions replaced by a hash"] = Suppression.objects.filter(email=email).delete()[0]
+    done["suppressions replaced by a hash"] = Suppression.objects.filter(email__iexact=email).delete()[0]
     Suppression.objects.update_or_create(
         email=f"{email_hash(email)}@{ERASED_DOMAIN}",
         defaults={"reason": Suppression.ERASED, "detail": "erased on request: never to be mailed again"},
