@@ -3,8 +3,9 @@
 EXIF (GPS, camera make, model and serial, time), XMP, IPTC/Photoshop blocks, comments and PNG
 text chunks are dropped; the EXIF orientation is applied to the pixels first, so the picture
 stays upright once the tag that turned it is gone. A phone's JPEG with a second picture inside
-(MPO: a preview or depth map, with EXIF of its own) is stored as a plain JPEG of its first one. The ICC colour profile is kept: it describes
-colours, not the photographer. Everything is done with Pillow, the library Wagtail's Willow uses.
+(MPO: a preview or depth map, with EXIF of its own) is stored as a plain JPEG of its first one.
+The ICC colour profile is kept: it describes colours, not the photographer. Everything is done
+with Pillow, the library Wagtail's Willow uses.
 """
 
 from io import BytesIO
