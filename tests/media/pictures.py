@@ -66,3 +66,12 @@ def telltales_in(data):
         if "xmp" in image.info:
             found.append("XMP")
     return found
+
+
+def phone_mpo(orientation=6, size=(600, 400)):
+    """A JPEG with a second, smaller picture inside (MPO), as most phones write it: GPS and
+    orientation in the first picture's EXIF, and EXIF of its own in the second."""
+    output = BytesIO()
+    second = picture((size[0] // 2, size[1] // 2))
+    picture(size).save(output, "MPO", save_all=True, append_images=[second], exif=camera_exif(orientation))
+    return output.getvalue()

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from wagtail.images.models import Image
 
-from .pictures import tagged_photo, telltales_in
+from .pictures import phone_mpo, tagged_photo, telltales_in
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +54,20 @@ def test_clean_run_again_changes_nothing():
     with open(image.file.path, "rb") as handle:
         assert handle.read() == once
     assert report.startswith("0 file(s) cleaned")
+
+
+def test_a_phone_photo_with_a_second_picture_inside_is_cleaned_once_and_upright():
+    image = Image.objects.create(title="Portrait", file=SimpleUploadedFile("portrait.jpg", tagged_photo()))
+    write_dirty(image.file, phone_mpo(orientation=6))
+
+    first = media_clean()
+    with open(image.file.path, "rb") as handle:
+        once = handle.read()
+    second = media_clean()
+
+    assert f"cleaned {image.file.name}: " in first and telltales_in(once) == []
+    with open(image.file.path, "rb") as handle:
+        assert handle.read() == once
+    assert second.startswith("0 file(s) cleaned")
+    image.refresh_from_db()
+    assert (image.width, image.height) == (400, 600)

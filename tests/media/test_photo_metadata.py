@@ -12,7 +12,7 @@ from wagtail.images.models import Image
 from samizdat.news.importing import import_directory
 from samizdat.news.models import ArticlePage
 
-from .pictures import tagged_photo, telltales_in
+from .pictures import phone_mpo, tagged_photo, telltales_in
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +84,42 @@ def test_a_photo_taken_holding_the_phone_upright_stays_upright(client, writer):
             assert blue > 150 and red < 100
             red, _, blue = shown.getpixel((5, 5))
             assert red > 150
+
+
+def test_a_phone_photo_with_a_second_picture_inside_is_stored_upright_as_one_clean_jpeg(client, writer):
+    photo = phone_mpo(orientation=6)  # 600x400 as stored, shown 400 wide and 600 high
+    with PILImage.open(BytesIO(photo)) as uploaded:
+        assert uploaded.format == "MPO" and uploaded.n_frames == 2 and "GPS" in telltales_in(photo)
+
+    image = upload_through_admin(client, photo, "portrait.jpg")
+
+    assert (image.width, image.height) == (400, 600)
+    data = stored(image.file)
+    assert telltales_in(data) == [] and b"Exif" not in data and b"MPF" not in data
+    with PILImage.open(BytesIO(data)) as shown:
+        assert shown.format == "JPEG" and getattr(shown, "n_frames", 1) == 1
+        assert 0x0112 not in shown.getexif() and shown.size == (400, 600)
+        red, _, blue = shown.getpixel((395, 5))  # the blue corner, top-left as stored, is top-right
+        assert blue > 150 and red < 100
+    # Turned, it is encoded again at the quality of any turned JPEG, not Pillow's default 75.
+    at_90 = BytesIO()
+    PILImage.new("RGB", (16, 16)).save(at_90, "JPEG", quality=90)
+    with PILImage.open(BytesIO(data)) as shown, PILImage.open(at_90) as reference:
+        assert shown.quantization == reference.quantization
+    for spec in ["width-200", "fill-320x180"]:
+        assert telltales_in(stored(image.get_rendition(spec).file)) == [], spec
+
+
+def test_an_upright_phone_photo_keeps_its_jpeg_quality(client, writer):
+    photo = phone_mpo(orientation=1)
+    with PILImage.open(BytesIO(photo)) as uploaded:
+        tables = uploaded.quantization
+
+    image = upload_through_admin(client, photo, "landscape.jpg")
+
+    with PILImage.open(image.file.path) as shown:
+        assert shown.format == "JPEG" and shown.size == (600, 400) and shown.quantization == tables
+        assert telltales_in(stored(image.file)) == []
 
 
 def test_a_photo_stored_before_cleaning_still_gets_clean_renditions(writer):

@@ -1,5 +1,6 @@
-"""A writer can't change or delete a photo or document that live pages show; editors can."""
+"""A writer can't change or delete a photo or document once something uses it, live or not; editors can."""
 
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
@@ -7,8 +8,10 @@ from django.contrib.auth.models import Group, User
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
+from wagtail.models import ReferenceIndex
 
 from tests.factories import make_article, make_section
 
@@ -80,7 +83,8 @@ def test_a_writers_replacement_of_a_live_photo_is_refused_with_a_reason(client, 
 
     assert response.status_code == 302 and response.url == reverse("wagtailimages:index")
     messages = " ".join(str(message) for message in get_messages(response.wsgi_request))
-    assert "“Crowd at the station” is on published pages, so only an editor can change or delete it" in messages
+    assert "“Crowd at the station” is already used" in messages
+    assert "so only an editor can change or delete it" in messages
     assert stored(image) == before
     assert public.text(article.url) == page_before
     assert image.get_rendition("width-800").url in page_before
@@ -126,14 +130,82 @@ def test_a_writer_edits_and_deletes_a_new_unused_photo_of_their_own(client, writ
     assert not Image.objects.filter(pk=image.pk).exists()
 
 
-def test_a_writers_photo_in_a_draft_only_stays_theirs_to_change(client, writer):
-    image = upload(client, writer, "Draft picture", (0, 0, 200))
+def in_a_draft(image, editor):
     make_article(make_section("News"), "Not yet out", image=image, live=False)
+
+
+def in_a_draft_of_a_live_page(image, editor):
+    """The live page doesn't show it yet: only its latest revision does."""
+    article = make_article(make_section("News"), "Out already")
+    article.lead_image = image
+    article.save_revision(user=editor)
+
+
+def in_a_scheduled_page(image, editor):
+    """Approved by an editor to go live tomorrow: not live yet."""
+    article = make_article(make_section("News"), "Out tomorrow", live=False)
+    article.lead_image = image
+    article.go_live_at = timezone.now() + timedelta(days=1)
+    article.save_revision(user=editor).publish(user=editor)
+    article.refresh_from_db()
+    assert not article.live and article.revisions.filter(approved_go_live_at__isnull=False).exists()
+
+
+def in_a_scheduled_change_to_a_live_page(image, editor):
+    article = make_article(make_section("News"), "Out already")
+    article.lead_image = image
+    article.go_live_at = timezone.now() + timedelta(days=1)
+    article.save_revision(user=editor).publish(user=editor)
+    article.refresh_from_db()
+    assert article.live and article.lead_image is None
+
+
+def in_a_page_in_moderation(image, editor):
+    article = make_article(make_section("News"), "Out already")
+    article.lead_image = image
+    article.save_revision(user=editor)
+    article.get_workflow().start(article, editor)
+    article.refresh_from_db()
+    assert article.workflow_in_progress and article.lead_image is None
+
+
+@pytest.mark.parametrize(
+    "use",
+    [in_a_draft, in_a_draft_of_a_live_page, in_a_scheduled_page, in_a_scheduled_change_to_a_live_page, in_a_page_in_moderation],
+)
+def test_a_writers_photo_used_by_a_page_not_live_is_held_too(client, writer, editor, use):
+    image = upload(client, writer, "Draft picture", (0, 0, 200))
+    use(image, editor)
+    before = stored(image)
 
     response = replace_file(client, writer, image, (200, 200, 0))
 
     assert response.status_code == 302 and response.url == reverse("wagtailimages:index")
-    assert stored(image)[0].startswith("original_images/replacement")
+    messages = " ".join(str(message) for message in get_messages(response.wsgi_request))
+    assert "“Draft picture” is already used" in messages
+    assert stored(image) == before
+    client.post(reverse("wagtailimages:delete", args=[image.pk]))
+    assert Image.objects.filter(pk=image.pk).exists()
+
+
+def test_a_live_photo_is_held_before_the_reference_index_catches_up(client, writer, live_photo):
+    image, article = live_photo
+    ReferenceIndex.remove_for_object(article)  # as before the background task that indexes it runs
+    before = stored(image)
+
+    replace_file(client, writer, image, (200, 0, 0))
+
+    assert stored(image) == before
+
+
+def test_an_editor_still_replaces_a_photo_in_a_scheduled_page(client, writer, editor):
+    image = upload(client, writer, "Draft picture", (0, 0, 200))
+    in_a_scheduled_page(image, editor)
+    before = stored(image)
+
+    response = replace_file(client, editor, image, (200, 200, 0))
+
+    assert response.status_code == 302 and stored(image) != before
 
 
 def test_a_writer_cannot_replace_a_document_a_live_page_links_to(client, writer, editor):

@@ -53,8 +53,9 @@ class HeldForReviewMiddleware:
         messages.error(
             request,
             _(
-                "“%(title)s” is on published pages, so only an editor can change or delete it: every change "
-                "readers see is reviewed. Ask an editor, or upload a new file and use it in your draft."
+                "“%(title)s” is already used (by a page, published or not: a draft, one scheduled or in "
+                "moderation), so only an editor can change or delete it: every change readers see is "
+                "reviewed. Ask an editor, or upload a new file and use it in your draft."
             )
             % {"title": instance.title},
         )

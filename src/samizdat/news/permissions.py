@@ -13,7 +13,8 @@ ADMIN_PAGE_PERMISSIONS = EDITOR_PAGE_PERMISSIONS + ["bulk_delete_page"]
 ADMIN_ACCESS = Q(content_type__app_label="wagtailadmin", codename="access_admin")
 MEDIA = Q(content_type__app_label__in=["wagtailimages", "wagtaildocs"], codename__regex=r"^(add|change|choose)_")
 # Images and documents are governed by collection permissions. Writers add and choose, and change
-# only their own uploads while no live page shows them (samizdat.media.review); editors change any.
+# only their own uploads while nothing uses them, not even a draft (samizdat.media.review); editors
+# change any.
 WRITER_COLLECTION_PERMISSIONS = ["add_image", "choose_image", "add_document", "choose_document"]
 EDITOR_COLLECTION_PERMISSIONS = WRITER_COLLECTION_PERMISSIONS + ["change_image", "change_document"]
 NEWSROOM_SNIPPETS_VIEW = Q(content_type__app_label="news", codename__in=["view_author", "view_agency"])
