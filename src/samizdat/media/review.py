@@ -19,6 +19,8 @@ import logging
 
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel, get_all_child_relations
 from wagtail.models import Page, ReferenceIndex, Revision, WorkflowState
 from wagtail.permission_policies.collections import (
     CollectionOwnershipPermissionPolicy,
@@ -42,15 +44,35 @@ def revisions_that_count():
     )
 
 
-def revision_refers_to(revision, content_type_id, object_id):
+def references_in(obj):
+    """(model, id) of what `obj` refers to: its foreign keys, what its StreamField and rich text
+    fields hold (their own `extract_references`, as Wagtail's reference index reads them), and
+    the same for its inline children (bylines, gallery items)."""
+    for field in obj._meta.concrete_fields:
+        if field.many_to_one and not isinstance(field, ParentalKey):
+            value = field.value_from_object(obj)
+            if value is not None:
+                yield field.related_model, str(value)
+        if hasattr(field, "extract_references"):
+            value = field.value_from_object(obj)
+            if value is not None:
+                for model, object_id, *_ in field.extract_references(value):
+                    yield model, str(object_id)
+    if isinstance(obj, ClusterableModel):
+        for relation in get_all_child_relations(obj):
+            for child in getattr(obj, relation.get_accessor_name()).all():
+                yield from references_in(child)
+
+
+def revision_refers_to(revision, instance):
     try:
         content = revision.as_object()
     except Exception:  # a revision that no longer loads: counted as using it, the safe side
         logger.warning("Revision %s could not be read to look for media in it", revision.pk, exc_info=True)
         return True
+    object_id = str(instance.pk)
     return any(
-        (to_type, to_id) == (content_type_id, object_id)
-        for to_type, to_id, *_ in ReferenceIndex._extract_references_from_object(content)
+        object_id == to_id and isinstance(instance, model) for model, to_id in references_in(content)
     )
 
 
@@ -66,8 +88,7 @@ def in_use(instance):
         .annotate(text=Cast("content", TextField()))
         .filter(text__regex=rf"(^|[^0-9]){object_id}([^0-9]|$)")
     )
-    content_type_id = ReferenceIndex._get_base_content_type(instance).id
-    return any(revision_refers_to(revision, content_type_id, object_id) for revision in candidates.iterator())
+    return any(revision_refers_to(revision, instance) for revision in candidates.iterator())
 
 
 class ReviewedMediaPermissionPolicy(CollectionOwnershipPermissionPolicy):
