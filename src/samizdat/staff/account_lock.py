@@ -65,7 +65,8 @@ def _record(request, username):
     if user is None:
         return  # no such account: nothing to tell anyone about (it is refused all the same)
     recent = ModelLogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk), action=ACCOUNT_LOCKED, timestamp__gte=get_cool_off_threshold(request),
+        content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk),
+        action=ACCOUNT_LOCKED, timestamp__gte=get_cool_off_threshold(request),
     )
     if not recent.exists():
         record(user, ACCOUNT_LOCKED, failures=account_failures(request, username),
