@@ -170,6 +170,9 @@ STAFF_2FA_GROUPS = env_list("STAFF_2FA_GROUPS", "Administrators,Editors,Moderato
 # Wrong passwords for one account from one client before sign-in is refused for STAFF_LOCKOUT_MINUTES.
 STAFF_LOGIN_FAILURES = int(os.environ.get("STAFF_LOGIN_FAILURES", "10"))
 STAFF_LOCKOUT_MINUTES = int(os.environ.get("STAFF_LOCKOUT_MINUTES", "30"))
+# Wrong passwords for one account from all clients together (many clients, each under the limit above)
+# before signing in to it is refused for everyone for STAFF_LOCKOUT_MINUTES; 0 for no such cap.
+STAFF_ACCOUNT_FAILURES = int(os.environ.get("STAFF_ACCOUNT_FAILURES", "50"))
 # Password-reset emails asked for, per address and per client, in an hour.
 STAFF_PASSWORD_RESETS_PER_HOUR = int(os.environ.get("STAFF_PASSWORD_RESETS_PER_HOUR", "3"))
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # staff avatars from Gravatar would send a hash of each email there
@@ -191,7 +194,9 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = STAFF_LOGIN_FAILURES
 AXES_COOLOFF_TIME = timedelta(minutes=STAFF_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # one account from one client
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = True  # that client's failures for that account, not the other clients'
+# Axes' database handler, plus the cap per account from all clients (STAFF_ACCOUNT_FAILURES).
+AXES_HANDLER = "samizdat.staff.account_lock.StaffAxesHandler"
 # The client as a keyed hash, written as an address: axes keeps it, the database never holds a raw IP.
 AXES_CLIENT_IP_CALLABLE = client_as_address
 AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in (who, when, from where)

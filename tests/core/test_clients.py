@@ -44,3 +44,24 @@ def test_the_key_counts_per_client_without_holding_the_address():
     one, other = client_key(ask("203.0.113.7")), client_key(ask("203.0.113.8"))
     assert one != other and "203.0.113" not in one
     assert client_key(ask("203.0.113.7")) == one
+
+
+def test_an_ipv6_client_is_counted_by_its_64_network():
+    # One ordinary IPv6 line has a whole /64: a new address at each try must not be a new client.
+    one = client_key(ask("2001:db8:1:2::1"))
+    assert client_key(ask("2001:db8:1:2:ffff:ffff:ffff:ffff")) == one
+    assert client_key(ask("2001:db8:1:2:a:b:c:d")) == one
+    assert client_key(ask("2001:db8:1:3::1")) != one  # the next /64 is another client
+    assert client_key(ask("2001:db8:2:2::1")) != one
+    assert "2001" not in one
+    assert client_address(ask("2001:db8:1:2::1")) == "2001:db8:1:2::1"  # the address itself is kept as it is
+
+
+def test_an_ipv4_mapped_address_is_the_ipv4_client():
+    assert client_key(ask("::ffff:203.0.113.7")) == client_key(ask("203.0.113.7"))
+    assert client_key(ask("::ffff:203.0.113.8")) != client_key(ask("203.0.113.7"))
+
+
+@override_settings(TRUSTED_PROXIES=["127.0.0.1"])
+def test_a_forwarded_ipv6_client_is_counted_by_its_64_network_too():
+    assert client_key(ask("127.0.0.1", "2001:db8:1:2::5")) == client_key(ask("2001:db8:1:2::9"))

@@ -5,6 +5,9 @@ then the client is the last address in X-Forwarded-For that is not a trusted pro
 trusted proxy configured, X-Forwarded-For is ignored: anyone can write it.
 
 The address is used to count, never stored or logged as it is: `client_key` gives a keyed hash.
+It counts an IPv6 client by its /64 network, the block one ordinary line or server is given: per
+/128, one attacker would be a new client at every address of theirs. An IPv4 client counts by its
+address, and an IPv4-mapped IPv6 address (::ffff:203.0.113.7) as that IPv4 address.
 """
 
 import hashlib
@@ -52,7 +55,22 @@ def client_address(request):
     return str(peer)
 
 
+IPV6_CLIENT_PREFIX = 64  # the network one IPv6 client is counted by
+
+
+def counted_as(address_text):
+    """What one client is, as text: an IPv4 address, or an IPv6 client's /64 network."""
+    address = _address(address_text)
+    if address is None:
+        return ""
+    if address.version == 6 and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    if address.version == 6:
+        return str(ipaddress.IPv6Network((int(address), IPV6_CLIENT_PREFIX), strict=False))
+    return str(address)
+
+
 def client_key(request):
-    """A stable, keyed hash of the client's address: counts per client without keeping the address."""
-    address = client_address(request)
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+    """A stable, keyed hash of the client (counted_as: IPv6 by /64): counts per client without keeping the address."""
+    client = counted_as(client_address(request))
+    return hmac.new(settings.SECRET_KEY.encode(), client.encode(), hashlib.sha256).hexdigest()[:32]

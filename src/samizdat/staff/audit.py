@@ -1,7 +1,8 @@
 """Staff actions on accounts in Wagtail's audit log (Reports > Site history).
 
 Wagtail logs a user created, edited or deleted as a whole; these entries say what changed for
-security: second factors, lockouts, sign out everywhere, group membership, activation, superuser.
+security: second factors, lockouts (from one client, and for everyone), sign out everywhere, group
+membership, activation, superuser.
 """
 
 from axes.signals import user_locked_out
@@ -20,6 +21,7 @@ ACTIONS = {
     "samizdat_staff.2fa_reset": _("Two-factor sign-in reset"),
     "samizdat_staff.recovery_codes": _("New recovery codes made"),
     "samizdat_staff.locked_out": _("Sign-in locked after wrong passwords"),
+    "samizdat_staff.account_locked": _("Sign-in locked for everyone: wrong passwords from many places"),
     "samizdat_staff.sign_out_everywhere": _("Signed out everywhere"),
     "samizdat_staff.groups_added": _("Added to groups"),
     "samizdat_staff.groups_removed": _("Removed from groups"),
