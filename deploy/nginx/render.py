@@ -42,7 +42,8 @@ events {{ worker_connections 1024; }}
 http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
-    access_log off;
+    # nginx's default, as on a distribution's nginx.conf: our server block must turn it off.
+    access_log {folder / 'access.log'};
     sendfile on;
     keepalive_requests 100000;
 {temp}

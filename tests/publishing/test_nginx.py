@@ -109,3 +109,11 @@ def test_files_nginx_serves_itself_carry_the_apps_security_headers_and_the_apps_
     _, headers, _ = get(nginx + "/admin/login/")  # the admin's own policy, not the readers' on top
     (admin_policy,) = headers.get_all("Content-Security-Policy")
     assert "'unsafe-inline'" in admin_policy
+
+
+def test_nginx_keeps_no_access_log_of_readers_addresses_or_their_links(nginx, tmp_path):
+    """The links in our emails carry tokens; each log line would also keep the reader's address."""
+    get(nginx + "/")
+    get(nginx + "/newsletter/preferences/MTIz:1vXyZa:abcdefghijklmnopqrstuvwxyz0/")
+    log = tmp_path / "nginx" / "access.log"
+    assert not log.exists() or log.read_text() == ""
