@@ -24,6 +24,8 @@ def text(response):
     ("reader+a+b@example.org", "reader@example.org"),
     ("R.e.a.d.e.r+x@GoogleMail.com", "reader@gmail.com"),
     ("first.last@example.org", "first.last@example.org"),  # dots matter outside Gmail
+    ('"reader"@example.org', "reader@example.org"),  # quoted: the same inbox
+    ('"re\\ader"@example.org', "reader@example.org"),
 ])
 def test_spellings_of_one_inbox_count_as_one(typed, inbox):
     assert mailbox(typed) == inbox
@@ -41,6 +43,15 @@ def test_41_signups_of_tag_variants_send_at_most_three_confirmations_to_one_inbo
     # The day's limit is the inbox's, not the spelling's.
     sign_up(client, "Victim@Example.org")
     assert len(smtp.received) == 3
+
+
+def test_quoted_spellings_of_an_inbox_are_refused_clearly_and_send_nothing(client, smtp, the_week, settings):
+    settings.LIMIT_SIGNUPS_PER_MAILBOX = None
+    settings.LIMIT_SIGNUPS_PER_CLIENT = None
+    for typed in ['"victim"@example.org', '"vic\\tim"@example.org']:
+        response = sign_up(client, typed)
+        assert response.status_code == 400 and "without quotation marks" in text(response)
+    assert smtp.received == [] and not Subscriber.objects.exists()
 
 
 def test_a_flood_for_one_inbox_is_answered_429_with_a_page_and_retry_after(client, smtp, the_week, settings):

@@ -23,6 +23,8 @@ GMAIL_DOMAINS = {"gmail.com", "googlemail.com"}
 def mailbox(email):
     """The inbox an address reaches, for counting: 'R.eader+news@GoogleMail.com' -> 'reader@gmail.com'."""
     name, _, domain = (email or "").strip().lower().rpartition("@")
+    # A quoted name ("ana", "a\\na") reaches the same inbox as the plain one.
+    name = "".join(character for character in name if character not in '"\\' and not character.isspace())
     name = name.split("+", 1)[0]
     if domain in GMAIL_DOMAINS:
         name, domain = name.replace(".", ""), "gmail.com"

@@ -48,6 +48,10 @@ def normalise_email(value):
         validate_email(email)
     except ValidationError:
         raise SignupError("That doesn't look like an email address. Please check it and try again.") from None
+    if '"' in email or "\\" in email:
+        # A quoted name ("ana"@example.org) is valid but no reader types one, and each spelling of
+        # it would count as another inbox against the per-inbox limits.
+        raise SignupError("Please type your email address without quotation marks.")
     return email
 
 
