@@ -175,7 +175,6 @@ STAFF_LOCKOUT_MINUTES = int(os.environ.get("STAFF_LOCKOUT_MINUTES", "30"))
 STAFF_ACCOUNT_FAILURES = int(os.environ.get("STAFF_ACCOUNT_FAILURES", "50"))
 # Password-reset emails asked for, per address and per client, in an hour.
 STAFF_PASSWORD_RESETS_PER_HOUR = int(os.environ.get("STAFF_PASSWORD_RESETS_PER_HOUR", "3"))
-WAGTAIL_GRAVATAR_PROVIDER_URL = None  # staff avatars from Gravatar would send a hash of each email there
 OTP_TOTP_ISSUER = os.environ.get("SITE_NAME", "samizdat")  # the name authenticator apps show
 # Passkeys (WebAuthn) as a second factor, bound to the host of SITE_URL: they work on that address
 # only (not on mirrors), and only over HTTPS. Browsers allow plain HTTP on localhost alone (not on an
