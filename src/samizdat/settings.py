@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 
 from samizdat.core.links import address_of_server
-from samizdat.staff.axes_client import client_as_address
+from samizdat.staff.axes_client import client_as_address, username_as_counted
 from samizdat.staff.lockout import locked_out
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -198,6 +198,7 @@ AXES_RESET_ON_SUCCESS = True  # that client's failures for that account, not the
 AXES_HANDLER = "samizdat.staff.account_lock.StaffAxesHandler"
 # The client as a keyed hash, written as an address: axes keeps it, the database never holds a raw IP.
 AXES_CLIENT_IP_CALLABLE = client_as_address
+AXES_USERNAME_CALLABLE = username_as_counted
 AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in (who, when, from where)
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_LOCKOUT_CALLABLE = locked_out

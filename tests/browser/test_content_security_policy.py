@@ -36,7 +36,8 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @pytest.fixture
-def newsroom(db):
+def newsroom(db, settings):
+    settings.SUPPORT_TEST_PAYMENTS = True  # as DEBUG or a demo has it
     staff = support_settings()
     staff.test_payments = True
     staff.suggested_amounts = "EUR once: 25, 50\nEUR monthly: 5, 10, 20"
