@@ -18,7 +18,12 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Sum
+from wagtail.models import ModelLogEntry
+
+from samizdat.staff.audit import record
 
 ACCOUNT_LOCKED = "samizdat_staff.account_locked"
 
@@ -55,12 +60,6 @@ class StaffAxesHandler(AxesDatabaseHandler):
 
 def _record(request, username):
     """One audit entry per account and lockout window, however many tries are refused."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import ModelLogEntry
-
-    from samizdat.staff.audit import record
-
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
         return  # no such account: nothing to tell anyone about (it is refused all the same)
