@@ -17,6 +17,16 @@ def run_tasks_at_once(settings):
 
 
 @pytest.fixture(autouse=True)
+def quick_password_hashing(settings):
+    """Django's real hasher costs most of a second of CPU per password on purpose; tests sign in
+    hundreds of times. Hashes made before (PBKDF2) still check."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
+@pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
