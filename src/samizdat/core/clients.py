@@ -10,11 +10,10 @@ It counts an IPv6 client by its /64 network, the block one ordinary line or serv
 address, and an IPv4-mapped IPv6 address (::ffff:203.0.113.7) as that IPv4 address.
 """
 
-import hashlib
-import hmac
 import ipaddress
 
 from django.conf import settings
+from django.utils.crypto import salted_hmac
 
 
 def trusted_networks():
@@ -73,4 +72,4 @@ def counted_as(address_text):
 def client_key(request):
     """A stable, keyed hash of the client (counted_as: IPv6 by /64): counts per client without keeping the address."""
     client = counted_as(client_address(request))
-    return hmac.new(settings.SECRET_KEY.encode(), client.encode(), hashlib.sha256).hexdigest()[:32]
+    return salted_hmac("samizdat.client", client, algorithm="sha256").hexdigest()[:32]

@@ -9,10 +9,9 @@ Counts are kept by django-ratelimit in the "limits" cache, under a keyed hash of
 address is written there.
 """
 
-import hashlib
-import hmac
 
 from django.conf import settings
+from django.utils.crypto import salted_hmac
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django_ratelimit.core import is_ratelimited
@@ -32,7 +31,7 @@ def mailbox(email):
 
 
 def mailbox_key(email):
-    return hmac.new(settings.SECRET_KEY.encode(), mailbox(email).encode(), hashlib.sha256).hexdigest()[:32]
+    return salted_hmac("samizdat.newsletter.mailbox", mailbox(email), algorithm="sha256").hexdigest()[:32]
 
 
 def _posted_email(request):

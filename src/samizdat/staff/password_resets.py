@@ -1,10 +1,9 @@
 """How many password-reset emails may be asked for: STAFF_PASSWORD_RESETS_PER_HOUR per address and per client."""
 
-import hashlib
-import hmac
 from datetime import timedelta
 
 from django.conf import settings
+from django.utils.crypto import salted_hmac
 from django.utils import timezone
 
 from samizdat.core.clients import client_key
@@ -14,7 +13,7 @@ from samizdat.staff.models import PasswordResetRequest
 def account_key(email):
     """A keyed hash of the address a reset was asked for: counted without keeping the email."""
     normalised = email.strip().lower()
-    return hmac.new(settings.SECRET_KEY.encode(), normalised.encode(), hashlib.sha256).hexdigest()[:32]
+    return salted_hmac("samizdat.staff.password_reset", normalised, algorithm="sha256").hexdigest()[:32]
 
 
 def password_reset_allowed(request, email):
