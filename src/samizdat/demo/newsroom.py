@@ -27,6 +27,8 @@ from samizdat.publishing.rebuild import rebuild_site
 from samizdat.publishing.signals import paused as publishing_paused
 from samizdat.support.demo import load_support_demo
 
+from .images import generate_images_for
+
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
 NAME = "The Lindenport Courier"
@@ -166,8 +168,6 @@ class DemoContentError(Exception):
 
 def prepare_content(folder):
     """A copy of demo/content/ with its images generated and its dates brought up to today."""
-    from .images import generate_images_for
-
     shutil.copytree(CONTENT_DIR, folder)
     generate_images_for(folder, folder)
     shift_dates(folder, timezone.now())
