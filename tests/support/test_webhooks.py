@@ -107,6 +107,13 @@ def test_a_provider_that_forgets_to_verify_its_webhook_receives_nothing(client, 
     assert parsed == []
 
 
+def test_a_provider_cannot_replace_the_order_verify_then_parse():
+    with pytest.raises(TypeError, match="implement verify and parse_events"):
+        class Hasty(WebhookView):  # noqa: F841
+            def post(self, request, *args, **kwargs):
+                return None
+
+
 def test_a_signed_webhook_cannot_record_a_gift_in_another_providers_name(client, courier):
     response = deliver(client, gift(provider="stripe"))
     assert response.status_code == 400

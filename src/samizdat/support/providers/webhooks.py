@@ -3,8 +3,9 @@ verifies the request first and only then lets the provider read it.
 
 A provider's view implements verify (a signature, a shared secret: raise WebhookRejected if it
 doesn't hold) and parse_events (the verified request as PaymentEvents, [] for news we ignore).
-It doesn't override post: that is where the order is kept. The base verify refuses everything, so
-a provider that forgets to verify receives nothing rather than believing anyone.
+It can't override post or dispatch (a TypeError when the class is defined): that is where the
+order is kept. The base verify refuses everything, so a provider that forgets to verify receives
+nothing rather than believing anyone.
 """
 
 import logging
@@ -25,6 +26,11 @@ logger = logging.getLogger(__name__)
 class WebhookView(View):
     provider_name = ""  # given by webhook() below, from the provider it looked up
     http_method_names = ["post"]
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "post" in vars(cls) or "dispatch" in vars(cls):
+            raise TypeError(f"{cls.__name__} replaces post or dispatch: implement verify and parse_events instead")
 
     def verify(self, request):
         """Raise WebhookRejected unless the request certainly comes from the provider."""
