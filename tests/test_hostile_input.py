@@ -20,11 +20,11 @@ from django.urls.resolvers import RegexPattern
 
 from samizdat.newsletter.models import Edition, EditionArticle, Newsletter, Subscriber, Subscription
 from samizdat.newsletter.tokens import confirm_token, preferences_token, unsubscribe_token
-from samizdat.support.manage import manage_token
+from samizdat.support.manage_links import manage_token
 from samizdat.support.models import RecurringDonation, support_settings
 from samizdat.support.providers.base import DonationRequest, ReturnUrls
-from samizdat.support.providers.manual import ManualProvider
-from samizdat.support.providers.test import TestProvider
+from samizdat.support.providers.manual.provider import ManualProvider
+from samizdat.support.providers.test.provider import TestProvider
 from tests.factories import make_article, make_author, make_image, make_section
 from tests.news.conftest import built_once, shared_media  # noqa: F401
 from tests.support.conftest import fake_stripe  # noqa: F401

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "samizdat.publishing",
     "samizdat.newsletter",
     "samizdat.support",
+    "samizdat.support.providers.stripe",
+    "samizdat.support.providers.manual",
+    "samizdat.support.providers.test",
     "samizdat.media",
     "samizdat.demo",
     "samizdat.staff",
@@ -458,12 +461,7 @@ SUPPORT_MAXIMUM = os.environ.get("SUPPORT_MAXIMUM", "10000")
 SUPPORT_PROVIDERS = env_list("SUPPORT_PROVIDERS", "stripe,manual,test")  # offered when configured, in this order
 SUPPORT_MANAGE_LINK_DAYS = int(os.environ.get("SUPPORT_MANAGE_LINK_DAYS", "14"))  # manage-my-donation links expire
 SUPPORT_SNOOZE_DAYS = int(os.environ.get("SUPPORT_SNOOZE_DAYS", "7"))  # default for "Remind me later"
-STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
-STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
-STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
-# Where Stripe Checkout sends readers after the donate form: allowed in form-action (Content-Security-Policy).
-STRIPE_CHECKOUT_ORIGIN = os.environ.get("STRIPE_CHECKOUT_ORIGIN", "https://checkout.stripe.com").rstrip("/")
-STRIPE_TIMEOUT = int(os.environ.get("STRIPE_TIMEOUT", "20"))  # seconds to wait for Stripe at checkout
+# Each payment provider reads its own settings (STRIPE_*: support/providers/stripe/conf.py).
 
 # Personal data (docs/security.md, "Personal data"): how long what names a person is kept.
 # `samizdat privacy purge` (run by the worker, at most hourly) removes it after this many days.

@@ -20,6 +20,7 @@ from samizdat.publishing.mirror import build_mirror
 from samizdat.publishing.publish import publish_urls
 from samizdat.publishing.serving import StaticFirst
 from samizdat.support.models import Appeal, Donation, support_settings
+from samizdat.support.providers.stripe.conf import checkout_origin
 from tests.browser.conftest import DESKTOP, _open_reader, _plain_static_names
 from tests.support.fake_stripe import SECRET_KEY, FakeStripe
 from tests.factories import make_article, make_image, make_section
@@ -211,17 +212,17 @@ def test_the_donate_form_sends_the_reader_on_to_stripe_checkout_which_the_policy
     settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE, settings.STRIPE_TIMEOUT = SECRET_KEY, stripe.url, 5
     context, reader = watched_reader(chromium, live_server, settings)
     # The closed network has no Stripe: the browser is handed a stand-in page once it gets that far.
-    reader.page.route(settings.STRIPE_CHECKOUT_ORIGIN + "/**", lambda route: route.fulfill(
+    reader.page.route(checkout_origin() + "/**", lambda route: route.fulfill(
         status=200, content_type="text/html", body="<!doctype html><title>Stripe Checkout</title><h1>Pay with Stripe</h1>"))
     try:
         reader.open("/support/")
-        assert f"form-action 'self' {settings.STRIPE_CHECKOUT_ORIGIN}" in reader.policies[live_server.url + "/support/"]
+        assert f"form-action 'self' {checkout_origin()}" in reader.policies[live_server.url + "/support/"]
         form = reader.page.locator("main form.donate-form")
         form.locator("[data-frequency=once]").get_by_text("25 EUR", exact=True).click()
         form.get_by_text("Card and more (Stripe)").click()
         form.get_by_role("button", name="Continue").click()
         expect(reader.page.get_by_role("heading", name="Pay with Stripe")).to_be_visible()
-        assert reader.page.url.startswith(settings.STRIPE_CHECKOUT_ORIGIN + "/c/pay/")
+        assert reader.page.url.startswith(checkout_origin() + "/c/pay/")
         assert reader.violations == []
     finally:
         context.close()

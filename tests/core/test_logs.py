@@ -9,7 +9,7 @@ import pytest
 from samizdat.core.logs import redact
 from samizdat.newsletter.models import Newsletter, Subscriber, Subscription
 from samizdat.newsletter.tokens import confirm_token, preferences_token, unsubscribe_token
-from samizdat.support.manage import manage_token
+from samizdat.support.manage_links import manage_token
 from samizdat.support.models import RecurringDonation, support_settings
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,8 @@ from datetime import datetime, timezone
 import pytest
 from django.db import connection, connections
 
-from samizdat.support.events import apply_event
+from samizdat.support.events import PaymentEvent, apply_event
 from samizdat.support.models import Donation, ProcessedEvent, RecurringDonation
-from samizdat.support.providers.base import PaymentEvent
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -7,7 +7,7 @@ import time
 import pytest
 from bs4 import BeautifulSoup
 
-from samizdat.support.manage import manage_url
+from samizdat.support.manage_links import manage_url
 from samizdat.support.models import RecurringDonation
 
 from .conftest import donate, pay_with_test_provider, post_webhook

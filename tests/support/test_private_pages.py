@@ -4,7 +4,7 @@ and never published as files."""
 import pytest
 from django.core.management import call_command
 
-from samizdat.support.manage import manage_token
+from samizdat.support.manage_links import manage_token
 from samizdat.support.models import Donation, RecurringDonation
 
 from .conftest import donate, pay_with_test_provider

@@ -24,6 +24,9 @@ from wagtail.permissions import register_permission_policy
 from samizdat.core.spreadsheets import SafeSpreadsheetExport
 
 from .models import Donation, RecurringDonation
+from .providers import confirmed_by_staff
+from .reports import revenue_report as build
+from .tasks import send_receipt_task
 
 
 CONFIRM_ACTION = "samizdat.support.confirm_gift"
@@ -73,7 +76,7 @@ class DonationInspectView(InspectView):
     @property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
-        if self.object.provider == "manual" and self.object.status == Donation.Status.PENDING:
+        if self.object.provider in confirmed_by_staff() and self.object.status == Donation.Status.PENDING:
             buttons.append(Button("Confirm the gift arrived", url=reverse("support_confirm_donation", args=[self.object.pk]),
                                   icon_name="check", priority=5))
         return buttons
@@ -137,12 +140,10 @@ def revenue_viewsets():
 def confirm_donation(request, pk):
     """Staff confirm a manual gift (bank transfer, crypto) arrived: it becomes paid, and the
     donor gets a receipt."""
-    from .tasks import send_receipt_task
-
     if not request.user.has_perm("support.change_donation"):
         messages.error(request, "You may not confirm donations.")
         return redirect("wagtailadmin_home")
-    donation = get_object_or_404(Donation, pk=pk, provider="manual")
+    donation = get_object_or_404(Donation, pk=pk, provider__in=confirmed_by_staff())
     if request.method == "POST":
         with transaction.atomic():
             locked = Donation.objects.select_for_update().get(pk=donation.pk)
@@ -159,8 +160,6 @@ def confirm_donation(request, pk):
 
 
 def revenue_report(request):
-    from .reports import revenue_report as build
-
     if not request.user.has_perm("support.view_donation"):
         messages.error(request, "You may not see the revenue report.")
         return redirect("wagtailadmin_home")

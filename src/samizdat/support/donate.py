@@ -9,15 +9,17 @@ browser, a mirror or a stranger may send and says what is wrong in the reader's 
 import re
 from dataclasses import dataclass, field
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from .models import Frequency, support_settings
+from .models import Donation, Frequency, support_settings
 from .money import AmountError, check_limits, currencies, format_amount, format_number, maximum, minimum, parse_amount
 from .providers import get_provider, offered
 from .providers.base import DonationRequest
-from .providers.test import NOT_ALLOWED as TEST_NOT_ALLOWED, TestProvider, allowed as test_payments_allowed
 from .suggestions import suggested
+
+THANKS_SALT = "samizdat.support.thanks"
 
 
 @dataclass
@@ -97,8 +99,8 @@ def read_donation(data):
         except AmountError as error:
             errors["amount"] = str(error)
     provider = get_provider(values["provider"])
-    if provider is not None and provider.name == TestProvider.name and not test_payments_allowed():
-        errors["provider"] = TEST_NOT_ALLOWED
+    if provider is not None and provider.refusal():
+        errors["provider"] = provider.refusal()
     elif provider is None or provider.name not in [p.name for p in offered()]:
         errors["provider"] = "Please choose a way to pay."
     elif frequency not in provider.frequencies:
@@ -117,3 +119,28 @@ def read_donation(data):
     discreet = bool(values["discreet"])  # a donor at risk: neutral receipt and card statement
     return DonationRequest(amount, currency, frequency, provider.name, email, name, discreet), None
 
+
+
+def valid_email(text):
+    """The address a reader typed, or "" if it isn't one."""
+    text = (text or "").strip()
+    try:
+        if not text or len(text) > EMAIL_MAX:
+            raise ValidationError("")
+        validate_email(text)
+    except ValidationError:
+        return ""
+    return text
+
+
+def thanks_url(donation):
+    """The thanks page for a gift just paid: it names the gift for an hour."""
+    return f"/support/thanks/?d={signing.dumps(donation.pk, salt=THANKS_SALT)}"
+
+
+def thanked_donation(token):
+    """The gift a thanks page's address names, or None if forged or old."""
+    try:
+        return Donation.objects.filter(pk=signing.loads(token, salt=THANKS_SALT, max_age=3600)).first()
+    except (signing.BadSignature, TypeError, ValueError):
+        return None

@@ -8,13 +8,14 @@ donations only move forward in time: an old status that arrives late doesn't und
 """
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Donation, Frequency, ProcessedEvent, RecurringDonation
+from .tasks import send_receipt_task
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +25,36 @@ LARGEST_AMOUNT = 10**15
 LONGEST_ID = 255  # the provider id columns
 LONGEST_NAME = 200
 LONGEST_EMAIL = 254
+
+
+@dataclass(frozen=True)
+class PaymentEvent:
+    """Something a provider tells us, in our words.
+
+    kind:
+      payment.succeeded         money arrived: a one-off gift, or one payment of a recurring one
+                                (subscription_id set)
+      payment.refunded          a payment was refunded (refunded_amount: how much in all)
+      recurring.started         a recurring donation began (the first payment comes as its own event)
+      recurring.updated         its amount or status changed (status: active, past_due, cancelled)
+      recurring.cancelled       it ended
+      recurring.payment_failed  a payment failed; the provider will try again
+    """
+
+    provider: str
+    event_id: str
+    kind: str
+    occurred_at: datetime
+    payment_id: str = ""
+    subscription_id: str = ""
+    amount: int | None = None
+    currency: str = ""
+    frequency: str = ""
+    email: str = ""
+    name: str = ""
+    status: str = ""
+    refunded_amount: int = 0
+    discreet: bool = False  # the donor asked for discretion at checkout
 
 
 class UnusableEvent(ValueError):
@@ -62,6 +93,8 @@ def apply_event(event):
     """Apply one PaymentEvent; returns 'applied' or 'duplicate'. UnusableEvent, with nothing
     changed, for an event we can't store."""
     event = usable(event)
+    if event.kind not in APPLY:
+        raise UnusableEvent("a kind of event we don't know")
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -143,8 +176,6 @@ def payment_succeeded(event):
             recurring.status, recurring.status_at = RecurringDonation.Status.ACTIVE, event.occurred_at
         recurring.save()
     if donation.status == Donation.Status.PAID and donation.receipt_sent_at is None:
-        from .tasks import send_receipt_task
-
         # Queued in the same transaction (the database queue stores it with the donation).
         send_receipt_task.enqueue(donation.pk)
 

@@ -1,44 +1,19 @@
-"""Manage my donation: a signed, expiring link instead of an account and a password.
-
-The link names a recurring donation (not an email address, so no address sits in URLs or logs)
-and is good for SUPPORT_MANAGE_LINK_DAYS. With it a donor sees their donations, changes the
+"""Manage my donation: with a link from manage_links.py a donor sees their donations, changes the
 amount or cancels; the change goes through the provider first and is recorded only if it agrees.
 """
 
-from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.utils import timezone
-
-from samizdat.core.links import absolute_url
 
 from .models import Donation, RecurringDonation
 from .money import check_limits, parse_amount
 from .providers import get_provider
-from .providers.base import ProviderUnavailable
-
-SALT = "samizdat.support.manage"
+from .providers.errors import ProviderUnavailable
+from .tasks import send_manage_link_task
 
 
 class ManageError(Exception):
     """Something the donor should be told; nothing changed."""
-
-
-def manage_token(recurring):
-    return signing.TimestampSigner(salt=SALT).sign(str(recurring.pk))
-
-
-def manage_url(recurring):
-    return absolute_url(f"/support/manage/{manage_token(recurring)}/")
-
-
-def recurring_for_token(token):
-    """The recurring donation a link names, or None if the link is forged, broken or too old."""
-    try:
-        pk = signing.TimestampSigner(salt=SALT).unsign(token, max_age=settings.SUPPORT_MANAGE_LINK_DAYS * 86400)
-        return RecurringDonation.objects.get(pk=int(pk))
-    except (signing.BadSignature, RecurringDonation.DoesNotExist, ValueError):
-        return None
 
 
 def donor_overview(recurring):
@@ -90,8 +65,6 @@ LINK_EVERY = 600  # seconds: one emailed link per address per ten minutes, so th
 def send_links(email):
     """Email a manage link for each active recurring donation under this address. Says nothing
     about whether there were any (the page answers the same either way)."""
-    from .tasks import send_manage_link_task
-
     cutoff = timezone.now() - timezone.timedelta(seconds=LINK_EVERY)
     found = RecurringDonation.objects.filter(email__iexact=email.strip()).exclude(status=RecurringDonation.Status.CANCELLED)
     for recurring in found:

@@ -14,8 +14,10 @@ from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
+from wagtail.models import Site
 
 from .money import AmountError, format_amount, format_number
+from .suggestions import parse_suggestions
 
 
 class Frequency(models.TextChoices):
@@ -240,8 +242,6 @@ class SupportSettings(BaseSiteSetting):
         verbose_name = "reader revenue"
 
     def clean(self):
-        from .suggestions import parse_suggestions
-
         try:
             parse_suggestions(self.suggested_amounts)
         except (AmountError, ValueError) as error:
@@ -252,8 +252,6 @@ class SupportSettings(BaseSiteSetting):
 
 
 def support_settings():
-    from wagtail.models import Site
-
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         return SupportSettings()

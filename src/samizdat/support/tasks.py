@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from .emails import send_manage_link, send_receipt
 from .models import Donation, RecurringDonation
 
 logger = logging.getLogger(__name__)
@@ -14,8 +15,6 @@ logger = logging.getLogger(__name__)
 @task()
 def send_receipt_task(donation_id):
     """Send a donation's receipt unless it went already (a retried task sends nothing twice)."""
-    from .emails import send_receipt
-
     with transaction.atomic():
         donation = Donation.objects.select_for_update().filter(pk=donation_id).first()
         if donation is None or donation.receipt_sent_at or not donation.email or donation.status != Donation.Status.PAID:
@@ -28,8 +27,6 @@ def send_receipt_task(donation_id):
 
 @task()
 def send_manage_link_task(recurring_id):
-    from .emails import send_manage_link
-
     recurring = RecurringDonation.objects.filter(pk=recurring_id).first()
     if recurring is not None and recurring.email:
         send_manage_link(recurring)

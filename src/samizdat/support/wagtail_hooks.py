@@ -1,12 +1,14 @@
 """Reader revenue in the Wagtail admin: appeals (snippets), donations, recurring donations and the
 revenue report (admin.py holds the views)."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .admin import CONFIRM_ACTION
+from .admin import CONFIRM_ACTION, admin_urls, revenue_viewsets
 from .models import Appeal
 
 
@@ -24,29 +26,23 @@ class AppealViewSet(SnippetViewSet):
 register_snippet(AppealViewSet)
 
 
+class RevenueReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("support.view_donation")
+
+
 @hooks.register("register_admin_viewset")
 def register_revenue():
-    from .admin import revenue_viewsets
-
     return revenue_viewsets()
 
 
 @hooks.register("register_admin_urls")
 def register_revenue_urls():
-    from .admin import admin_urls
-
     return admin_urls()
 
 
 @hooks.register("register_reports_menu_item")
 def register_revenue_report_menu_item():
-    from django.urls import reverse
-    from wagtail.admin.menu import MenuItem
-
-    class RevenueReportMenuItem(MenuItem):
-        def is_shown(self, request):
-            return request.user.has_perm("support.view_donation")
-
     return RevenueReportMenuItem("Revenue", reverse("support_revenue_report"), icon_name="pick", order=900)
 
 

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import frontmatter
 import yaml
 
 from . import fields
@@ -20,7 +21,6 @@ CORRECTION_KINDS = {
     "editors_note": "editors_note",
     "editor's note": "editors_note",
 }
-FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 
 class _FrontMatterLoader(yaml.SafeLoader):
@@ -31,6 +31,23 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+class _FrontMatter(frontmatter.YAMLHandler):
+    """python-frontmatter's YAML handler with three changes: the front matter opens with exactly
+    '---' and may close with '...' as YAML allows; a boundary line never takes the blank lines after
+    it (the library's `\\s*` would, and error line numbers would drift); dates stay text."""
+
+    FM_BOUNDARY = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+
+    def detect(self, text):
+        return text.startswith("---") and super().detect(text)
+
+    def load(self, fm):
+        return yaml.load(fm, Loader=_FrontMatterLoader)
+
+
+FRONT_MATTER = _FrontMatter()
 
 
 @dataclass
@@ -111,17 +128,21 @@ def _decode(path):
 
 def _split(text):
     """(front matter as a dict, body text, line number where the body starts)."""
-    match = FRONT_MATTER.match(text)
-    if not match:
+    try:
+        if not FRONT_MATTER.detect(text):
+            raise ValueError("no opening line")
+        # source: from the end of the '---' line to the start of the closing one, so its first
+        # line is the file's second.
+        source, body = FRONT_MATTER.split(text)
+    except ValueError:
         raise Rejected(
             "front matter", "the file must start with a line '---', then the fields, then another '---' line"
-        )
-    source = match.group("yaml") or ""
+        ) from None
     try:
-        meta = yaml.load(source, Loader=_FrontMatterLoader)
+        meta = FRONT_MATTER.load(source)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        where = f" on line {mark.line + 2}, column {mark.column + 1}" if mark else ""
+        where = f" on line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = error.problem or error.context or "it can't be read"
         raise Rejected("front matter", f"is not valid YAML{where}: {problem}") from None
     except (yaml.YAMLError, ValueError) as error:
@@ -130,8 +151,8 @@ def _split(text):
         meta = {}
     if not isinstance(meta, dict):
         raise Rejected("front matter", "must be fields, one per line, such as 'title: …'")
-    body_line = 3 + source.count("\n")
-    return meta, text[match.end() :], body_line
+    body_line = 2 + source.count("\n")
+    return meta, body.removeprefix("\n"), body_line
 
 
 def _corrections(value):

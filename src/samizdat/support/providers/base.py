@@ -1,15 +1,16 @@
-"""The one small interface every payment provider implements, and the normalised event they
-all turn their news into.
+"""The one small interface every payment provider implements.
 
-A provider starts a checkout (returns where to send the reader), and may turn a webhook into
-PaymentEvents, change a recurring donation's amount and cancel it. Everything after that (storing
-a donation exactly once, receipts) is the same for every provider: see support/events.py.
+A provider starts a checkout (returns where to send the reader), may change a recurring donation's
+amount and cancel it, and names the view its webhooks go to (providers/webhooks.py: verified
+first, then turned into PaymentEvents). Everything after that (storing a donation exactly once,
+receipts) is the same for every provider: see support/events.py.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from ..models import Frequency
+from .errors import ProviderUnavailable
+from .webhooks import WebhookView
 
 
 @dataclass(frozen=True)
@@ -37,62 +38,22 @@ class ReturnUrls:
     cancel: str
 
 
-@dataclass(frozen=True)
-class PaymentEvent:
-    """Something a provider tells us, in our words.
-
-    kind:
-      payment.succeeded         money arrived: a one-off gift, or one payment of a recurring one
-                                (subscription_id set)
-      payment.refunded          a payment was refunded (refunded_amount: how much in all)
-      recurring.started         a recurring donation began (the first payment comes as its own event)
-      recurring.updated         its amount or status changed (status: active, past_due, cancelled)
-      recurring.cancelled       it ended
-      recurring.payment_failed  a payment failed; the provider will try again
-    """
-
-    provider: str
-    event_id: str
-    kind: str
-    occurred_at: datetime
-    payment_id: str = ""
-    subscription_id: str = ""
-    amount: int | None = None
-    currency: str = ""
-    frequency: str = ""
-    email: str = ""
-    name: str = ""
-    status: str = ""
-    refunded_amount: int = 0
-    discreet: bool = False  # the donor asked for discretion at checkout
-
-
-KINDS = {
-    "payment.succeeded",
-    "payment.refunded",
-    "recurring.started",
-    "recurring.updated",
-    "recurring.cancelled",
-    "recurring.payment_failed",
-}
-
-
-class ProviderUnavailable(Exception):
-    """The provider can't be reached or refused the request; str() is for the reader."""
-
-
-class WebhookRejected(Exception):
-    """A webhook we don't trust (bad or missing signature) or can't read; nothing is changed."""
-
-
 class Provider:
-    name = ""
+    name = ""  # in SUPPORT_PROVIDERS, the webhook's address (/support/webhooks/<name>/) and donations
     label = ""  # what readers see on the form: "Card (Stripe)"
     frequencies = (Frequency.ONCE, Frequency.MONTHLY, Frequency.ANNUAL)
+    webhook = WebhookView  # the base view refuses every request: a provider without webhooks gets none
+    moves_money = True  # False: its gifts are demos and never count as revenue
+    confirmed_by_staff = False  # True: its gifts wait, pending, until staff confirm they arrived
 
     def is_available(self):
         """Configured and switched on; the form offers only available providers."""
         return False
+
+    def refusal(self):
+        """Why a reader may not choose this provider even by naming it, or "" (the form then
+        only checks it is offered)."""
+        return ""
 
     def checkout_origins(self):
         """Sites start_checkout may send the reader to from the donate form (a redirect after the
@@ -102,10 +63,6 @@ class Provider:
     def start_checkout(self, request: DonationRequest, urls: ReturnUrls) -> str:
         """Begin paying; returns the address to send the reader to. Records nothing as paid."""
         raise NotImplementedError
-
-    def parse_webhook(self, body: bytes, headers) -> list[PaymentEvent]:
-        """Verify a webhook first, then turn it into events ([] for kinds we ignore)."""
-        raise WebhookRejected(f"{self.name} sends no webhooks")
 
     def change_amount(self, recurring, amount):
         """Ask the provider to charge `amount` (minor units) from the next payment on."""

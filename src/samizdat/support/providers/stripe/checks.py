@@ -1,15 +1,17 @@
 """`samizdat check`: Stripe offered without its webhook secret is an error.
 
-The webhook refuses every event without STRIPE_WEBHOOK_SECRET (providers/stripe.py): nothing
+The webhook refuses every event without STRIPE_WEBHOOK_SECRET (webhooks.py): nothing
 unsigned is ever believed. But then no card gift is ever recorded, though readers are charged.
 """
 
 from django.conf import settings
 from django.core.checks import Error
 
+from .conf import secret_key, webhook_secret
+
 
 def stripe_has_a_webhook_secret(app_configs, **kwargs):
-    if "stripe" not in settings.SUPPORT_PROVIDERS or not settings.STRIPE_SECRET_KEY or settings.STRIPE_WEBHOOK_SECRET:
+    if "stripe" not in settings.SUPPORT_PROVIDERS or not secret_key() or webhook_secret():
         return []
     return [Error(
         "Stripe is offered (STRIPE_SECRET_KEY is set) but STRIPE_WEBHOOK_SECRET is not: every Stripe webhook is refused, "

@@ -1,9 +1,5 @@
-"""`test`: a built-in provider for the demo and the tests. No money moves.
-
-Continue leads to our own checkout page (/support/test-checkout/<token>/), where the reader (or a
-test) chooses what happens: the payment succeeds, the card is declined, or they cancel. Success
-produces the same events a real provider's webhooks would, through the same code.
-"""
+"""The test provider: a signed token carrying what the reader asked for to our checkout page, and
+the events a successful payment makes."""
 
 import hashlib
 import secrets
@@ -13,8 +9,9 @@ from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from ..models import Frequency
-from .base import DonationRequest, PaymentEvent, Provider
+from samizdat.support.events import PaymentEvent
+from samizdat.support.models import Frequency, support_settings
+from samizdat.support.providers.base import DonationRequest, Provider
 
 SALT = "samizdat.support.test-checkout"
 NOT_ALLOWED = gettext_lazy("Test payments are switched off on this site. Please choose another way to pay.")
@@ -27,13 +24,15 @@ def allowed():
 class TestProvider(Provider):
     name = "test"
     label = "Test payment (no money moves)"
+    moves_money = False
 
     def is_available(self):
         """Switched on by staff (Settings > Reader revenue) and allowed by the site's settings:
         SUPPORT_TEST_PAYMENTS, on in DEBUG or for a demo. A live site never offers it by mistake."""
-        from ..models import support_settings
-
         return allowed() and support_settings().test_payments
+
+    def refusal(self):
+        return "" if allowed() else NOT_ALLOWED
 
     def start_checkout(self, request, urls):
         token = signing.dumps(

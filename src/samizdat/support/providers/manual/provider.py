@@ -1,13 +1,11 @@
-"""`manual`: bank transfer and cryptocurrency. The reader sees our details (with a QR code for each
-address), sends the money themselves and tells us how much they sent; staff confirm the gift in
-the admin when it arrives. One-off gifts only: a standing order is set up at the reader's bank."""
+"""The manual provider: a signed token carrying what the reader asked for to our transfer page."""
 
 import secrets
 
 from django.core import signing
 
-from ..models import Frequency
-from .base import DonationRequest, Provider
+from samizdat.support.models import Frequency, support_settings
+from samizdat.support.providers.base import DonationRequest, Provider
 
 SALT = "samizdat.support.manual"
 
@@ -16,10 +14,9 @@ class ManualProvider(Provider):
     name = "manual"
     label = "Bank transfer or crypto"
     frequencies = (Frequency.ONCE,)
+    confirmed_by_staff = True
 
     def is_available(self):
-        from ..models import support_settings
-
         settings = support_settings()
         return bool(settings.bank_transfer_details.strip() or settings.crypto_addresses.strip())
 
