@@ -21,8 +21,7 @@ from django.conf import settings
 # Signed when present, each once (its last occurrence, as RFC 6376 5.4.2 counts from the bottom).
 DKIM_HEADERS = [b"from", b"to", b"subject", b"date", b"message-id", b"list-id", b"list-unsubscribe", b"list-unsubscribe-post", b"reply-to", b"mime-version", b"content-type"]
 
-_WSP = re.compile(rb"[ \t]+")
-_TRAILING_WSP = re.compile(rb"[ \t]+\r\n")
+_SPACES = re.compile(rb"  +")
 
 
 class DKIMKeyError(Exception):
@@ -101,16 +100,24 @@ def last_of_each(fields, names):
 
 def relaxed_header(name, value):
     """RFC 6376 3.4.2: name lowercased, value unfolded, runs of whitespace one space, none at the ends."""
-    value = _WSP.sub(b" ", value.replace(b"\r\n", b"")).strip(b" ")
+    value = one_space(value.replace(b"\r\n", b"")).strip(b" ")
     return name.rstrip(b" \t").lower() + b":" + value + b"\r\n"
 
 
 def relaxed_body(body):
     """RFC 6376 3.4.4: runs of whitespace one space, none at line ends, no empty lines at the end."""
-    body = _TRAILING_WSP.sub(b"\r\n", _WSP.sub(b" ", body))
+    body = one_space(body).replace(b" \r\n", b"\r\n")
     while body.endswith(b"\r\n\r\n"):
         body = body[:-2]
     body = body.rstrip(b" \t")
     if body and not body.endswith(b"\r\n"):
         body += b"\r\n"
     return b"" if body == b"\r\n" else body
+
+
+def one_space(text):
+    """Each run of spaces and tabs as one space. A regular expression matching every run costs
+    half a millisecond on an edition; most of its spaces are single, so only the rest are searched."""
+    if b"\t" in text:
+        text = text.replace(b"\t", b" ")
+    return _SPACES.sub(b" ", text) if b"  " in text else text
