@@ -318,7 +318,7 @@ def format_table(results):
         relay_ceiling = relay["ceiling"]["messages_per_second"]
         for run in relay["runs"]:
             rows += run_rows(run, relay_ceiling, "Postfix's")[:2]
-            rows.append((f"{run['subscribers']:,} through Postfix, {'signed' if run['signed'] else 'unsigned'}: in the Maildir",
+            rows.append((f"{run['subscribers']:,} subscribers through Postfix, {'signed' if run['signed'] else 'unsigned'}: in the Maildir",
                          f"{run['delivered_seconds']} s", "from the command's start to the last copy delivered"))
         unsigned, signed = relay["runs"]
         rows.append(("through Postfix: signed / unsigned", f"{signed['messages_per_second'] / unsigned['messages_per_second']:.0%}",
@@ -337,7 +337,7 @@ def format_table(results):
 
 def run_rows(run, ceiling, whose):
     where = "" if run["through"] == "the sink" else f" through {run['through']}"
-    name = f"{run['subscribers']:,}{where}, {'signed' if run['signed'] else 'unsigned'}"
+    name = f"{run['subscribers']:,} subscribers{where}, {'signed' if run['signed'] else 'unsigned'}"
     return [
         (f"{name}: overall", f"{run['messages_per_second']:,} msg/s",
          f"{run['seconds']} s for the whole command; {run['messages_per_second'] / ceiling:.0%} of {whose} ceiling"),
