@@ -83,6 +83,7 @@ SHAPES = {
     "a long subject, folded": dict(subject=LONG, body="Long.\n"),
     "a subject that isn't ASCII": dict(subject="Grüße aus Łódź — die Woche 🗞", body="Tschüß.\n", html="<p>Tschüß.</p>"),
     "trailing blank lines": dict(subject="Blank", body="Good morning.\n\n\n\n\n"),
+    "an empty body": dict(subject="Empty", body=""),
     "lines that start with dots": dict(subject="Dots", body=".\n..\n.hidden\nmiddle\n.\nend\n"),
     "spaces at line ends and inside": dict(subject="Spaces  and\ttabs", body="Good   morning.   \nSee\tyou. \t\n"),
 }

@@ -71,7 +71,7 @@ def signature(raw, key, domain, selector):
     ]
     field = b"DKIM-Signature: " + b";\r\n\t".join(tags) + b";\r\n\tb="
     data = b"".join(relaxed_header(*chosen) for chosen in last_of_each(fields, signed))
-    data += relaxed_header(b"DKIM-Signature", field[len(b"DKIM-Signature:"):])[:-2]  # no CRLF after b= (3.7)
+    data += relaxed_header(*header_fields(field)[0])[:-2]  # no CRLF after b= (3.7)
     if algorithm == b"rsa-sha256":
         value = key.sign(data, padding.PKCS1v15(), hashes.SHA256())
     else:
@@ -81,7 +81,8 @@ def signature(raw, key, domain, selector):
 
 
 def header_fields(head):
-    """[(name, value)] of a header block, values still folded as they were."""
+    """[(name, value)] of a header block, values still folded as they were (relaxed
+    canonicalisation ignores whitespace before the colon, so names lose theirs here)."""
     fields = []
     for line in head.split(b"\r\n"):
         if line[:1] in (b" ", b"\t") and fields:
@@ -89,7 +90,7 @@ def header_fields(head):
             fields[-1] = (name, value + b"\r\n" + line)
         else:
             name, _, value = line.partition(b":")
-            fields.append((name, value))
+            fields.append((name.rstrip(b" \t"), value))
     return fields
 
 
@@ -101,18 +102,13 @@ def last_of_each(fields, names):
 def relaxed_header(name, value):
     """RFC 6376 3.4.2: name lowercased, value unfolded, runs of whitespace one space, none at the ends."""
     value = one_space(value.replace(b"\r\n", b"")).strip(b" ")
-    return name.rstrip(b" \t").lower() + b":" + value + b"\r\n"
+    return name.lower() + b":" + value + b"\r\n"
 
 
 def relaxed_body(body):
     """RFC 6376 3.4.4: runs of whitespace one space, none at line ends, no empty lines at the end."""
-    body = one_space(body).replace(b" \r\n", b"\r\n")
-    while body.endswith(b"\r\n\r\n"):
-        body = body[:-2]
-    body = body.rstrip(b" \t")
-    if body and not body.endswith(b"\r\n"):
-        body += b"\r\n"
-    return b"" if body == b"\r\n" else body
+    body = one_space(body).replace(b" \r\n", b"\r\n").rstrip(b"\r\n ")
+    return body + b"\r\n" if body else b""
 
 
 def one_space(text):
