@@ -5,17 +5,17 @@ and DKIM-signed, and through Debian's Postfix into a Maildir.
 
 For each list size, `samizdat newsletter send EDITION` runs as its own process (the way an operator
 or a worker sends) against `bench/smtp_sink.py` on 127.0.0.1 in another process, once unsigned and
-once signed with a DKIM key made for the run. Reported: messages per second over the whole command
-(recording deliveries, rendering, signing, sending, recording again), the sending phase alone, and
-the sender's peak memory (its maximum resident set). The sink's own ceiling is measured in the same
-run with a bare smtplib loop (the same prepared message sent over the same number of connections,
-nothing else), so the sender's rate can be read against it.
+once signed rsa-sha256 with a 2048-bit key made for the run. Reported: messages per second over the
+whole command (recording deliveries, rendering, signing, sending, recording again), the sending
+phase alone, and the sender's peak memory (its maximum resident set). The sink's own ceiling is
+measured in the same run with a bare smtplib loop (the same prepared message sent over the same
+number of connections, nothing else), so the sender's rate can be read against it.
 
-Then the same, unsigned and signed, through a private Postfix on 127.0.0.1 (Debian's, the one
-tests/newsletter/postfix.py runs) delivering to a Maildir, with that Postfix's own bare-smtplib
-ceiling, and a sample of the delivered copies checked with dkimpy. Left out, with the reason, where
-Postfix is missing or the bench doesn't run as root (Postfix starts as root).
-Results go to bench/results/newsletter.{json,md}.
+First, though, unsigned, rsa-sha256 and ed25519-sha256 through a private Postfix on 127.0.0.1
+(Debian's, the one tests/newsletter/postfix.py runs) delivering to a Maildir, with that Postfix's
+own bare-smtplib ceiling, and a sample of each signed run's delivered copies checked with dkimpy.
+Left out, with the reason, where Postfix is missing or the bench doesn't run as root (Postfix
+starts as root). Results go to bench/results/newsletter.{json,md}.
 """
 
 import base64
@@ -34,7 +34,7 @@ from pathlib import Path
 
 import dkim
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from bench.common import RESULTS, ROOT, free_port, machine, step
 from bench.dkim_cost import signing_cost
@@ -48,7 +48,8 @@ CEILING_MESSAGES = int(os.environ.get("BENCH_CEILING_MESSAGES", "30000"))
 POSTFIX_SUBSCRIBERS = int(os.environ.get("BENCH_POSTFIX_SUBSCRIBERS", "10000"))  # 0 leaves Postfix out
 if POSTFIX_SUBSCRIBERS > min(SIZES):
     raise SystemExit("BENCH_POSTFIX_SUBSCRIBERS can't be more than the smallest of BENCH_SUBSCRIBERS")
-DKIM_DOMAIN, DKIM_SELECTOR = "courier.example", "bench"
+DKIM_DOMAIN = "courier.example"
+UNSIGNED = "unsigned"
 ARTICLES_IN_EDITION = 8
 
 
@@ -75,11 +76,10 @@ def main():
     django.setup()
     from django.core.management import call_command
 
-    record = make_dkim_key(var / "dkim.pem")
-    signed_env = {
-        **env, "NEWSLETTER_DKIM_DOMAIN": DKIM_DOMAIN, "NEWSLETTER_DKIM_SELECTOR": DKIM_SELECTOR,
-        "NEWSLETTER_DKIM_PRIVATE_KEY": str(var / "dkim.pem"),
-    }
+    senders, records = {UNSIGNED: env}, {}
+    for algorithm, key in (("rsa-sha256", rsa.generate_private_key(public_exponent=65537, key_size=2048)),
+                           ("ed25519-sha256", ed25519.Ed25519PrivateKey.generate())):
+        senders[algorithm], records[algorithm] = signing_with(key, algorithm, var, env)
     sink = subprocess.Popen([sys.executable, "-m", "bench.smtp_sink", str(port)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     results = {"machine": machine(), "processes": PROCESSES, "concurrency": CONCURRENCY, "runs": []}
     try:
@@ -88,10 +88,10 @@ def main():
         newsletter = setup_newsroom()
         sink_count = lambda: count(port)[0]  # noqa: E731
         # Postfix first: subscribers are only ever added, and it takes the smallest list.
-        results["postfix"] = bench_postfix(newsletter, env, signed_env, record)
+        results["postfix"] = bench_postfix(newsletter, senders, records)
         for size in SIZES:
-            for signed, sender_env in ((False, env), (True, signed_env)):
-                results["runs"].append(bench_send(newsletter, size, sender_env, sink_count, signed=signed))
+            for signing in (UNSIGNED, "rsa-sha256"):  # RSA: the signature every receiver checks
+                results["runs"].append(bench_send(newsletter, size, senders[signing], sink_count, signing))
         results["sink_ceiling"] = bench_ceiling(port, results["runs"][-1]["message_bytes"], CEILING_MESSAGES, sink_count)
     finally:
         sink.terminate()
@@ -107,12 +107,22 @@ def main():
     save(results, table)
 
 
-def make_dkim_key(path):
-    """A 2048-bit RSA key for this run; returns the DNS record a receiver would look up."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+def signing_with(key, algorithm, var, env):
+    """The sender's environment signing with `key` (made for this run, saved in `var`), and the DNS
+    record a receiver would look up for it."""
+    path = var / f"dkim-{algorithm}.pem"
     path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    public = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    return b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+    if algorithm == "ed25519-sha256":
+        public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        record = b"v=DKIM1; k=ed25519; p=" + base64.b64encode(public)
+    else:
+        public = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+    sender = {
+        **env, "NEWSLETTER_DKIM_DOMAIN": DKIM_DOMAIN, "NEWSLETTER_DKIM_SELECTOR": algorithm.partition("-")[0],
+        "NEWSLETTER_DKIM_PRIVATE_KEY": str(path),
+    }
+    return sender, record
 
 
 def setup_newsroom():
@@ -158,12 +168,12 @@ def make_edition(newsletter, size):
     return edition
 
 
-def bench_send(newsletter, size, env, delivered, *, signed, through="the sink", wait=None):
+def bench_send(newsletter, size, env, delivered, signing, *, through="the sink", wait=None):
     """One edition to `size` readers; `delivered()` counts what arrived where it was sent, and
     `wait(count)` waits until that many have (a relay delivers after it has accepted)."""
     from samizdat.newsletter.models import Delivery, Edition
 
-    step(f"Sending one edition to {size:,} subscribers through {through}, {'signed' if signed else 'unsigned'}")
+    step(f"Sending one edition to {size:,} subscribers through {through}, {signing}")
     subscribe(newsletter, size)
     edition = make_edition(newsletter, size)
     before = delivered()
@@ -193,7 +203,7 @@ def bench_send(newsletter, size, env, delivered, *, signed, through="the sink", 
     run = {
         "subscribers": size,
         "through": through,
-        "signed": signed,
+        "signing": signing,
         "delivered": received - before,
         "sent_recorded": sent.count(),
         "status": edition.status,
@@ -241,9 +251,10 @@ def bench_ceiling(port, message_bytes, messages, delivered, wait=None):
     return {"messages": total, "seconds": round(seconds, 1), "messages_per_second": rate}
 
 
-def bench_postfix(newsletter, env, signed_env, record):
-    """Unsigned, signed and the bare ceiling through Debian's Postfix on 127.0.0.1, which delivers
-    every reader's copy to one Maildir; a sample of the signed copies is verified with dkimpy."""
+def bench_postfix(newsletter, senders, records):
+    """Unsigned, signed each way, and the bare ceiling, through Debian's Postfix on 127.0.0.1, which
+    delivers every reader's copy to one Maildir; a sample of each signed run's copies is verified
+    there with dkimpy."""
     why_not = postfix.available()
     if not POSTFIX_SUBSCRIBERS:
         why_not = "BENCH_POSTFIX_SUBSCRIBERS=0"
@@ -265,20 +276,25 @@ def bench_postfix(newsletter, env, signed_env, record):
                 raise SystemExit(f"Postfix delivered {in_maildir()} of {expected}:\n{relay.log()}")
             time.sleep(0.2)
 
-    through = {**env, "EMAIL_PORT": str(relay.port)}
-    signed_through = {**signed_env, "EMAIL_PORT": str(relay.port)}
+    def dns(name, timeout=5):
+        selector = name.decode().partition(".")[0]
+        return next((record for algorithm, record in records.items() if algorithm.startswith(selector + "-")), None)
+
+    runs, verified = [], {}
     try:
-        runs = [bench_send(newsletter, POSTFIX_SUBSCRIBERS, through, in_maildir, signed=False, through="Postfix", wait=wait)]
-        signed_before = set(maildir.iterdir())
-        runs.append(bench_send(newsletter, POSTFIX_SUBSCRIBERS, signed_through, in_maildir, signed=True, through="Postfix", wait=wait))
-        sample = sorted(set(maildir.iterdir()) - signed_before)[:: max(POSTFIX_SUBSCRIBERS // 20, 1)]
-        dns = lambda name, timeout=5: record if name == f"{DKIM_SELECTOR}._domainkey.{DKIM_DOMAIN}.".encode() else None  # noqa: E731
-        verified = sum(dkim.verify(path.read_bytes().replace(b"\n", b"\r\n"), dnsfunc=dns) for path in sample)
-        assert verified == len(sample), f"{verified} of {len(sample)} signed copies verify after Postfix"
+        for signing, env in senders.items():
+            before = set(maildir.iterdir()) if maildir.exists() else set()
+            runs.append(bench_send(newsletter, POSTFIX_SUBSCRIBERS, {**env, "EMAIL_PORT": str(relay.port)}, in_maildir, signing,
+                                   through="Postfix", wait=wait))
+            if signing != UNSIGNED:
+                sample = sorted(set(maildir.iterdir()) - before)[:: max(POSTFIX_SUBSCRIBERS // 20, 1)]
+                good = sum(dkim.verify(path.read_bytes().replace(b"\n", b"\r\n"), dnsfunc=dns) for path in sample)
+                assert good == len(sample), f"{good} of {len(sample)} copies signed {signing} verify after Postfix"
+                verified[signing] = f"{good} of {len(sample)}"
         ceiling = bench_ceiling(relay.port, runs[-1]["message_bytes"], POSTFIX_SUBSCRIBERS, in_maildir, wait)
     finally:
         relay.stop()
-    return {"runs": runs, "ceiling": ceiling, "dkim_verified": f"{verified} of {len(sample)}"}
+    return {"runs": runs, "ceiling": ceiling, "dkim_verified": verified}
 
 
 def _ceiling_process(port, message_bytes, per_connection):
@@ -306,9 +322,7 @@ def format_table(results):
     for run in results["runs"]:
         rows += run_rows(run, ceiling, "the sink's")
     for size in SIZES:
-        unsigned, signed = (next(r for r in results["runs"] if r["subscribers"] == size and r["signed"] == s) for s in (False, True))
-        rows.append((f"{size:,} subscribers: signed / unsigned", f"{signed['messages_per_second'] / unsigned['messages_per_second']:.0%}",
-                     f"overall; sending phase {signed['send_phase_messages_per_second'] / unsigned['send_phase_messages_per_second']:.0%}"))
+        rows += ratio_rows([run for run in results["runs"] if run["subscribers"] == size], f"{size:,} subscribers")
     rows.append(("sink ceiling (bare smtplib)", f"{ceiling:,} msg/s",
                  f"{results['processes']} x {results['concurrency']} connections, {results['sink_ceiling']['messages']:,} messages of the edition's size"))
     relay = results["postfix"]
@@ -318,12 +332,9 @@ def format_table(results):
         relay_ceiling = relay["ceiling"]["messages_per_second"]
         for run in relay["runs"]:
             rows += run_rows(run, relay_ceiling, "Postfix's")[:2]
-            rows.append((f"{run['subscribers']:,} subscribers through Postfix, {'signed' if run['signed'] else 'unsigned'}: in the Maildir",
+            rows.append((f"{run['subscribers']:,} subscribers through Postfix, {run['signing']}: in the Maildir",
                          f"{run['delivered_seconds']} s", "from the command's start to the last copy delivered"))
-        unsigned, signed = relay["runs"]
-        rows.append(("through Postfix: signed / unsigned", f"{signed['messages_per_second'] / unsigned['messages_per_second']:.0%}",
-                     f"overall; sending phase {signed['send_phase_messages_per_second'] / unsigned['send_phase_messages_per_second']:.0%}; "
-                     f"{relay['dkim_verified']} sampled signed copies verify (dkimpy) in the Maildir"))
+        rows += ratio_rows(relay["runs"], "through Postfix", relay["dkim_verified"])
         rows.append(("Postfix ceiling (bare smtplib)", f"{relay_ceiling:,} msg/s",
                      f"{results['processes']} x {results['concurrency']} connections, {relay['ceiling']['messages']:,} messages, accepted"))
     for name, ms in results["dkim_signing"]["cpu_ms_per_signature"].items():
@@ -337,7 +348,7 @@ def format_table(results):
 
 def run_rows(run, ceiling, whose):
     where = "" if run["through"] == "the sink" else f" through {run['through']}"
-    name = f"{run['subscribers']:,} subscribers{where}, {'signed' if run['signed'] else 'unsigned'}"
+    name = f"{run['subscribers']:,} subscribers{where}, {run['signing']}"
     return [
         (f"{name}: overall", f"{run['messages_per_second']:,} msg/s",
          f"{run['seconds']} s for the whole command; {run['messages_per_second'] / ceiling:.0%} of {whose} ceiling"),
@@ -348,6 +359,20 @@ def run_rows(run, ceiling, whose):
     ]
 
 
+def ratio_rows(runs, label, verified=None):
+    """Each signed run's rate as a share of the unsigned one's, with the same list and receiver."""
+    unsigned = next(run for run in runs if run["signing"] == UNSIGNED)
+    rows = []
+    for run in runs:
+        if run is unsigned:
+            continue
+        note = f"overall; sending phase {run['send_phase_messages_per_second'] / unsigned['send_phase_messages_per_second']:.0%}"
+        if verified:
+            note += f"; {verified[run['signing']]} sampled copies verify (dkimpy) in the Maildir"
+        rows.append((f"{label}: {run['signing']} / unsigned", f"{run['messages_per_second'] / unsigned['messages_per_second']:.0%}", note))
+    return rows
+
+
 def save(results, table):
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d")
@@ -356,8 +381,8 @@ def save(results, table):
     (RESULTS / "newsletter.md").write_text(
         f"# Newsletter benchmark ({stamp}, {results['machine']['cpus']} CPUs)\n\n`make bench`\n\n"
         f"The sender: `samizdat newsletter send --processes {results['processes']}`, {results['concurrency']} connections per "
-        f"process (NEWSLETTER_CONCURRENCY); the sink in a process of its own. Signed: DKIM rsa-sha256, a 2048-bit key "
-        f"made for the run. Through Postfix: Debian's, on 127.0.0.1, delivering to one Maildir.\n\n{table}\n"
+        f"process (NEWSLETTER_CONCURRENCY); the sink in a process of its own. Signed: DKIM with keys made for the run, "
+        f"a 2048-bit RSA key (rsa-sha256) and an Ed25519 key (ed25519-sha256, through Postfix only). Through Postfix: Debian's, on 127.0.0.1, delivering to one Maildir.\n\n{table}\n"
     )
     print(f"\nSaved to {RESULTS / 'newsletter.json'} and newsletter.md")
 
