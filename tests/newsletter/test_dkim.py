@@ -121,6 +121,13 @@ def test_a_relay_that_rewraps_headers_and_trims_line_ends_leaves_the_signature_v
     assert not dkim.verify(signed.replace(b"over  two", b"under two"), dnsfunc=dns)
 
 
+def test_the_key_may_be_given_as_its_pem_text_instead_of_a_path(dkim_key, settings):
+    with open(settings.NEWSLETTER_DKIM_PRIVATE_KEY) as file:
+        settings.NEWSLETTER_DKIM_PRIVATE_KEY = file.read()
+    signed = dkim_sign(b"From: week@courier.example\r\nTo: ana@example.org\r\nSubject: Hi\r\n\r\nHello.\r\n")
+    assert dkim.verify(signed, dnsfunc=dns_answering(dkim_key))
+
+
 def test_an_ed25519_key_signs_as_rfc_8463_says(smtp, the_week, tmp_path, settings):
     key = ed25519.Ed25519PrivateKey.generate()
     path = tmp_path / "ed25519.pem"
