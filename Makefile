@@ -52,9 +52,10 @@ test-sqlite: $(VENV)/.installed-test system-test-deps
 test-postgres: $(VENV)/.installed-test system-test-deps
 	env -u SAMIZDAT_VAR_DIR ./scripts/with-postgres $(BIN)/pytest $(PYTEST_ARGS)
 
-# Benchmarks (bench/README.md): wrk and nginx from Debian, then each script; results in bench/results/.
+# Benchmarks (bench/README.md): wrk, nginx and postfix from Debian, then each script; results in bench/results/.
 bench: $(VENV)/.installed-test
 	./scripts/apt-install wrk nginx
+	./scripts/apt-install postfix || echo "bench: no postfix; the newsletter bench leaves Postfix out"
 	$(BIN)/python -m bench.publishing
 	$(BIN)/python -m bench.newsletter
 

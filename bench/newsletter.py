@@ -1,16 +1,24 @@
-"""`make bench`: one newsletter edition to 100,000 subscribers, into a counting SMTP sink.
+"""`make bench`: one newsletter edition to 100,000 subscribers, into a counting SMTP sink, unsigned
+and DKIM-signed, and through Debian's Postfix into a Maildir.
 
     BENCH_SUBSCRIBERS=10000,100000 BENCH_CONCURRENCY=4 .venv/bin/python -m bench.newsletter
 
 For each list size, `samizdat newsletter send EDITION` runs as its own process (the way an operator
-or a worker sends) against `bench/smtp_sink.py` on 127.0.0.1 in another process. Reported: messages
-per second over the whole command (recording deliveries, rendering, sending, recording again),
-the sending phase alone, and the sender's peak memory (its maximum resident set). The sink's own
-ceiling is measured in the same run with a bare smtplib loop (the same prepared message sent over
-the same number of connections, nothing else), so the sender's rate can be read against it.
-Results go to bench/results/newsletter.{json,md}.
+or a worker sends) against `bench/smtp_sink.py` on 127.0.0.1 in another process, once unsigned and
+once signed rsa-sha256 with a 2048-bit key made for the run. Reported: messages per second over the
+whole command (recording deliveries, rendering, signing, sending, recording again), the sending
+phase alone, and the sender's peak memory (its maximum resident set). The sink's own ceiling is
+measured in the same run with a bare smtplib loop (the same prepared message sent over the same
+number of connections, nothing else), so the sender's rate can be read against it.
+
+First, though, unsigned, rsa-sha256 and ed25519-sha256 through a private Postfix on 127.0.0.1
+(Debian's, the one tests/newsletter/postfix.py runs) delivering to a Maildir, with that Postfix's
+own bare-smtplib ceiling, and a sample of each signed run's delivered copies checked with dkimpy.
+Left out, with the reason, where Postfix is missing or the bench doesn't run as root (Postfix
+starts as root). Results go to bench/results/newsletter.{json,md}.
 """
 
+import base64
 import json
 import os
 import resource
@@ -24,12 +32,24 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+import dkim
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+
 from bench.common import RESULTS, ROOT, free_port, machine, step
+from bench.dkim_cost import signing_cost
+from bench.smtp_sink import count
+from tests.newsletter import postfix
 
 SIZES = [int(n) for n in os.environ.get("BENCH_SUBSCRIBERS", "10000,100000").split(",")]
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
 PROCESSES = int(os.environ.get("BENCH_PROCESSES", "2"))
 CEILING_MESSAGES = int(os.environ.get("BENCH_CEILING_MESSAGES", "30000"))
+POSTFIX_SUBSCRIBERS = int(os.environ.get("BENCH_POSTFIX_SUBSCRIBERS", "10000"))  # 0 leaves Postfix out
+if POSTFIX_SUBSCRIBERS > min(SIZES):
+    raise SystemExit("BENCH_POSTFIX_SUBSCRIBERS can't be more than the smallest of BENCH_SUBSCRIBERS")
+DKIM_DOMAIN = "courier.example"
+UNSIGNED = "unsigned"
 ARTICLES_IN_EDITION = 8
 
 
@@ -56,15 +76,23 @@ def main():
     django.setup()
     from django.core.management import call_command
 
+    senders, records = {UNSIGNED: env}, {}
+    for algorithm, key in (("rsa-sha256", rsa.generate_private_key(public_exponent=65537, key_size=2048)),
+                           ("ed25519-sha256", ed25519.Ed25519PrivateKey.generate())):
+        senders[algorithm], records[algorithm] = signing_with(key, algorithm, var, env)
     sink = subprocess.Popen([sys.executable, "-m", "bench.smtp_sink", str(port)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     results = {"machine": machine(), "processes": PROCESSES, "concurrency": CONCURRENCY, "runs": []}
     try:
         assert sink.stdout.readline().strip() == "ready"
         call_command("migrate", verbosity=0)
         newsletter = setup_newsroom()
+        sink_count = lambda: count(port)[0]  # noqa: E731
+        # Postfix first: subscribers are only ever added, and it takes the smallest list.
+        results["postfix"] = bench_postfix(newsletter, senders, records)
         for size in SIZES:
-            results["runs"].append(bench_send(newsletter, size, port, env))
-        results["sink_ceiling"] = bench_ceiling(port, results["runs"][-1]["message_bytes"])
+            for signing in (UNSIGNED, "rsa-sha256"):  # RSA: the signature every receiver checks
+                results["runs"].append(bench_send(newsletter, size, senders[signing], sink_count, signing))
+        results["sink_ceiling"] = bench_ceiling(port, results["runs"][-1]["message_bytes"], CEILING_MESSAGES, sink_count)
     finally:
         sink.terminate()
         sink.wait()
@@ -72,9 +100,29 @@ def main():
             shutil.rmtree(var, ignore_errors=True)
         else:
             print(f"kept {var}")
+    step("The CPU of one DKIM signature, before and now")
+    results["dkim_signing"] = signing_cost()
     table = format_table(results)
     print("\n" + table)
     save(results, table)
+
+
+def signing_with(key, algorithm, var, env):
+    """The sender's environment signing with `key` (made for this run, saved in `var`), and the DNS
+    record a receiver would look up for it."""
+    path = var / f"dkim-{algorithm}.pem"
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    if algorithm == "ed25519-sha256":
+        public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        record = b"v=DKIM1; k=ed25519; p=" + base64.b64encode(public)
+    else:
+        public = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+    sender = {
+        **env, "NEWSLETTER_DKIM_DOMAIN": DKIM_DOMAIN, "NEWSLETTER_DKIM_SELECTOR": algorithm.partition("-")[0],
+        "NEWSLETTER_DKIM_PRIVATE_KEY": str(path),
+    }
+    return sender, record
 
 
 def setup_newsroom():
@@ -120,14 +168,15 @@ def make_edition(newsletter, size):
     return edition
 
 
-def bench_send(newsletter, size, port, env):
-    from bench.smtp_sink import count
+def bench_send(newsletter, size, env, delivered, signing, *, through="the sink", wait=None):
+    """One edition to `size` readers; `delivered()` counts what arrived where it was sent, and
+    `wait(count)` waits until that many have (a relay delivers after it has accepted)."""
     from samizdat.newsletter.models import Delivery, Edition
 
-    step(f"Sending one edition to {size:,} subscribers")
+    step(f"Sending one edition to {size:,} subscribers through {through}, {signing}")
     subscribe(newsletter, size)
     edition = make_edition(newsletter, size)
-    before, _ = count(port)
+    before = delivered()
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_before = usage.ru_utime + usage.ru_stime
     started = time.monotonic()
@@ -143,7 +192,9 @@ def bench_send(newsletter, size, port, env):
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     peak_mb = usage.ru_maxrss / 1024
     cpu_seconds = usage.ru_utime + usage.ru_stime - cpu_before
-    received, _ = count(port)
+    if wait:
+        wait(before + size)
+    received = delivered()
     edition.refresh_from_db()
     sent = Delivery.objects.filter(edition=edition, status=Delivery.SENT)
     first, last = sent.order_by("sent_at").values_list("sent_at", flat=True).first(), sent.order_by("-sent_at").values_list("sent_at", flat=True).first()
@@ -151,6 +202,8 @@ def bench_send(newsletter, size, port, env):
     message_bytes = len(edition.email_html.encode()) + len(edition.email_text.encode())
     run = {
         "subscribers": size,
+        "through": through,
+        "signing": signing,
         "delivered": received - before,
         "sent_recorded": sent.count(),
         "status": edition.status,
@@ -164,18 +217,21 @@ def bench_send(newsletter, size, port, env):
         "load_average_after": round(os.getloadavg()[0], 1),
         "message_bytes": message_bytes,
     }
+    if wait:
+        run["delivered_seconds"] = round(time.monotonic() - started, 1)
     assert run["delivered"] == size and run["status"] == Edition.SENT, run
     print(f"    {run['messages_per_second']} msg/s overall, {run['send_phase_messages_per_second']} msg/s sending, peak {run['peak_memory_mb']} MB", flush=True)
     return run
 
 
-def bench_ceiling(port, message_bytes):
-    """The sink's ceiling: as many processes and connections as the sender had, each connection a
-    bare smtplib loop sending one prepared message of the edition's size, nothing else."""
+def bench_ceiling(port, message_bytes, messages, delivered, wait=None):
+    """The receiver's ceiling: as many processes and connections as the sender had, each connection
+    a bare smtplib loop sending one prepared message of the edition's size, nothing else."""
     import multiprocessing
 
-    step(f"The sink's ceiling: bare smtplib, {PROCESSES} x {CONCURRENCY} connections, {CEILING_MESSAGES:,} messages")
-    per_connection = CEILING_MESSAGES // (PROCESSES * CONCURRENCY)
+    step(f"The ceiling: bare smtplib, {PROCESSES} x {CONCURRENCY} connections, {messages:,} messages")
+    per_connection = messages // (PROCESSES * CONCURRENCY)
+    before = delivered()
     processes = [
         multiprocessing.get_context("fork").Process(target=_ceiling_process, args=(port, message_bytes, per_connection))
         for _ in range(PROCESSES)
@@ -187,9 +243,58 @@ def bench_ceiling(port, message_bytes):
         process.join()
     seconds = time.monotonic() - started
     total = per_connection * CONCURRENCY * PROCESSES
+    if wait:
+        wait(before + total)
+    assert delivered() - before == total, (delivered() - before, total)
     rate = round(total / seconds)
     print(f"    {rate} msg/s", flush=True)
     return {"messages": total, "seconds": round(seconds, 1), "messages_per_second": rate}
+
+
+def bench_postfix(newsletter, senders, records):
+    """Unsigned, signed each way, and the bare ceiling, through Debian's Postfix on 127.0.0.1, which
+    delivers every reader's copy to one Maildir; a sample of each signed run's copies is verified
+    there with dkimpy."""
+    why_not = postfix.available()
+    if not POSTFIX_SUBSCRIBERS:
+        why_not = "BENCH_POSTFIX_SUBSCRIBERS=0"
+    if why_not:
+        print(f"--- Postfix left out: {why_not}", flush=True)
+        return {"skipped": why_not}
+    relay = postfix.Postfix(relay_port=free_port())  # nothing is relayed: example.org is local
+    relay.extra = {"virtual_mailbox_domains": "example.org", "virtual_mailbox_maps": "static:readers/"}
+    relay.start()
+    maildir = relay.dir / "mail" / "readers" / "new"
+
+    def in_maildir():
+        return sum(1 for _ in maildir.iterdir()) if maildir.exists() else 0
+
+    def wait(expected, seconds=600):
+        deadline = time.monotonic() + seconds
+        while in_maildir() < expected:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"Postfix delivered {in_maildir()} of {expected}:\n{relay.log()}")
+            time.sleep(0.2)
+
+    def dns(name, timeout=5):
+        selector = name.decode().partition(".")[0]
+        return next((record for algorithm, record in records.items() if algorithm.startswith(selector + "-")), None)
+
+    runs, verified = [], {}
+    try:
+        for signing, env in senders.items():
+            before = set(maildir.iterdir()) if maildir.exists() else set()
+            runs.append(bench_send(newsletter, POSTFIX_SUBSCRIBERS, {**env, "EMAIL_PORT": str(relay.port)}, in_maildir, signing,
+                                   through="Postfix", wait=wait))
+            if signing != UNSIGNED:
+                sample = sorted(set(maildir.iterdir()) - before)[:: max(POSTFIX_SUBSCRIBERS // 20, 1)]
+                good = sum(dkim.verify(path.read_bytes().replace(b"\n", b"\r\n"), dnsfunc=dns) for path in sample)
+                assert good == len(sample), f"{good} of {len(sample)} copies signed {signing} verify after Postfix"
+                verified[signing] = f"{good} of {len(sample)}"
+        ceiling = bench_ceiling(relay.port, runs[-1]["message_bytes"], POSTFIX_SUBSCRIBERS, in_maildir, wait)
+    finally:
+        relay.stop()
+    return {"runs": runs, "ceiling": ceiling, "dkim_verified": verified}
 
 
 def _ceiling_process(port, message_bytes, per_connection):
@@ -215,23 +320,58 @@ def format_table(results):
     ceiling = results["sink_ceiling"]["messages_per_second"]
     rows = []
     for run in results["runs"]:
-        size = f"{run['subscribers']:,}"
-        rows += [
-            (f"{size} subscribers: overall", f"{run['messages_per_second']:,} msg/s",
-             f"{run['seconds']} s for the whole command; {run['messages_per_second'] / ceiling:.0%} of the sink's ceiling"),
-            (f"{size} subscribers: sending phase", f"{run['send_phase_messages_per_second']:,} msg/s",
-             f"first to last message, {run['send_phase_seconds']} s"),
-            (f"{size} subscribers: sender peak memory", f"{run['peak_memory_mb']} MB", "largest resident set of a sending process"),
-            (f"{size} subscribers: sender CPU", f"{run['sender_cpu_ms_per_message']} ms/msg",
-             f"{run['sender_cpu_seconds']} s user+system; machine load average {run['load_average_after']} after the run"),
-        ]
+        rows += run_rows(run, ceiling, "the sink's")
+    for size in SIZES:
+        rows += ratio_rows([run for run in results["runs"] if run["subscribers"] == size], f"{size:,} subscribers")
     rows.append(("sink ceiling (bare smtplib)", f"{ceiling:,} msg/s",
                  f"{results['processes']} x {results['concurrency']} connections, {results['sink_ceiling']['messages']:,} messages of the edition's size"))
+    relay = results["postfix"]
+    if "skipped" in relay:
+        rows.append(("through Postfix", "left out", relay["skipped"]))
+    else:
+        relay_ceiling = relay["ceiling"]["messages_per_second"]
+        for run in relay["runs"]:
+            overall, sending, _, cpu = run_rows(run, relay_ceiling, "Postfix's")
+            rows += [overall, sending, cpu]
+            rows.append((f"{run['subscribers']:,} subscribers through Postfix, {run['signing']}: in the Maildir",
+                         f"{run['delivered_seconds']} s", "from the command's start to the last copy delivered"))
+        rows += ratio_rows(relay["runs"], "through Postfix", relay["dkim_verified"])
+        rows.append(("Postfix ceiling (bare smtplib)", f"{relay_ceiling:,} msg/s",
+                     f"{results['processes']} x {results['concurrency']} connections, {relay['ceiling']['messages']:,} messages, accepted"))
+    for name, ms in results["dkim_signing"]["cpu_ms_per_signature"].items():
+        rows.append((f"one DKIM signature: {name}", f"{ms} ms", f"CPU, {results['dkim_signing']['message_bytes']:,}-byte message (bench/dkim_cost.py)"))
     rows.append(("message size", f"{results['runs'][-1]['message_bytes']:,} bytes", "HTML and plain text parts"))
     width = max(len(r[0]) for r in rows)
     lines = [f"| {'measure'.ljust(width)} | result | notes |", f"|{'-' * (width + 2)}|---|---|"]
     lines += [f"| {a.ljust(width)} | {b} | {c} |" for a, b, c in rows]
     return "\n".join(lines)
+
+
+def run_rows(run, ceiling, whose):
+    where = "" if run["through"] == "the sink" else f" through {run['through']}"
+    name = f"{run['subscribers']:,} subscribers{where}, {run['signing']}"
+    return [
+        (f"{name}: overall", f"{run['messages_per_second']:,} msg/s",
+         f"{run['seconds']} s for the whole command; {run['messages_per_second'] / ceiling:.0%} of {whose} ceiling"),
+        (f"{name}: sending phase", f"{run['send_phase_messages_per_second']:,} msg/s", f"first to last message, {run['send_phase_seconds']} s"),
+        (f"{name}: sender peak memory", f"{run['peak_memory_mb']} MB", "largest resident set of a sending process"),
+        (f"{name}: sender CPU", f"{run['sender_cpu_ms_per_message']} ms/msg",
+         f"{run['sender_cpu_seconds']} s user+system; machine load average {run['load_average_after']} after the run"),
+    ]
+
+
+def ratio_rows(runs, label, verified=None):
+    """Each signed run's rate as a share of the unsigned one's, with the same list and receiver."""
+    unsigned = next(run for run in runs if run["signing"] == UNSIGNED)
+    rows = []
+    for run in runs:
+        if run is unsigned:
+            continue
+        note = f"overall; sending phase {run['send_phase_messages_per_second'] / unsigned['send_phase_messages_per_second']:.0%}"
+        if verified:
+            note += f"; {verified[run['signing']]} sampled copies verify (dkimpy) in the Maildir"
+        rows.append((f"{label}: {run['signing']} / unsigned", f"{run['messages_per_second'] / unsigned['messages_per_second']:.0%}", note))
+    return rows
 
 
 def save(results, table):
@@ -242,7 +382,8 @@ def save(results, table):
     (RESULTS / "newsletter.md").write_text(
         f"# Newsletter benchmark ({stamp}, {results['machine']['cpus']} CPUs)\n\n`make bench`\n\n"
         f"The sender: `samizdat newsletter send --processes {results['processes']}`, {results['concurrency']} connections per "
-        f"process (NEWSLETTER_CONCURRENCY); the sink in a process of its own.\n\n{table}\n"
+        f"process (NEWSLETTER_CONCURRENCY); the sink in a process of its own. Signed: DKIM with keys made for the run, "
+        f"a 2048-bit RSA key (rsa-sha256) and an Ed25519 key (ed25519-sha256, through Postfix only). Through Postfix: Debian's, on 127.0.0.1, delivering to one Maildir.\n\n{table}\n"
     )
     print(f"\nSaved to {RESULTS / 'newsletter.json'} and newsletter.md")
 

@@ -10,13 +10,13 @@ import re
 from datetime import datetime, timezone
 from email.utils import format_datetime, formataddr
 
-import dkim
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from samizdat.core.links import absolute_url, site_domain
 
+from .dkim import dkim_sign
 from .return_paths import return_path
 from .rendering import PREFERENCES, UNSUBSCRIBE, newsroom_name
 from .tokens import confirm_token, preferences_token, unsubscribe_token
@@ -24,19 +24,19 @@ from .tokens import confirm_token, preferences_token, unsubscribe_token
 RECIPIENT = "samizdat-recipient@samizdat.invalid"
 MESSAGE_ID = "%%samizdat:message-id%%"
 _PLACEHOLDERS = re.compile(rb"samizdat-recipient@samizdat\.invalid|%%samizdat:[a-z-]+%%")
-DKIM_HEADERS = [b"from", b"to", b"subject", b"date", b"message-id", b"list-id", b"list-unsubscribe", b"list-unsubscribe-post", b"reply-to", b"mime-version", b"content-type"]
 
 
 class PreparedMessage(EmailMultiAlternatives):
-    """An EmailMessage whose bytes were made in advance (and DKIM-signed when configured)."""
+    """An EmailMessage whose bytes may be made in advance, DKIM-signed when configured. Signed as
+    the backend sends it, so that a key that can't be used pauses the edition like any other
+    failure of the send."""
 
-    raw = None
+    raw = None  # unsigned
 
     def message(self):
         if self.raw is None:
-            raw = super().message().as_bytes(linesep="\r\n")
-            self.raw = dkim_sign(raw)
-        return RawMessage(self.raw)
+            self.raw = super().message().as_bytes(linesep="\r\n")
+        return RawMessage(dkim_sign(self.raw))
 
 
 class RawMessage:
@@ -135,41 +135,12 @@ class EditionMessages:
             pieces = self.pieces[:]
             for index in range(1, len(pieces), 2):
                 pieces[index] = values[pieces[index]].encode()
-            message.raw = dkim_sign(b"".join(pieces))
+            message.raw = b"".join(pieces)
         return message
 
 
 def _unsigned_bytes(message):
     return EmailMultiAlternatives.message(message).as_bytes(linesep="\r\n")
-
-
-def dkim_sign(raw):
-    """Prepend a DKIM-Signature when a key is configured (NEWSLETTER_DKIM_*)."""
-    key = settings.NEWSLETTER_DKIM_PRIVATE_KEY
-    if not (key and settings.NEWSLETTER_DKIM_DOMAIN and settings.NEWSLETTER_DKIM_SELECTOR):
-        return raw
-    signature = dkim.sign(
-        raw,
-        settings.NEWSLETTER_DKIM_SELECTOR.encode(),
-        settings.NEWSLETTER_DKIM_DOMAIN.encode(),
-        dkim_key(key),
-        include_headers=[h for h in DKIM_HEADERS if re.search(rb"^" + h + rb":", raw, re.I | re.M)],
-    )
-    return signature + raw
-
-
-_keys = {}
-
-
-def dkim_key(value):
-    """The private key itself (PEM) or a path to it."""
-    if value not in _keys:
-        if value.lstrip().startswith("-----BEGIN"):
-            _keys[value] = value.encode()
-        else:
-            with open(value, "rb") as file:
-                _keys[value] = file.read()
-    return _keys[value]
 
 
 def confirmation_message(subscription):
