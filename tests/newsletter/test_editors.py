@@ -174,7 +174,7 @@ def test_the_command_sends_with_a_progress_bar(smtp, the_week, stories):
 
 
 def test_the_progress_bar_counts_to_the_total(smtp, the_week, stories):
-    from samizdat.publishing.progress import ProgressBar
+    from samizdat.core.progress import ProgressBar
 
     subscribe(the_week, *[f"r{n}@example.org" for n in range(12)])
     [draft] = drafts.ensure_weekly_drafts()

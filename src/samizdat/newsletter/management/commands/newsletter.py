@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from samizdat.newsletter import bounce_reports, drafts, sending
 from samizdat.newsletter.models import Delivery, Edition
-from samizdat.publishing.progress import ProgressBar
+from samizdat.core.progress import ProgressBar
 
 MAX_REPORT_BYTES = 10 * 1024 * 1024  # a report quotes the message; more than this is not one of ours
 EX_TEMPFAIL = 75  # sysexits.h: what a mail server's pipe reads as "try again later"
