@@ -1,4 +1,4 @@
-"""A run of messages on one connection (the sender's `send_each`): the end of one message and the
+"""A run of messages on one connection (the outbox's `send_run`): the end of one message and the
 envelope of the next go together, and each message's own answer still comes back to it."""
 
 import smtplib
@@ -13,7 +13,7 @@ def letters(*recipients):
 def send_each(messages):
     connection = get_connection(fail_silently=False)
     try:
-        return connection.send_each(messages)
+        return connection.send_run(messages)
     finally:
         connection.close()
 

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from samizdat.newsletter import sending
+from samizdat.newsletter import schedule
 from samizdat.newsletter.importing import CSVFileError, import_subscribers
 from samizdat.newsletter.models import Edition, Subscriber, Subscription, Suppression
 
@@ -152,7 +152,7 @@ def test_a_suppressed_address_is_not_mailed_even_if_still_subscribed(smtp, the_w
     subscribe(the_week, "ok@example.org", "bounced@example.org")
     Suppression.objects.create(email="bounced@example.org", reason=Suppression.BOUNCED)
     edition = Edition.objects.create(newsletter=the_week, subject="Hi", intro="Hello.")
-    sending.approve(edition, send_now=True)
+    schedule.approve(edition, send_now=True)
     assert [m.recipients for m in smtp.received] == [["ok@example.org"]]
 
 
@@ -170,7 +170,7 @@ def dkim_key(tmp_path, settings):
 def test_editions_are_dkim_signed_and_the_signature_verifies(smtp, the_week, dkim_key):
     subscribe(the_week, "ana@example.org", "bø@example.org")
     edition = Edition.objects.create(newsletter=the_week, subject="Signed, sealed", intro="Hello.")
-    sending.approve(edition, send_now=True)
+    schedule.approve(edition, send_now=True)
     assert len(smtp.received) == 2
 
     def dns(name, timeout=5):
