@@ -73,6 +73,15 @@ def test_each_subscriber_gets_the_edition_once_with_their_own_links(smtp, editio
     assert len(unsubscribe_links) == len(message_ids) == 30
 
 
+@BOTH_BACKENDS
+def test_each_sending_thread_keeps_one_connection_for_its_whole_batch(smtp, edition, the_week, settings, backend):
+    settings.EMAIL_BACKEND = backend
+    readers(the_week, 30)  # two batches of 25 and 5, two threads each
+    send(edition)
+    assert len(smtp.received) == 30
+    assert smtp.handler.connections == 4  # not one a reader
+
+
 def test_the_email_is_inlined_html_with_a_plain_text_part_and_nothing_third_party(smtp, edition, the_week):
     readers(the_week, 1)
     send(edition)

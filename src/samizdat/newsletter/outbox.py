@@ -3,7 +3,7 @@ connections, at the configured rate, each outcome judged by failures.py. It know
 editions' status or the delivery record: it is given an edition's letters and rows of
 (delivery id, subscriber id, email), and answers one Failure (or None) per row.
 
-How a backend is driven depends on what it can do (docs/newsletter.md, "Transports"):
+How a backend is driven depends on what it can do (docs/newsletter.md, "Where email goes"):
 - any backend, Django's own SMTP backend among them: one message per call;
 - samizdat's pipelining SMTP backend (smtp.py): a run of messages per call;
 - an email service through django-anymail that takes merge data (merge_batches.py): a batch of
