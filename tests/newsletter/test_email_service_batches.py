@@ -101,10 +101,14 @@ def test_a_refused_api_key_pauses_the_send_after_one_call_and_suppresses_nobody(
 
 def test_a_service_failing_every_call_pauses_the_send_counting_a_call_once(service, edition, the_week, settings):
     settings.NEWSLETTER_CONNECTION_FAILURES = 3
+    settings.NEWSLETTER_RETRY_DELAY = 60  # the readers of a failed call wait; the next call is others
     subscribe(the_week, *[f"reader{n}@example.org" for n in range(25)])
     service.answer = (503, {"message": "Service Unavailable"})
     send(edition)
     assert edition.status == Edition.PAUSED
     assert len(service.calls) == 3  # three failed calls in a row, whatever the readers each carried
+    # A failed call's readers are not sent again one by one: each call carried other readers.
+    carried = [to for call in service.calls for to in call.values("to")]
+    assert sorted(carried) == sorted(f"reader{n}@example.org" for n in range(25))
     assert not Suppression.objects.exists()
     assert not Delivery.objects.filter(edition=edition, status__in=[Delivery.SENT, Delivery.FAILED]).exists()

@@ -11,7 +11,7 @@ in MERGE_FIELDS; every other backend sends one message per call (outbox.py).
 """
 
 from anymail.backends.mailgun import EmailBackend as MailgunBackend
-from anymail.exceptions import AnymailRecipientsRefused
+from anymail.exceptions import AnymailError, AnymailRecipientsRefused
 from django.core.mail import EmailMultiAlternatives
 
 from .messages import MESSAGE_ID
@@ -67,7 +67,10 @@ def send(connection, letters, rows):
     """Send to the readers in `rows` in one call; one outcome per row: None, or the error that
     row's reader met (the call's own error for everyone when the call failed)."""
     message = batch_message(letters, rows, merge_field(connection))
-    connection.send_messages([message])
+    try:
+        connection.send_messages([message])
+    except AnymailError as error:
+        return [error] * len(rows)  # the call failed for every reader it carried: judged once (outbox.py)
     statuses = message.anymail_status.recipients
     return [
         AnymailRecipientsRefused(f"the email service {statuses[email].status} this reader")
