@@ -60,7 +60,6 @@ def send_batch(edition, batch, *, outbox, pause, defer=None, progress=None):
             if chunk is None:
                 chunk = deliveries.claim(edition.pk, batch, me)
     finally:
-        outbox.close()
         if pool:
             pool.shutdown()
         if chunk:

@@ -145,10 +145,14 @@ def send_batch(edition_id, batch, *, progress=None):
     def come_back_later(seconds):
         send_batch_task.using(run_after=timezone.now() + timedelta(seconds=seconds)).enqueue(edition_id, batch)
 
-    sent = batches.send_batch(
-        edition, batch, outbox=Outbox(letters), pause=pause_the_send, progress=progress,
-        defer=come_back_later if default_task_backend.supports_defer else None,
-    )
+    outbox = Outbox(letters)
+    try:
+        sent = batches.send_batch(
+            edition, batch, outbox=outbox, pause=pause_the_send, progress=progress,
+            defer=come_back_later if default_task_backend.supports_defer else None,
+        )
+    finally:
+        outbox.close()
     finish_if_done(edition_id)
     return sent
 
