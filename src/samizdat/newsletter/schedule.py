@@ -122,13 +122,13 @@ def start_send(edition_id, *, enqueue=True, now=None):
         edition = Edition.objects.select_related("newsletter").get(pk=edition_id)
         rendered = render_email(edition)
         Edition.objects.filter(pk=edition_id).update(email_html=rendered.html, email_text=rendered.text)
-        count = deliveries.record_deliveries(edition)
+        batch_count = deliveries.record_deliveries(edition)
         if enqueue:
-            for batch in range(count):
+            for batch in range(batch_count):
                 send_batch_task.enqueue(edition_id, batch)
-    if count == 0:
+    if batch_count == 0:
         finish_if_done(edition_id)
-    return max(count, 1)
+    return max(batch_count, 1)
 
 
 def send_batch(edition_id, batch, *, progress=None):
