@@ -17,7 +17,7 @@ from wagtail.models import ModelLogEntry
 from samizdat.newsletter import subscriptions
 from samizdat.newsletter.importing import import_subscribers
 from samizdat.newsletter.models import Delivery, Edition, Newsletter, Subscriber, Suppression
-from samizdat.newsletter.sending import progress_of
+from samizdat.newsletter.deliveries import progress_of
 from samizdat.newsletter.tasks import send_test_task
 from samizdat.support.models import Donation, RecurringDonation
 from samizdat.support.reports import revenue_report

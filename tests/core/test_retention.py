@@ -16,7 +16,7 @@ from django_tasks_db.models import DBTaskResult
 
 from samizdat.core.management.commands.privacy import purge_stamp
 from samizdat.newsletter.models import Delivery, Edition, Newsletter, Subscriber, Subscription
-from samizdat.newsletter.sending import progress_of
+from samizdat.newsletter.deliveries import progress_of
 from samizdat.newsletter.tasks import send_test_task
 
 pytestmark = pytest.mark.django_db

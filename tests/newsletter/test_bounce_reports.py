@@ -31,9 +31,9 @@ def sent(smtp, the_week):
     edition = Edition.objects.create(newsletter=the_week, subject="The Week", intro="Hello.")
     EditionArticle.objects.create(edition=edition, article=story, sort_order=0)
     subscribe(the_week, *READERS)
-    from samizdat.newsletter import sending
+    from samizdat.newsletter import schedule
 
-    sending.approve(edition, send_now=True)
+    schedule.approve(edition, send_now=True)
     edition.refresh_from_db()
     assert edition.status == Edition.SENT and len(smtp.received) == len(READERS)
     return edition
@@ -143,7 +143,7 @@ def test_an_auto_reply_to_the_return_path_changes_nothing(smtp, sent):
 
 def test_delays_suppress_a_reader_only_after_several_editions(smtp, the_week, settings):
     settings.NEWSLETTER_SOFT_BOUNCE_LIMIT = 3
-    from samizdat.newsletter import sending
+    from samizdat.newsletter import schedule
 
     subscribe(the_week, *READERS)
     story = make_article(make_section("News"), "Council approves the tram line")
@@ -151,7 +151,7 @@ def test_delays_suppress_a_reader_only_after_several_editions(smtp, the_week, se
         smtp.received.clear()
         edition = Edition.objects.create(newsletter=the_week, subject=f"Week {week}", intro="Hello.")
         EditionArticle.objects.create(edition=edition, article=story, sort_order=0)
-        sending.approve(edition, send_now=True)
+        schedule.approve(edition, send_now=True)
         path = return_path_of(smtp, "reader0@example.org")
         delayed = report(path, "reader0@example.org", action="delayed", status="4.4.1", diagnostic="connect to mx: Connection timed out")
         for _ in range(2):  # the relay warns more than once about the same message
@@ -163,16 +163,16 @@ def test_delays_suppress_a_reader_only_after_several_editions(smtp, the_week, se
 def test_without_a_bounce_address_the_from_address_is_the_return_path(smtp, sent, settings):
     settings.NEWSLETTER_BOUNCE_ADDRESS = ""
     smtp.received.clear()
-    from samizdat.newsletter import sending
+    from samizdat.newsletter import schedule
 
     edition = Edition.objects.create(newsletter=sent.newsletter, subject="Again", intro="Hello.")
-    sending.approve(edition, send_now=True)
+    schedule.approve(edition, send_now=True)
     assert {m.sender for m in smtp.received} == {"week@courier.example"}
 
 
 def test_an_edition_delivered_between_delays_starts_the_count_again(smtp, the_week, settings):
     settings.NEWSLETTER_SOFT_BOUNCE_LIMIT = 2
-    from samizdat.newsletter import sending
+    from samizdat.newsletter import schedule
 
     subscribe(the_week, *READERS)
     story = make_article(make_section("News"), "Council approves the tram line")
@@ -180,7 +180,7 @@ def test_an_edition_delivered_between_delays_starts_the_count_again(smtp, the_we
         smtp.received.clear()
         edition = Edition.objects.create(newsletter=the_week, subject=f"Week {week}", intro="Hello.")
         EditionArticle.objects.create(edition=edition, article=story, sort_order=0)
-        sending.approve(edition, send_now=True)
+        schedule.approve(edition, send_now=True)
         if delayed:
             path = return_path_of(smtp, "reader0@example.org")
             report_ = report(path, "reader0@example.org", action="delayed", status="4.4.1", diagnostic="Connection timed out")

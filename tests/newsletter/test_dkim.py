@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from django.core import mail
 
-from samizdat.newsletter import sending
+from samizdat.newsletter import schedule
 from samizdat.newsletter.dkim import dkim_sign
 from samizdat.newsletter.messages import PreparedMessage
 from samizdat.newsletter.models import Edition, Suppression
@@ -55,7 +55,7 @@ def tags(raw):
 def test_editions_are_dkim_signed_and_the_signature_verifies(smtp, the_week, dkim_key):
     subscribe(the_week, "ana@example.org", "bø@example.org")
     edition = Edition.objects.create(newsletter=the_week, subject="Signed, sealed", intro="Hello.")
-    sending.approve(edition, send_now=True)
+    schedule.approve(edition, send_now=True)
     assert len(smtp.received) == 2
     dns = dns_answering(dkim_key)
     for received in smtp.received:
@@ -67,7 +67,7 @@ def test_editions_are_dkim_signed_and_the_signature_verifies(smtp, the_week, dki
 
 def test_an_edition_signs_its_sender_subject_date_and_unsubscribe_headers(smtp, the_week, dkim_key):
     subscribe(the_week, "ana@example.org")
-    sending.approve(Edition.objects.create(newsletter=the_week, subject="Signed", intro="Hello."), send_now=True)
+    schedule.approve(Edition.objects.create(newsletter=the_week, subject="Signed", intro="Hello."), send_now=True)
     signed = tags(smtp.received[0].raw)
     assert signed[b"h"].split(b":") == [
         b"from", b"to", b"subject", b"date", b"message-id", b"list-id", b"list-unsubscribe",
@@ -135,7 +135,7 @@ def test_an_ed25519_key_signs_as_rfc_8463_says(smtp, the_week, tmp_path, setting
     use_key(settings, path)
     public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     subscribe(the_week, "ana@example.org")
-    sending.approve(Edition.objects.create(newsletter=the_week, subject="Short keys", intro="Hello."), send_now=True)
+    schedule.approve(Edition.objects.create(newsletter=the_week, subject="Short keys", intro="Hello."), send_now=True)
     raw = smtp.received[0].raw
     assert tags(raw)[b"a"] == b"ed25519-sha256"
     assert dkim.verify(raw, dnsfunc=dns_answering(b"v=DKIM1; k=ed25519; p=" + base64.b64encode(public)))
@@ -152,7 +152,7 @@ def test_a_key_that_cant_be_used_pauses_the_edition_and_says_so(smtp, the_week, 
     use_key(settings, path)
     subscribe(the_week, "ana@example.org", "bo@example.org")
     edition = Edition.objects.create(newsletter=the_week, subject="Unsigned", intro="Hello.")
-    sending.approve(edition, send_now=True)
+    schedule.approve(edition, send_now=True)
     edition.refresh_from_db()
     assert edition.status == Edition.PAUSED, edition.get_status_display()
     assert "DKIM" in edition.pause_reason, edition.pause_reason

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from samizdat.newsletter import drafts, sending
+from samizdat.newsletter import deliveries, drafts, schedule
 from samizdat.newsletter.models import Edition
 from tests.factories import make_article, make_section
 
@@ -62,26 +62,26 @@ def test_a_draft_takes_only_stories_since_the_last_edition(the_week, stories):
 def test_the_next_slot_is_friday_nine_in_the_newsrooms_time_zone(the_week, settings, now, expected):
     settings.TIME_ZONE = "Europe/Berlin"
     timezone.activate(BERLIN)
-    assert sending.next_slot(the_week, now) == expected
+    assert schedule.next_slot(the_week, now) == expected
 
 
 def test_an_approved_edition_waits_for_its_slot_then_goes_out(smtp, the_week, stories):
     subscribe(the_week, "reader@example.org")
     [draft] = drafts.ensure_weekly_drafts()
-    sending.approve(draft)
+    schedule.approve(draft)
     draft.refresh_from_db()
-    assert draft.status == Edition.APPROVED and draft.scheduled_at == sending.next_slot(the_week)
-    assert sending.send_due(now=draft.scheduled_at - datetime.timedelta(minutes=1)) == []
+    assert draft.status == Edition.APPROVED and draft.scheduled_at == schedule.next_slot(the_week)
+    assert schedule.send_due(now=draft.scheduled_at - datetime.timedelta(minutes=1)) == []
     assert smtp.received == []
-    assert sending.send_due(now=draft.scheduled_at) == [draft.pk]
+    assert schedule.send_due(now=draft.scheduled_at) == [draft.pk]
     draft.refresh_from_db()
     assert draft.status == Edition.SENT and len(smtp.received) == 1
 
 
 def test_an_empty_edition_cant_be_approved(the_week):
     edition = Edition.objects.create(newsletter=the_week, subject="Nothing")
-    with pytest.raises(sending.SendingError, match="empty"):
-        sending.approve(edition)
+    with pytest.raises(schedule.SendingError, match="empty"):
+        schedule.approve(edition)
 
 
 def test_the_admin_previews_html_and_plain_text(client, editor, the_week, stories):
@@ -174,16 +174,16 @@ def test_the_command_sends_with_a_progress_bar(smtp, the_week, stories):
 
 
 def test_the_progress_bar_counts_to_the_total(smtp, the_week, stories):
-    from samizdat.publishing.progress import ProgressBar
+    from samizdat.core.progress import ProgressBar
 
     subscribe(the_week, *[f"r{n}@example.org" for n in range(12)])
     [draft] = drafts.ensure_weekly_drafts()
     Edition.objects.filter(pk=draft.pk).update(status=Edition.APPROVED, scheduled_at=timezone.now())
-    sending.start_send(draft.pk, enqueue=False)
+    schedule.start_send(draft.pk, enqueue=False)
     stream = io.StringIO()
     bar = ProgressBar(12, "Sending", stream=stream)
-    for batch in sending.unfinished_batches(draft.pk):
-        sending.send_batch(draft.pk, batch, progress=bar)
+    for batch in deliveries.unfinished_batches(draft.pk):
+        schedule.send_batch(draft.pk, batch, progress=bar)
     assert "12/12 100%" in stream.getvalue()
 
 
@@ -192,7 +192,7 @@ def test_with_the_database_queue_an_approved_edition_is_queued_for_its_slot(sett
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     [draft] = drafts.ensure_weekly_drafts()
-    sending.approve(draft)
+    schedule.approve(draft)
     draft.refresh_from_db()
     [queued] = DBTaskResult.objects.filter(task_path__endswith="send_edition_task")
     assert queued.run_after == draft.scheduled_at  # the worker picks it up then, not before
@@ -203,14 +203,14 @@ def test_resume_takes_back_a_dead_senders_claims_and_finishes(smtp, the_week, st
     subscribe(the_week, *[f"r{n}@example.org" for n in range(20)])
     [draft] = drafts.ensure_weekly_drafts()
     Edition.objects.filter(pk=draft.pk).update(status=Edition.APPROVED, scheduled_at=timezone.now())
-    sending.start_send(draft.pk, enqueue=False)
+    schedule.start_send(draft.pk, enqueue=False)
     # A sender claimed a chunk and died before sending it.
-    dead = sending.claim(draft.pk, 0, "dead-sender")
+    dead = deliveries.claim(draft.pk, 0, "dead-sender")
     assert len(dead) == settings.NEWSLETTER_CHUNK_SIZE
-    assert sending.resume(draft.pk) == [0]  # its lease has not run out: those ten wait
+    assert schedule.resume(draft.pk) == [0]  # its lease has not run out: those ten wait
     assert len(smtp.received) == 10
     assert Edition.objects.get(pk=draft.pk).status == Edition.SENDING
     settings.NEWSLETTER_LEASE_SECONDS = 0
-    sending.resume(draft.pk)
+    schedule.resume(draft.pk)
     assert sorted(r for m in smtp.received for r in m.recipients) == sorted(f"r{n}@example.org" for n in range(20))
     assert Edition.objects.get(pk=draft.pk).status == Edition.SENT

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
-from samizdat.newsletter import sending
+from samizdat.newsletter import deliveries, schedule
 from samizdat.newsletter.models import Delivery, Edition, EditionArticle, Suppression
 from tests.factories import make_article, make_section
 
@@ -30,7 +30,7 @@ def edition(the_week):
 
 
 def send(edition):
-    sending.approve(edition, send_now=True)  # tasks run at once in the tests
+    schedule.approve(edition, send_now=True)  # tasks run at once in the tests
     edition.refresh_from_db()
     return edition
 
@@ -39,9 +39,9 @@ def send_here(edition, progress=None):
     """Approved for now and sent in this process, batch by batch, `progress` called with each
     delivery recorded (where a test changes the world mid-send)."""
     Edition.objects.filter(pk=edition.pk).update(status=Edition.APPROVED, scheduled_at=edition.created_at)
-    sending.start_send(edition.pk, enqueue=False)
-    for batch in sending.unfinished_batches(edition.pk):
-        sending.send_batch(edition.pk, batch, progress=progress)
+    schedule.start_send(edition.pk, enqueue=False)
+    for batch in deliveries.unfinished_batches(edition.pk):
+        schedule.send_batch(edition.pk, batch, progress=progress)
 
 
 def delivered(smtp):
@@ -60,7 +60,7 @@ def assert_paused_and_nobody_lost(edition, *words):
 
 
 def resume_and_check_everyone_got_it_once(edition, smtp, **options):
-    sending.resume(edition.pk, **options)
+    schedule.resume(edition.pk, **options)
     edition.refresh_from_db()
     assert edition.status == Edition.SENT
     assert delivered(smtp) == sorted(READERS)  # each exactly once, whatever went before
@@ -193,7 +193,7 @@ def test_refusals_an_editor_says_are_real_are_suppressed_on_resume(smtp, edition
     smtp.behaviour.refuse_for_good = dead
     send(edition)
     assert_paused_and_nobody_lost(edition, "4 of 10")
-    sending.resume(edition.pk, refusals_are_real=True)
+    schedule.resume(edition.pk, refusals_are_real=True)
     edition.refresh_from_db()
     assert edition.status == Edition.SENT
     assert set(Suppression.objects.values_list("email", flat=True)) == dead
@@ -344,15 +344,15 @@ def test_cancelling_while_a_chunk_is_on_the_wire_leaves_nobody_waiting(smtp, edi
     send_each = Outbox.send_each
 
     def cancelled_meanwhile(self, messages):
-        sending.cancel(edition.pk)  # an editor presses Cancel while this chunk is being sent
+        schedule.cancel(edition.pk)  # an editor presses Cancel while this chunk is being sent
         return send_each(self, messages)
 
     monkeypatch.setattr(Outbox, "send_each", cancelled_meanwhile)
     Edition.objects.filter(pk=edition.pk).update(status=Edition.APPROVED, scheduled_at=edition.created_at)
-    sending.start_send(edition.pk, enqueue=False)
-    sending.send_batch(edition.pk, 0)
+    schedule.start_send(edition.pk, enqueue=False)
+    schedule.send_batch(edition.pk, 0)
     edition.refresh_from_db()
     assert edition.status == Edition.CANCELLED
     assert len(smtp.received) == settings.NEWSLETTER_CHUNK_SIZE - 1  # that chunk went, no more
-    assert sending.progress_of(edition)["waiting"] == 0  # reader1's "later" did not put them back in line
+    assert deliveries.progress_of(edition)["waiting"] == 0  # reader1's "later" did not put them back in line
     assert Delivery.objects.get(subscriber__email="reader1@example.org").status == Delivery.CANCELLED

@@ -7,7 +7,7 @@ from wagtail.models import Site
 
 from samizdat.core.models import NewsroomSettings, StandardPage
 from samizdat.newsletter.models import Edition, EditionArticle
-from samizdat.newsletter.sending import finish_if_done
+from samizdat.newsletter.schedule import finish_if_done
 from tests.factories import home_page, make_article, make_section
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
 
-from samizdat.newsletter import sending
+from samizdat.newsletter import deliveries, schedule
 from samizdat.newsletter.outbox import RateLimit
 from samizdat.newsletter.models import Delivery, Edition, EditionArticle, Subscription, Suppression
 from tests.factories import make_article, make_image, make_section
@@ -38,7 +38,7 @@ BOTH_BACKENDS = pytest.mark.parametrize(
 
 
 def send(edition):
-    sending.approve(edition, send_now=True)  # tasks run at once in the tests
+    schedule.approve(edition, send_now=True)  # tasks run at once in the tests
     edition.refresh_from_db()
     return edition
 
@@ -73,6 +73,15 @@ def test_each_subscriber_gets_the_edition_once_with_their_own_links(smtp, editio
     assert len(unsubscribe_links) == len(message_ids) == 30
 
 
+@BOTH_BACKENDS
+def test_each_sending_thread_keeps_one_connection_for_its_whole_batch(smtp, edition, the_week, settings, backend):
+    settings.EMAIL_BACKEND = backend
+    readers(the_week, 30)  # two batches of 25 and 5, two threads each
+    send(edition)
+    assert len(smtp.received) == 30
+    assert smtp.handler.connections == 4  # not one a reader
+
+
 def test_the_email_is_inlined_html_with_a_plain_text_part_and_nothing_third_party(smtp, edition, the_week):
     readers(the_week, 1)
     send(edition)
@@ -103,11 +112,11 @@ def test_the_one_click_link_from_the_email_unsubscribes(smtp, edition, the_week)
 def test_an_edition_is_sent_at_most_once(smtp, edition, the_week):
     readers(the_week, 3)
     send(edition)
-    assert sending.start_send(edition.pk) == 0
-    with pytest.raises(sending.SendingError):
-        sending.approve(edition, send_now=True)
+    assert schedule.start_send(edition.pk) == 0
+    with pytest.raises(schedule.SendingError):
+        schedule.approve(edition, send_now=True)
     for batch in range(3):
-        sending.send_batch(edition.pk, batch)
+        schedule.send_batch(edition.pk, batch)
     assert len(smtp.received) == 3
 
 
@@ -124,13 +133,13 @@ def test_only_confirmed_unsuppressed_subscribers_get_it(smtp, edition, the_week,
 
 def test_an_address_suppressed_during_the_send_is_skipped_at_once(smtp, edition, the_week, settings):
     readers(the_week, 5)
-    sending.approve(edition, send_now=False)  # waits for its slot: deliveries not made yet
+    schedule.approve(edition, send_now=False)  # waits for its slot: deliveries not made yet
     edition.refresh_from_db()
-    sending.Edition.objects.filter(pk=edition.pk).update(scheduled_at=edition.created_at)
-    sending.start_send(edition.pk, enqueue=False)
+    Edition.objects.filter(pk=edition.pk).update(scheduled_at=edition.created_at)
+    schedule.start_send(edition.pk, enqueue=False)
     Suppression.objects.create(email="reader3@example.org", reason=Suppression.COMPLAINED)
     Subscription.objects.filter(subscriber__email="reader4@example.org").update(status=Subscription.UNSUBSCRIBED)
-    sending.send_batch(edition.pk, 0)
+    schedule.send_batch(edition.pk, 0)
     assert sorted(r for m in smtp.received for r in m.recipients) == [f"reader{n}@example.org" for n in range(3)]
     assert Delivery.objects.filter(status=Delivery.SKIPPED).count() == 2
     assert Edition.objects.get(pk=edition.pk).status == Edition.SENT
@@ -188,7 +197,7 @@ def test_a_server_that_keeps_saying_later_is_given_up_on_after_the_last_attempt_
     assert edition.status == Edition.PAUSED and "1 reader(s) did not get this edition" in edition.pause_reason
     assert len(smtp.received) == 1
     smtp.behaviour.try_later = {"reader0@example.org": 1}  # the greylisting ends
-    sending.resume(edition.pk)  # the reader given up on gets their tries back
+    schedule.resume(edition.pk)  # the reader given up on gets their tries back
     edition.refresh_from_db()
     assert edition.status == Edition.SENT and len(smtp.to("reader0@example.org")) == 1
 
@@ -199,7 +208,7 @@ def test_an_editor_may_finish_a_send_without_the_readers_given_up_on(smtp, editi
     smtp.behaviour.try_later = {"reader0@example.org": 99}
     send(edition)
     assert edition.status == Edition.PAUSED
-    sending.resume(edition.pk, refusals_are_real=True)
+    schedule.resume(edition.pk, refusals_are_real=True)
     edition.refresh_from_db()
     assert edition.status == Edition.SENT and len(smtp.received) == 1
     assert not Suppression.objects.exists()
@@ -258,14 +267,14 @@ def test_the_worker_takes_up_a_send_nobody_is_working_on_and_leaves_a_moving_one
 
     readers(the_week, 12)
     Edition.objects.filter(pk=edition.pk).update(status=Edition.APPROVED, scheduled_at=timezone.now())
-    sending.start_send(edition.pk, enqueue=False)  # recorded, as if its worker died before sending
-    sending.claim(edition.pk, 0, "a sender at work")
+    schedule.start_send(edition.pk, enqueue=False)  # recorded, as if its worker died before sending
+    deliveries.claim(edition.pk, 0, "a sender at work")
     an_hour_ago = timezone.now() - timedelta(hours=1)
     Edition.objects.filter(pk=edition.pk).update(started_at=an_hour_ago)
-    assert sending.resume_stalled() == []  # it claimed something a moment ago
+    assert schedule.resume_stalled() == []  # it claimed something a moment ago
     assert smtp.received == []
     Delivery.objects.filter(edition=edition).update(claimed_at=an_hour_ago)  # ... and then fell silent
-    assert sending.resume_stalled() == [edition.pk]
+    assert schedule.resume_stalled() == [edition.pk]
     edition.refresh_from_db()
     assert edition.status == Edition.SENT
     assert sorted(r for m in smtp.received for r in m.recipients) == sorted(f"reader{n}@example.org" for n in range(12))

@@ -1,8 +1,9 @@
-"""A run of messages on one connection (the sender's `send_each`): the end of one message and the
+"""A run of messages on one connection (the outbox's `send_run`): the end of one message and the
 envelope of the next go together, and each message's own answer still comes back to it."""
 
 import smtplib
 
+import pytest
 from django.core.mail import EmailMessage, get_connection
 
 
@@ -13,7 +14,7 @@ def letters(*recipients):
 def send_each(messages):
     connection = get_connection(fail_silently=False)
     try:
-        return connection.send_each(messages)
+        return connection.send_run(messages)
     finally:
         connection.close()
 
@@ -57,3 +58,14 @@ def test_a_server_that_is_not_there_fails_the_first_message_only(settings):
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
     results = send_each(letters("a@example.org", "b@example.org"))
     assert len(results) == 1 and isinstance(results[0], OSError)
+
+
+def test_the_site_s_other_email_goes_through_djangos_send_messages_with_the_same_answers(smtp):
+    """Confirmations, receipts and tests go through `send_messages`, as with Django's backend:
+    the number sent, a refusal raised, or only counted when failing silently."""
+    assert get_connection(fail_silently=False).send_messages(letters("a@example.org", "b@example.org")) == 2
+    smtp.behaviour.refuse_for_good = {"gone@example.org"}
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        get_connection(fail_silently=False).send_messages(letters("gone@example.org"))
+    assert get_connection(fail_silently=True).send_messages(letters("gone@example.org", "c@example.org")) == 1
+    assert [m.recipients for m in smtp.received] == [["a@example.org"], ["b@example.org"], ["c@example.org"]]

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from samizdat.newsletter import sending
+from samizdat.newsletter import schedule
 from samizdat.newsletter.importing import CSVFileError, import_subscribers
 from samizdat.newsletter.models import Edition, Subscriber, Subscription, Suppression
 
@@ -150,5 +150,5 @@ def test_a_suppressed_address_is_not_mailed_even_if_still_subscribed(smtp, the_w
     subscribe(the_week, "ok@example.org", "bounced@example.org")
     Suppression.objects.create(email="bounced@example.org", reason=Suppression.BOUNCED)
     edition = Edition.objects.create(newsletter=the_week, subject="Hi", intro="Hello.")
-    sending.approve(edition, send_now=True)
+    schedule.approve(edition, send_now=True)
     assert [m.recipients for m in smtp.received] == [["ok@example.org"]]

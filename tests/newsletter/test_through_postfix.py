@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from samizdat.core.management.commands.worker import run_periodic_commands
-from samizdat.newsletter import bounce_reports, sending
+from samizdat.newsletter import bounce_reports, schedule
 from samizdat.newsletter.models import Edition, EditionArticle, Suppression
 from tests.factories import make_article, make_section
 
@@ -47,7 +47,7 @@ def edition(the_week):
 
 
 def send(edition):
-    sending.approve(edition, send_now=True)
+    schedule.approve(edition, send_now=True)
     edition.refresh_from_db()
     return edition
 
@@ -101,7 +101,7 @@ def test_what_a_misconfigured_relay_refuses_pauses_the_edition_and_nobody_is_sup
     assert not Suppression.objects.exists()
     relay.configure()  # put right
     settings.EMAIL_EHLO_NAME = "courier.example"
-    sending.resume(edition.pk)
+    schedule.resume(edition.pk)
     edition.refresh_from_db()
     assert edition.status == Edition.SENT
     wait_until_relayed(smtp, len(READERS), relay)

@@ -11,10 +11,12 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
-from . import drafts, sending
+from . import drafts, schedule
+from .deliveries import progress_of
 from .importing import CSVFileError, import_subscribers
 from .models import Edition, Newsletter
 from .rendering import PREFERENCES, UNSUBSCRIBE, render_email
+from .tasks import send_test_task
 
 IMPORT_ACTION = "samizdat.newsletter.import"
 may_edit = permission_required("newsletter.change_edition", raise_exception=True)
@@ -39,9 +41,9 @@ def edition_page(request, pk):
     context = {
         "edition": edition,
         "articles": edition.articles.select_related("article").order_by("sort_order"),
-        "recipients": sending.recipients(edition).count(),
-        "next_slot": sending.next_slot(edition.newsletter),
-        "progress": sending.progress_of(edition),
+        "recipients": schedule.recipients(edition).count(),
+        "next_slot": schedule.next_slot(edition.newsletter),
+        "progress": progress_of(edition),
         "edit_url": reverse("wagtailsnippets_newsletter_edition:edit", args=[edition.pk]),
         "user_email": request.user.email,
     }
@@ -65,7 +67,7 @@ def edition_preview_text(request, pk):
 
 @may_edit
 def edition_progress(request, pk):
-    return JsonResponse(sending.progress_of(get_object_or_404(Edition, pk=pk)))
+    return JsonResponse(progress_of(get_object_or_404(Edition, pk=pk)))
 
 
 @require_POST
@@ -76,37 +78,35 @@ def edition_action(request, pk):
     try:
         if action == "test":
             if not request.user.email:
-                raise sending.SendingError("Your account has no email address: add one under Account settings first.")
-            from .tasks import send_test_task
-
+                raise schedule.SendingError("Your account has no email address: add one under Account settings first.")
             send_test_task.enqueue(edition.pk, request.user.email)
             flash.success(request, f"A test copy is on its way to {request.user.email}.")
         elif action in ("approve", "send_now"):
-            edition = sending.approve(edition, send_now=action == "send_now")
+            edition = schedule.approve(edition, send_now=action == "send_now")
             flash.success(request, f"Approved: it goes out {'now' if action == 'send_now' else edition.scheduled_at.strftime('on %A %d %B at %H:%M')}.")
         elif action == "unapprove":
-            if sending.unapprove(edition):
+            if schedule.unapprove(edition):
                 flash.success(request, "Back to draft: it won't go out until approved again.")
             else:
                 flash.error(request, "Too late: this edition is no longer waiting for its slot.")
         elif action == "resume":
-            batches = sending.resume(edition.pk, refusals_are_real=request.POST.get("refusals_are_real") == "1")
+            batches = schedule.resume(edition.pk, refusals_are_real=request.POST.get("refusals_are_real") == "1")
             flash.success(request, f"Sending resumed ({len(batches)} batches).")
         elif action == "pause":
-            if not sending.pause(edition.pk, f"Paused by {request.user.get_username()} in the admin.", by="an editor"):
-                raise sending.SendingError("Only an edition being sent can be paused.")
+            if not schedule.pause(edition.pk, f"Paused by {request.user.get_username()} in the admin.", by="an editor"):
+                raise schedule.SendingError("Only an edition being sent can be paused.")
             flash.success(request, "Paused: the senders stop within a few seconds. Nobody is suppressed; resume when ready.")
         elif action == "cancel":
-            sending.cancel(edition.pk)
+            schedule.cancel(edition.pk)
             flash.success(request, "Cancelled: nobody else will get this edition. Who got it is kept below.")
         elif action == "refill":
             if edition.status != Edition.DRAFT:
-                raise sending.SendingError("Only a draft can be refilled.")
+                raise schedule.SendingError("Only a draft can be refilled.")
             drafts.refill(edition)
             flash.success(request, "The articles are now the newest stories since the last edition.")
         else:
             flash.error(request, "Unknown action.")
-    except sending.SendingError as error:
+    except schedule.SendingError as error:
         flash.error(request, str(error))
     return redirect("newsletter_edition", pk=edition.pk)
 

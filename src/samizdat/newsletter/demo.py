@@ -3,6 +3,7 @@ week's draft ready to curate. Called by the demo loader."""
 
 import datetime
 
+from django.contrib.auth.models import User
 from wagtail.models import Site
 
 from samizdat.core.models import NewsroomSettings, StandardPage
@@ -49,8 +50,6 @@ def load_demo_newsletters(write=print):
 
 def _demo_emails():
     """So "Send a test to me" works for the demo's editors (into the local mail outbox)."""
-    from django.contrib.auth.models import User
-
     for user in User.objects.filter(email=""):
         user.email = f"{user.username}@lindenport-courier.example"
         user.save(update_fields=["email"])

@@ -6,6 +6,8 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from samizdat.news.listing import published_articles
+
 from .models import Edition, EditionArticle, Newsletter
 
 DRAFT_ARTICLES = 8
@@ -19,8 +21,6 @@ def week_of(moment=None):
 
 def recent_articles(newsletter, now, limit=DRAFT_ARTICLES):
     """The newest stories since the last edition went out (at most a week back)."""
-    from samizdat.news.listing import published_articles
-
     since = now - timedelta(days=7)
     last = newsletter.editions.filter(status=Edition.SENT).order_by("-sent_at").values_list("sent_at", flat=True).first()
     if last and last > since:

@@ -1,5 +1,14 @@
-"""The transport of a send: pooled email connections, the rate limit, and what each message's
-outcome means (failures.py). It knows nothing of editions or deliveries."""
+"""The transport of a send: readers' copies carried by Django email backends over pooled
+connections, at the configured rate, each outcome judged by failures.py. It knows nothing of
+editions' status or the delivery record: it is given an edition's letters and rows of
+(delivery id, subscriber id, email), and answers one Failure (or None) per row.
+
+How a backend is driven depends on what it can do (docs/newsletter.md, "Where email goes"):
+- any backend, Django's own SMTP backend among them: one message per call;
+- samizdat's pipelining SMTP backend (smtp.py): a run of messages per call;
+- an email service through django-anymail that takes merge data (merge_batches.py): a batch of
+  readers per API call, each reader's own links filled in by the service.
+"""
 
 import threading
 import time
@@ -7,6 +16,7 @@ import time
 from django.conf import settings
 from django.core.mail import get_connection
 
+from . import merge_batches, smtp
 from .failures import EDITION, Failure, classify, connection_explanation
 
 
@@ -18,38 +28,62 @@ class RateLimit:
         self.next = time.monotonic()
         self.lock = threading.Lock()
 
-    def wait(self):
+    def wait(self, messages=1):
         if not self.interval:
             return
         with self.lock:
             now = time.monotonic()
             moment = max(self.next, now)
-            self.next = moment + self.interval
+            self.next = moment + self.interval * messages
         if moment > now:
             time.sleep(moment - now)
 
 
-_rate_limits = {}
+rate_limits = {}
 
 
 def rate_limit():
     rate = settings.NEWSLETTER_RATE_LIMIT
-    if rate not in _rate_limits:
-        _rate_limits[rate] = RateLimit(rate)
-    return _rate_limits[rate]
+    if rate not in rate_limits:
+        rate_limits[rate] = RateLimit(rate)
+    return rate_limits[rate]
+
+
+def one_at_a_time(connection, letters, rows):
+    connection.send_messages([letters.for_reader(rows[0][2], rows[0][0], rows[0][1])])
+    return [None]
+
+
+def in_a_run(connection, letters, rows):
+    return connection.send_run([letters.for_reader(email, delivery_id, subscriber_id) for delivery_id, subscriber_id, email in rows])
+
+
+def in_a_merge_batch(connection, letters, rows):
+    return merge_batches.send(connection, letters, rows)
+
+
+def way_to_send(connection):
+    """How many messages one call to this backend carries, and how."""
+    if isinstance(connection, smtp.EmailBackend):
+        return in_a_run
+    if merge_batches.takes_merge_data(connection):
+        return in_a_merge_batch
+    return one_at_a_time
 
 
 class Outbox:
     """One email connection per sending thread, opened once and kept for the whole batch.
 
     It stops after the first fault of the send itself (a refused login, a refused sender...): no
-    further run of messages is tried, so a wrong password costs one refused login, not one per
-    reader (a run already on the wire gets its answers first). Temporary failures that are not
-    about a reader (a dropped connection, "try later" to MAIL FROM) are tried again, but
-    NEWSLETTER_CONNECTION_FAILURES of them in a row (across its threads, with nothing sent in
-    between) are a fault of the send too."""
+    further message is tried, so a wrong password costs one refused login, not one per reader (a
+    run already on the wire gets its answers first). Temporary failures that are not about a
+    reader (a dropped connection, "try later" to MAIL FROM, an email service's 503) are tried
+    again, but NEWSLETTER_CONNECTION_FAILURES of them in a row (across its threads, with nothing
+    sent in between, a failed call counted once however many readers it carried) are a fault of
+    the send too."""
 
-    def __init__(self):
+    def __init__(self, letters):
+        self.letters = letters
         self.local = threading.local()
         self.connections = []
         self.lock = threading.Lock()
@@ -76,32 +110,43 @@ class Outbox:
             except Exception:
                 pass
 
-    def send_each(self, messages):
-        """Send on this thread's connection; one Failure (or None) per message. After an error
-        the connection is closed, and what is left goes on a new one."""
+    def send_each(self, rows):
+        """Send to each row's reader on this thread's connection; one Failure (or None) per row.
+        After an error the connection is closed, and what is left goes on a new one."""
         results = []
-        while len(results) < len(messages):
+        while len(results) < len(rows):
             if self.stopped:
-                results += [self.stopped] * (len(messages) - len(results))
+                results += [self.stopped] * (len(rows) - len(results))
                 break
-            rest = messages[len(results):]
+            rest = rows[len(results):]
             try:
                 connection = self.connection()
-                if rate_limit().interval or not hasattr(connection, "send_each"):
-                    # One at a time: paced by the rate limit, or a backend without runs (anymail).
-                    rate_limit().wait()
-                    connection.send_messages(rest[:1])
-                    outcomes = [None]
-                else:
-                    outcomes = connection.send_each(rest)
+                send = way_to_send(connection)
+                if send is in_a_merge_batch:
+                    rest = rest[:merge_batches.MOST_READERS]
+                elif send is one_at_a_time or rate_limit().interval:
+                    send, rest = one_at_a_time, rest[:1]  # (a run is paced message by message)
+                rate_limit().wait(len(rest))
+                outcomes = send(connection, self.letters, rest)
             except Exception as error:
                 outcomes = [error]
             if any(outcome is not None for outcome in outcomes):
                 self.drop()
-            results += [self._judged(outcome) for outcome in outcomes]
+            results += self.judged(outcomes)
         return results
 
-    def _judged(self, outcome):
+    def judged(self, outcomes):
+        """Each outcome as a Failure (or None); one error shared by several readers (an email
+        service's failed call) is judged, and counted toward the limit in a row, once."""
+        failures = {}
+        for outcome in outcomes:
+            if outcome is not None and id(outcome) not in failures:
+                failures[id(outcome)] = self.judge(outcome)
+            elif outcome is None:
+                self.judge(None)
+        return [failures[id(outcome)] if outcome is not None else None for outcome in outcomes]
+
+    def judge(self, outcome):
         if outcome is None:
             with self.lock:
                 self.failures_in_a_row = 0

@@ -9,8 +9,11 @@ from dataclasses import dataclass
 import css_inline
 from django.template.loader import render_to_string
 from django.utils import timezone
+from wagtail.models import Site
 
 from samizdat.core.links import absolute_url
+from samizdat.core.models import NewsroomSettings
+from samizdat.news.listing import published_articles
 
 # Stand-ins for each reader's own links; chosen so no article could contain them by chance.
 UNSUBSCRIBE = "%%samizdat:unsubscribe%%"
@@ -62,8 +65,6 @@ def edition_items(edition):
 
 def sample_items():
     """Before the first send, the preview shows what an edition looks like with recent stories."""
-    from samizdat.news.listing import published_articles
-
     return [item_for(article) for article in published_articles().select_related("lead_image")[:SAMPLE_SIZE]]
 
 
@@ -72,10 +73,6 @@ def intro_paragraphs(text):
 
 
 def newsroom_name():
-    from wagtail.models import Site
-
-    from samizdat.core.models import NewsroomSettings
-
     site = Site.objects.filter(is_default_site=True).first()
     return NewsroomSettings.for_site(site).name if site else "samizdat"
 

@@ -3,15 +3,20 @@
     EMAIL_BACKEND=samizdat.newsletter.smtp.EmailBackend
 
 Sending one message takes four round trips with Django's backend (MAIL, RCPT, DATA, the body);
-with pipelining the envelope goes in one write, so two. `send_each`, which the newsletter sender
+with pipelining the envelope goes in one write, so two. `send_run`, which the newsletter's outbox
 uses for a run of messages, also writes the end of one message and the envelope of the next
 together (RFC 2920 lets message content lead a group), so one. Every answer is still read and
 checked, and errors are the same smtplib exceptions, so callers can't tell the two apart except by
-speed. Servers without PIPELINING, and messages to several recipients, go through Django's code.
+speed. Servers without PIPELINING, and messages to several recipients, go one command at a time.
+
+Built on public APIs only: Django's backend for the connection (`open`, `close`, `connection`),
+smtplib's `send`, `getreply`, `rset`, `sendmail` and `quoteaddr` for the protocol.
 """
 
 import ipaddress
+import re
 import smtplib
+import threading
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -19,6 +24,7 @@ from django.core.mail.backends import smtp
 from django.core.mail.message import sanitize_address
 
 CRLF = b"\r\n"
+LINE_STARTING_WITH_A_DOT = re.compile(rb"^\.", re.M)
 
 
 def ehlo_name():
@@ -32,44 +38,56 @@ def ehlo_name():
     return f"[IPv6:{address}]" if address.version == 6 else f"[{address}]"
 
 
-class _Greeting:
+class Greeting:
     """smtplib's client, greeting the server with our name rather than the machine's."""
 
     def __init__(self, host="", port=0, local_hostname=None, **kwargs):
         super().__init__(host, port, local_hostname=ehlo_name() or local_hostname, **kwargs)
 
 
-class SMTP(_Greeting, smtplib.SMTP):
+class SMTP(Greeting, smtplib.SMTP):
     pass
 
 
-class SMTP_SSL(_Greeting, smtplib.SMTP_SSL):
+class SMTP_SSL(Greeting, smtplib.SMTP_SSL):
     pass
+
+
+def dot_stuffed(message):
+    """Lines starting with a dot get another (RFC 5321 4.5.2), so none reads as the end of DATA."""
+    return LINE_STARTING_WITH_A_DOT.sub(b"..", message)
 
 
 class EmailBackend(smtp.EmailBackend):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.run_lock = threading.RLock()
+        self.senders = {}  # the same sender for a whole newsletter: parsed once, not 100,000 times
+
     @property
     def connection_class(self):
         return SMTP_SSL if self.use_ssl else SMTP
 
-    def _send(self, email_message):
-        if not email_message.recipients():
-            return False
-        if not self._can_pipeline(email_message):
-            return self._send_plainly(email_message)
-        try:
-            envelope, body = self._prepared(email_message)
-            self.connection.send(envelope)
-            self._check_envelope(self.connection)
-            self.connection.send(body)
-            _check_end(self.connection)
-        except (smtplib.SMTPException, OSError):
-            if not self.fail_silently:
-                raise
-            return False
-        return True
+    def send_messages(self, email_messages):
+        """As Django's: the number sent; an error raised unless fail_silently."""
+        email_messages = [message for message in email_messages if message.recipients()]
+        if not email_messages:
+            return 0  # Django's backend sends nothing for a message without recipients, silently
+        with self.run_lock:
+            opened = self.open()
+            if not self.connection or opened is None:
+                return 0
+            try:
+                results = self.send_run(email_messages)
+            finally:
+                if opened:
+                    self.close()
+        errors = [result for result in results if result is not None]
+        if errors and not self.fail_silently:
+            raise errors[0]
+        return len(results) - len(errors)
 
-    def send_each(self, email_messages):
+    def send_run(self, email_messages):
         """Send the messages one after another on this connection. Returns one result per message
         sent or tried: None when the server took it, else the smtplib (or socket) exception.
 
@@ -78,66 +96,64 @@ class EmailBackend(smtp.EmailBackend):
         results = [None] * len(email_messages)
         waiting, waiting_end = None, b""  # the message whose end is written with the next envelope
         index = 0
-        with self._lock:
+        with self.run_lock:
             try:
                 self.open()
                 self.connection.ehlo_or_helo_if_needed()  # Django leaves it to the first message
                 for index, message in enumerate(email_messages):
-                    if not self._can_pipeline(message):
-                        self._finish(waiting, waiting_end, results)
+                    if not message.recipients():
+                        results[index] = ValueError("a message without recipients")
+                        continue
+                    if not self.can_pipeline(message):
+                        self.finish(waiting, waiting_end, results)
                         waiting, waiting_end = None, b""
-                        results[index] = _outcome(self._send_plainly, message)
+                        results[index] = outcome(self.send_plainly, message)
                         continue
                     try:
-                        envelope, body = self._prepared(message)
+                        envelope, body = self.prepared(message)
                     except (ValueError, UnicodeError) as error:  # an address it can't take
                         results[index] = error
                         continue
                     self.connection.send(waiting_end + envelope)
                     if waiting is not None:
-                        results[waiting] = _outcome(_check_end, self.connection)
+                        results[waiting] = outcome(check_end, self.connection)
                     waiting, waiting_end = None, b""
-                    results[index] = _outcome(self._check_envelope, self.connection)
+                    results[index] = outcome(check_envelope, self.connection)
                     if results[index] is None:
                         waiting, waiting_end = index, body
-                self._finish(waiting, waiting_end, results)
+                self.finish(waiting, waiting_end, results)
             except OSError as error:  # the connection is lost (smtplib's errors are OSErrors too)
                 for in_flight in {index, waiting} - {None}:
                     results[in_flight] = error
                 return results[: index + 1]
         return results
 
-    def _send_plainly(self, email_message):
-        """Django's way, one command at a time, but saying BODY=8BITMIME when the message needs it
-        and the server offers it (RFC 6152): without it an 8-bit body is a protocol violation."""
+    def send_plainly(self, email_message):
+        """One command at a time, as Django does, but from the message's own return path and
+        saying BODY=8BITMIME when the message needs it and the server offers it (RFC 6152):
+        without it an 8-bit body is a protocol violation."""
         encoding = email_message.encoding or settings.DEFAULT_CHARSET
-        from_email = sanitize_address(_return_path(email_message), encoding)
+        from_email = sanitize_address(return_path_of(email_message), encoding)
         recipients = [sanitize_address(address, encoding) for address in email_message.recipients()]
         message = email_message.message().as_bytes(linesep="\r\n")
-        try:
-            self.connection.sendmail(from_email, recipients, message, mail_options=self._body_option(message))
-        except smtplib.SMTPException:
-            if not self.fail_silently:
-                raise
-            return False
-        return True
+        self.connection.sendmail(from_email, recipients, message, mail_options=self.body_option(message))
 
-    def _body_option(self, message):
+    def body_option(self, message):
         if self.connection.has_extn("8bitmime") and not message.isascii():
             return ["BODY=8BITMIME"]
         return []
 
-    def _finish(self, waiting, waiting_end, results):
+    def finish(self, waiting, waiting_end, results):
         """Send the last message's end alone and record its answer."""
         if waiting is not None:
             self.connection.send(waiting_end)
-            results[waiting] = _outcome(_check_end, self.connection)
+            results[waiting] = outcome(check_end, self.connection)
 
-    def _can_pipeline(self, email_message):
+    def can_pipeline(self, email_message):
         connection = self.connection
         return len(email_message.recipients()) == 1 and connection.does_esmtp and connection.has_extn("pipelining")
 
-    def _prepared(self, email_message):
+    def prepared(self, email_message):
         """The envelope (MAIL, RCPT, DATA in one write) and the body with its end marker."""
         encoding = email_message.encoding or "utf-8"
         [recipient] = email_message.recipients()
@@ -145,73 +161,70 @@ class EmailBackend(smtp.EmailBackend):
             recipient = sanitize_address(recipient, encoding)
         message = email_message.message().as_bytes(linesep="\r\n")
         size = f" SIZE={len(message)}" if self.connection.has_extn("size") else ""
-        body_type = "".join(f" {option}" for option in self._body_option(message))
+        body_type = "".join(f" {option}" for option in self.body_option(message))
         envelope = (
-            f"MAIL FROM:{self._envelope_sender(email_message, encoding)}{size}{body_type}\r\n"
-            f"RCPT TO:{_quoted(recipient)}\r\nDATA\r\n"
+            f"MAIL FROM:{self.envelope_sender(email_message, encoding)}{size}{body_type}\r\n"
+            f"RCPT TO:{quoted(recipient)}\r\nDATA\r\n"
         )
-        # Lines starting with a dot are doubled (RFC 5321 4.5.2); most messages have none.
-        body = smtplib._quote_periods(message) if message.startswith(b".") or b"\n." in message else message
+        body = dot_stuffed(message) if message.startswith(b".") or b"\n." in message else message
         if not body.endswith(CRLF):
             body += CRLF
         return envelope.encode(), body + b"." + CRLF
 
-    def _envelope_sender(self, email_message, encoding):
+    def envelope_sender(self, email_message, encoding):
         if getattr(email_message, "return_path", None):
-            return _quoted(email_message.return_path)  # a return path of our own, plain ASCII
+            return quoted(email_message.return_path)  # a return path of our own, plain ASCII
         from_email = email_message.from_email
-        # The same sender for a whole newsletter: parsed once, not 100,000 times.
-        cache = self.__dict__.setdefault("_senders", {})
-        if (from_email, encoding) not in cache:
-            cache[(from_email, encoding)] = _quoted(sanitize_address(from_email, encoding))
-        return cache[(from_email, encoding)]
-
-    @staticmethod
-    def _check_envelope(connection):
-        """Read the answers to MAIL, RCPT and DATA; on a refusal, leave the connection ready for
-        the next message and raise what smtplib would have."""
-        mail_code, mail_answer = connection.getreply()
-        rcpt_code, rcpt_answer = connection.getreply()
-        data_code, data_answer = connection.getreply()
-        if data_code == 354 and (mail_code != 250 or rcpt_code not in (250, 251)):
-            # The server took DATA although the envelope failed: end the empty message.
-            connection.send(b"." + CRLF)
-            connection.getreply()
-        if mail_code != 250:
-            connection.rset()
-            raise smtplib.SMTPSenderRefused(mail_code, mail_answer, "")
-        if rcpt_code not in (250, 251):
-            connection.rset()
-            raise smtplib.SMTPRecipientsRefused({"": (rcpt_code, rcpt_answer)})
-        if data_code != 354:
-            connection.rset()
-            raise smtplib.SMTPDataError(data_code, data_answer)
+        if (from_email, encoding) not in self.senders:
+            self.senders[(from_email, encoding)] = quoted(sanitize_address(from_email, encoding))
+        return self.senders[(from_email, encoding)]
 
 
-def _return_path(email_message):
+def return_path_of(email_message):
     """The envelope sender: the message's own return path (VERP, bounce_reports.py) if it has one,
     else its From address, as in Django."""
     return getattr(email_message, "return_path", None) or email_message.from_email
 
 
-def _check_end(connection):
+def check_envelope(connection):
+    """Read the answers to MAIL, RCPT and DATA; on a refusal, leave the connection ready for
+    the next message and raise what smtplib would have."""
+    mail_code, mail_answer = connection.getreply()
+    rcpt_code, rcpt_answer = connection.getreply()
+    data_code, data_answer = connection.getreply()
+    if data_code == 354 and (mail_code != 250 or rcpt_code not in (250, 251)):
+        # The server took DATA although the envelope failed: end the empty message.
+        connection.send(b"." + CRLF)
+        connection.getreply()
+    if mail_code != 250:
+        connection.rset()
+        raise smtplib.SMTPSenderRefused(mail_code, mail_answer, "")
+    if rcpt_code not in (250, 251):
+        connection.rset()
+        raise smtplib.SMTPRecipientsRefused({"": (rcpt_code, rcpt_answer)})
+    if data_code != 354:
+        connection.rset()
+        raise smtplib.SMTPDataError(data_code, data_answer)
+
+
+def check_end(connection):
     code, answer = connection.getreply()
     if code != 250:
         raise smtplib.SMTPDataError(code, answer)
 
 
-def _outcome(send, *args):
+def outcome(send, *args):
     """None if it went through, else the server's refusal. A lost connection is raised."""
     try:
-        sent = send(*args)
+        send(*args)
     except smtplib.SMTPServerDisconnected:
         raise
     except smtplib.SMTPException as error:  # (an OSError too, but the connection still stands)
         return error
-    return None if sent is not False else smtplib.SMTPException("not sent")
+    return None
 
 
-def _quoted(address):
+def quoted(address):
     """<address> for the envelope; smtplib's quoteaddr parses it again, which costs more than
     everything else per message once the address is known to be a plain one."""
     if address and "<" not in address and " " not in address and '"' not in address:

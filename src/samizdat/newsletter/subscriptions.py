@@ -14,11 +14,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
+from wagtail.models import Site
 
 from samizdat.core.links import absolute_url
+from samizdat.core.models import NewsroomSettings
 
 from .models import Newsletter, Subscriber, Subscription, Suppression
 from .privacy import is_erased
+from .tasks import send_confirmation_task
 from .tokens import preferences_token, unsubscribe_token
 
 CONFIRMATION_INTERVAL = timedelta(hours=1)
@@ -64,10 +67,6 @@ def newsletter_named(slug):
 
 
 def privacy_policy_url():
-    from wagtail.models import Site
-
-    from samizdat.core.models import NewsroomSettings
-
     site = Site.objects.filter(is_default_site=True).first()
     page = NewsroomSettings.for_site(site).privacy_policy_page if site else None
     return page.url if page else ""
@@ -130,8 +129,6 @@ def sign_up(email, newsletter, *, source="signup form", now=None, confirmation_a
             .update(confirmation_sent_at=now)
         )
         if due and (confirmation_allowed is None or confirmation_allowed(email)):
-            from .tasks import send_confirmation_task
-
             send_confirmation_task.enqueue(subscription.pk)
 
 

@@ -1,4 +1,5 @@
-"""Background work of the newsletter; views and the admin only enqueue these."""
+"""Background work of the newsletter besides the send itself (schedule.py holds those tasks);
+views and the admin only enqueue these."""
 
 import logging
 
@@ -11,9 +12,9 @@ from django_tasks import task
 
 from samizdat.core.links import absolute_url
 
-from . import sending
-from .messages import confirmation_message
+from .messages import EditionMessages, confirmation_message
 from .models import Edition, Subscriber, Subscription
+from .rendering import render_email
 
 logger = logging.getLogger(__name__)
 
@@ -34,23 +35,8 @@ def send_confirmation_task(subscription_id):
 
 
 @task()
-def send_edition_task(edition_id):
-    """Starts the send when the edition's slot has come (enqueued to run then)."""
-    return sending.start_send(edition_id)
-
-
-@task()
-def send_batch_task(edition_id, batch):
-    return sending.send_batch(edition_id, batch)
-
-
-@task()
 def send_test_task(edition_id, email):
     """"Send a test to me": the edition as a subscriber would get it, to the editor's address."""
-    from .messages import EditionMessages
-    from .models import Edition
-    from .rendering import render_email
-
     edition = Edition.objects.select_related("newsletter").get(pk=edition_id)
     rendered = render_email(edition)
     messages = EditionMessages(edition, f"[Test] {rendered.subject}", rendered.html, rendered.text)

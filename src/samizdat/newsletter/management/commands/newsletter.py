@@ -11,17 +11,20 @@
     samizdat newsletter bounces                                  read the bounce mailbox (NEWSLETTER_BOUNCE_MAILBOX)
 """
 
+import multiprocessing
 import sys
+import time
 from datetime import datetime
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
+from django.db import DatabaseError, connections
 from django.utils import timezone
 
-from samizdat.newsletter import bounce_reports, drafts, sending
+from samizdat.core.progress import ProgressBar
+from samizdat.newsletter import bounce_reports, drafts, schedule
+from samizdat.newsletter.deliveries import progress_of, unfinished_batches
 from samizdat.newsletter.models import Delivery, Edition
-from samizdat.publishing.progress import ProgressBar
 
 MAX_REPORT_BYTES = 10 * 1024 * 1024  # a report quotes the message; more than this is not one of ours
 EX_TEMPFAIL = 75  # sysexits.h: what a mail server's pipe reads as "try again later"
@@ -77,14 +80,14 @@ class Command(BaseCommand):
         elif command in ("pause", "resume", "cancel"):
             self.control(command, options["edition"], options.get("refusals_are_real", False))
         elif command == "send-due":
-            started = sending.send_due()
+            started = schedule.send_due()
             self.stdout.write(f"Started {len(started)} edition(s)" + (f": {', '.join(map(str, started))}" if started else ""))
         elif command == "drafts":
             made = drafts.ensure_weekly_drafts()
             if made or options["verbosity"] > 0:  # the worker runs this every minute, quietly
                 self.stdout.write(f"Made {len(made)} draft(s)")
         elif command == "resume-stalled":
-            resumed = sending.resume_stalled()
+            resumed = schedule.resume_stalled()
             if resumed or options["verbosity"] > 0:
                 self.stdout.write(f"Resumed {len(resumed)} send(s)" + (f": {', '.join(map(str, resumed))}" if resumed else ""))
 
@@ -105,17 +108,17 @@ class Command(BaseCommand):
             raise CommandError(f"There is no edition {edition_id}.")
         try:
             if command == "pause":
-                if not sending.pause(edition_id, "Paused by an operator (samizdat newsletter pause).", by="an operator"):
-                    raise sending.SendingError("Only an edition being sent can be paused.")
+                if not schedule.pause(edition_id, "Paused by an operator (samizdat newsletter pause).", by="an operator"):
+                    raise schedule.SendingError("Only an edition being sent can be paused.")
                 self.stdout.write(f"Edition {edition_id} is paused: senders stop within one chunk. Resume it with `samizdat newsletter resume {edition_id}`.")
             elif command == "resume":
-                batches = sending.resume(edition_id, refusals_are_real=refusals_are_real)
+                batches = schedule.resume(edition_id, refusals_are_real=refusals_are_real)
                 self.stdout.write(f"Edition {edition_id} resumed: {len(batches)} batch(es) queued for the worker.")
             else:
-                sending.cancel(edition_id)
-                counts = sending.progress_of(Edition.objects.get(pk=edition_id))
+                schedule.cancel(edition_id)
+                counts = progress_of(Edition.objects.get(pk=edition_id))
                 self.stdout.write(f"Edition {edition_id} cancelled: {counts['sent']} got it, {counts['cancelled']} won't.")
-        except sending.SendingError as error:
+        except schedule.SendingError as error:
             raise CommandError(f"Edition {edition_id}: {error}") from None
 
     def send(self, edition_id, progress, approve, processes=1):
@@ -135,27 +138,27 @@ class Command(BaseCommand):
             if not approve:
                 raise CommandError(f"Edition {edition_id} is a draft: approve it in the admin, or pass --approve.")
             try:
-                sending.approve(edition, send_now=True)
-            except sending.SendingError as error:
+                schedule.approve(edition, send_now=True)
+            except schedule.SendingError as error:
                 raise CommandError(str(error)) from None
         elif edition.status == Edition.APPROVED:
             # Approved for a later slot: the operator says now.
             Edition.objects.filter(pk=edition_id, status=Edition.APPROVED).update(scheduled_at=timezone.now())
         # Whoever started it (this command, a worker, an approval that ran at once), what is left
         # of every batch is sent here; deliveries other senders hold are left to them.
-        sending.start_send(edition_id, enqueue=False)
+        schedule.start_send(edition_id, enqueue=False)
         total = Delivery.objects.filter(edition_id=edition_id).count()
         already = Delivery.objects.filter(edition_id=edition_id).exclude(status__in=[Delivery.PENDING, Delivery.SENDING]).count()
         bar = ProgressBar(total, f"Sending {edition_id}", stream=self.stderr._out) if progress else None
         if bar:
             bar.done = already
-        batches = sending.unfinished_batches(edition_id)
+        batches = unfinished_batches(edition_id)
         if processes > 1 and len(batches) > 1:
             sent = send_in_processes(edition_id, batches, processes, bar)
         else:
-            sent = sum(sending.send_batch(edition_id, batch, progress=bar) for batch in batches)
+            sent = sum(schedule.send_batch(edition_id, batch, progress=bar) for batch in batches)
         edition.refresh_from_db()
-        counts = sending.progress_of(edition)
+        counts = progress_of(edition)
         self.stdout.write(
             f"Edition {edition_id}: {counts['status_label'].lower()}; {counts['sent']} of {counts['total']} sent "
             f"({sent} by this run), {counts['failed']} refused, {counts['skipped']} skipped."
@@ -178,11 +181,6 @@ class Command(BaseCommand):
 def send_in_processes(edition_id, batches, processes, bar):
     """The batches shared out among forked processes, as several workers would share them; the
     bar follows the deliveries recorded in the database."""
-    import multiprocessing
-    import time
-
-    from django.db import connections
-
     connections.close_all()  # each process opens its own
     context = multiprocessing.get_context("fork")
     children = [context.Process(target=_send_batches, args=(edition_id, batches[n::processes])) for n in range(processes)]
@@ -206,9 +204,7 @@ def send_in_processes(edition_id, batches, processes, bar):
 
 
 def _send_batches(edition_id, batches):
-    from django.db import connections
-
     connections.close_all()
     for batch in batches:
-        sending.send_batch(edition_id, batch)
+        schedule.send_batch(edition_id, batch)
     connections.close_all()

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from samizdat.core.static_files import ensure_static_collected
 from samizdat.publishing.check import check_site
-from samizdat.publishing.progress import ProgressBar
+from samizdat.core.progress import ProgressBar
 from samizdat.publishing.publish import publish_urls
 from samizdat.publishing.rebuild import rebuild_site
 from samizdat.publishing.sources import every_url
