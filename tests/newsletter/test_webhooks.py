@@ -5,6 +5,7 @@ import base64
 import json
 
 import pytest
+from django.core.checks import run_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
@@ -97,6 +98,15 @@ def test_check_fails_when_the_email_service_has_no_webhook_secret(settings):
     settings.ANYMAIL = {"POSTMARK_SERVER_TOKEN": "token"}
     errors = check_errors()
     assert "samizdat.newsletter.E001" in errors and "ANYMAIL_WEBHOOK_SECRET" in errors
+
+
+def test_check_warns_when_the_bounce_address_goes_with_a_backend_that_ignores_it(settings):
+    settings.NEWSLETTER_BOUNCE_ADDRESS = "bounces@courier.example"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    warnings = [m for m in run_checks() if m.id == "samizdat.newsletter.W001"]
+    assert warnings and "return path" in warnings[0].msg
+    settings.EMAIL_BACKEND = "samizdat.newsletter.smtp.EmailBackend"
+    assert not [m for m in run_checks() if m.id == "samizdat.newsletter.W001"]
 
 
 def test_check_fails_for_a_signing_service_without_its_key(settings):

@@ -1,10 +1,12 @@
-"""`samizdat check`: the email service's bounce webhook must have a secret.
+"""`samizdat check`: the email service's bounce webhook must have a secret, and a bounce address
+must go with a backend that uses it.
 
 Without one, anyone who knows the address could post a forged bounce or complaint and stop the
 newsletter going to any reader they name (webhooks.py keeps such a webhook closed; this says why).
 """
 
-from django.core.checks import Error
+from django.conf import settings
+from django.core.checks import Error, Warning
 
 from .webhooks import configured_service, is_set_up, tracking_pattern
 
@@ -21,4 +23,21 @@ def webhook_has_a_secret(app_configs, **kwargs):
              "address with them (https://user:password@your.site/newsletter/webhooks/...). Services that sign their "
              "webhooks need their signing key instead, e.g. ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY.",
         id="samizdat.newsletter.E001",
+    )]
+
+
+RETURN_PATH_BACKEND = "samizdat.newsletter.smtp.EmailBackend"
+
+
+def bounce_address_is_used(app_configs, **kwargs):
+    """Only samizdat's SMTP backend gives each copy its own return path: with another backend the
+    reports that arrive later go to the From address and no reader is ever matched to one."""
+    if not settings.NEWSLETTER_BOUNCE_ADDRESS or settings.EMAIL_BACKEND == RETURN_PATH_BACKEND:
+        return []
+    return [Warning(
+        f"NEWSLETTER_BOUNCE_ADDRESS is set, but EMAIL_BACKEND ({settings.EMAIL_BACKEND}) sends every copy with the "
+        "From address as its return path: bounce reports will not reach the bounce mailbox.",
+        hint=f"Use EMAIL_BACKEND={RETURN_PATH_BACKEND} with an SMTP relay, or an email service's webhooks "
+             "(docs/newsletter.md, \"Bounces\") and leave NEWSLETTER_BOUNCE_ADDRESS empty.",
+        id="samizdat.newsletter.W001",
     )]
