@@ -2,6 +2,8 @@
 answers, only with its secret, and `samizdat check` fails while the secret is missing."""
 
 import base64
+import hashlib
+import hmac
 import json
 
 import pytest
@@ -54,6 +56,31 @@ def test_with_the_right_secret_the_bounce_suppresses_the_reader(client, settings
     subscribe(the_week, "victim@example.org")
     assert post_bounce(client, auth="hook:a-long-random-secret").status_code == 200
     assert Suppression.objects.get().email == "victim@example.org"
+
+
+MAILGUN_FAILURE = {"event": "failed", "severity": "permanent", "recipient": "victim@example.org",
+                   "timestamp": 1764000000.0, "id": "event-1", "message": {"headers": {"message-id": "m1@courier.example"}}}
+
+
+@pytest.mark.parametrize("reason, answer, suppressed", [
+    ("bounce", "550 5.1.1 The email account that you tried to reach does not exist", True),
+    ("generic", "550 5.7.26 Unauthenticated email from courier.example is not accepted due to DMARC", False),
+    ("generic", "554 5.7.1 Message refused: DKIM signature did not verify", False),
+])
+def test_a_mailgun_bounce_suppresses_only_when_it_is_about_the_address(
+        client, settings, the_week, reason, answer, suppressed):
+    """A DMARC or DKIM refusal is a fault of the send: it must not cost the reader their newsletter."""
+    settings.EMAIL_BACKEND = "anymail.backends.mailgun.EmailBackend"
+    settings.ANYMAIL = {"MAILGUN_API_KEY": "key", "MAILGUN_WEBHOOK_SIGNING_KEY": "signing-key", "WEBHOOK_SECRET": "hook:secret"}
+    subscribe(the_week, "victim@example.org")
+    event = {**MAILGUN_FAILURE, "reason": reason, "delivery-status": {"code": int(answer[:3]), "message": answer}}
+    timestamp, token = "1764000000", "t" * 50
+    signature = hmac.new(b"signing-key", (timestamp + token).encode(), hashlib.sha256).hexdigest()
+    body = {"signature": {"timestamp": timestamp, "token": token, "signature": signature}, "event-data": event}
+    response = client.post("/newsletter/webhooks/mailgun/tracking/", json.dumps(body), content_type="application/json",
+                           HTTP_AUTHORIZATION="Basic " + base64.b64encode(b"hook:secret").decode())
+    assert response.status_code == 200
+    assert Suppression.objects.filter(email="victim@example.org").exists() is suppressed
 
 
 def test_without_a_secret_the_webhook_is_closed(client, settings, the_week):
