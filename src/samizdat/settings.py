@@ -318,6 +318,7 @@ PUBLISH_SCHEDULED_INTERVAL = int(os.environ.get("PUBLISH_SCHEDULED_INTERVAL", "6
 # What the worker runs every PUBLISH_SCHEDULED_INTERVAL seconds (management commands and arguments).
 WORKER_PERIODIC_COMMANDS = [
     ["publish_scheduled"], ["newsletter", "drafts"], ["newsletter", "resume-stalled"], ["publish", "--resume"],
+    ["newsletter", "send-due"],  # an approved edition whose queued start was lost (a deploy renamed its task) still goes
     ["newsletter", "bounces"],  # reads NEWSLETTER_BOUNCE_MAILBOX when one is set
     ["privacy", "purge"],  # retention (below): acts at most hourly
 ]

@@ -81,7 +81,8 @@ class Command(BaseCommand):
             self.control(command, options["edition"], options.get("refusals_are_real", False))
         elif command == "send-due":
             started = schedule.send_due()
-            self.stdout.write(f"Started {len(started)} edition(s)" + (f": {', '.join(map(str, started))}" if started else ""))
+            if started or options["verbosity"] > 0:  # the worker runs this every minute, quietly
+                self.stdout.write(f"Started {len(started)} edition(s)" + (f": {', '.join(map(str, started))}" if started else ""))
         elif command == "drafts":
             made = drafts.ensure_weekly_drafts()
             if made or options["verbosity"] > 0:  # the worker runs this every minute, quietly
