@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 class Call:
     path: str
     fields: list  # (name, value) in the order posted; "to" comes once per reader
+    status: int = 200  # what the service answered
 
     def values(self, name):
         return [value for key, value in self.fields if key == name]
@@ -50,13 +51,18 @@ class EmailService:
     def __init__(self):
         self.calls = []
         self.answer = (200, {"id": "<queued@mg.courier.example>", "message": "Queued. Thank you."})
+        self.invalid = set()  # addresses the service calls invalid: a call carrying one answers 400, whole
         service = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                service.calls.append(Call(self.path, form_fields(self.headers.get("Content-Type", ""), body)))
+                call = Call(self.path, form_fields(self.headers.get("Content-Type", ""), body))
+                service.calls.append(call)
                 status, answer = service.answer
+                if service.invalid & set(call.values("to")):
+                    status, answer = 400, {"message": "to parameter is not a valid address. please check documentation"}
+                call.status = status
                 payload = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -79,9 +85,11 @@ class EmailService:
         self.server.server_close()
 
     def copies(self):
-        """Every reader's message from every call, merge fields filled in as the service would."""
+        """Every reader's message from every call the service took, merge fields filled in as it would."""
         made = []
         for call in self.calls:
+            if call.status >= 300:
+                continue
             variables = json.loads(call.value("recipient-variables"))
             for to in call.values("to"):
                 mine = variables[to]

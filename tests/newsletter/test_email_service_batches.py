@@ -112,3 +112,30 @@ def test_a_service_failing_every_call_pauses_the_send_counting_a_call_once(servi
     assert sorted(carried) == sorted(f"reader{n}@example.org" for n in range(25))
     assert not Suppression.objects.exists()
     assert not Delivery.objects.filter(edition=edition, status__in=[Delivery.SENT, Delivery.FAILED]).exists()
+
+
+def test_one_invalid_address_in_a_batch_costs_only_that_reader(service, edition, the_week):
+    """The service refuses a whole call (400) for one address it calls invalid: the batch is tried
+    again reader by reader, everyone else gets the edition, and nobody is suppressed."""
+    subscribe(the_week, *[f"reader{n}@example.org" for n in range(5)], "bad@example.org")
+    service.invalid = {"bad@example.org"}
+    send(edition)
+    assert edition.status == Edition.SENT
+    assert sorted(copy.to for copy in service.copies()) == sorted(f"reader{n}@example.org" for n in range(5))
+    failed = Delivery.objects.get(edition=edition, status=Delivery.FAILED)
+    assert failed.subscriber.email == "bad@example.org"
+    assert not Suppression.objects.exists()
+
+
+def test_a_service_that_says_slow_down_is_tried_again_not_paused_at_once(service, edition, the_week, settings):
+    """429 is the service's rate limit: the readers wait and are tried again; only a service that
+    keeps saying it (NEWSLETTER_CONNECTION_FAILURES calls in a row) pauses the send for a person."""
+    settings.NEWSLETTER_CONNECTION_FAILURES = 3
+    settings.NEWSLETTER_RETRY_DELAY = 60
+    subscribe(the_week, *[f"reader{n}@example.org" for n in range(25)])
+    service.answer = (429, {"message": "Too many requests"})
+    send(edition)
+    assert len(service.calls) == 3  # three calls before a person is asked, not a pause at the first
+    assert edition.status == Edition.PAUSED and "ANYMAIL" not in edition.pause_reason
+    assert not Suppression.objects.exists()
+    assert not Delivery.objects.filter(edition=edition, status__in=[Delivery.SENT, Delivery.FAILED]).exists()

@@ -70,7 +70,8 @@ def classify(error):
         return Failure(TEMPORARY, "the email service could not be reached", _(
             "The email service could not be reached for any message ({error}). Check the network, then resume."
         ).format(error=type(error.__cause__).__name__), about_the_send=True)
-    if isinstance(error, AnymailAPIError) and (error.status_code or 0) >= 500:
+    if isinstance(error, AnymailAPIError) and ((error.status_code or 0) >= 500 or error.status_code == 429):
+        # 429: too many requests, slow down and try again (a service's rate limit, not a refusal).
         return Failure(TEMPORARY, f"the email service answered {error.status_code}", _(
             "The email service kept failing ({status}) for every message. Check its status page, then resume."
         ).format(status=error.status_code), about_the_send=True)

@@ -11,7 +11,7 @@ in MERGE_FIELDS; every other backend sends one message per call (outbox.py).
 """
 
 from anymail.backends.mailgun import EmailBackend as MailgunBackend
-from anymail.exceptions import AnymailError, AnymailRecipientsRefused
+from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsRefused
 from django.core.mail import EmailMultiAlternatives
 
 from .messages import MESSAGE_ID
@@ -26,6 +26,11 @@ REFUSED = {"rejected", "invalid"}  # anymail's recipient statuses that mean the 
 
 # Our placeholders, as the names of merge fields.
 FIELDS = {UNSUBSCRIBE: "unsubscribe", PREFERENCES: "preferences"}
+
+
+class InvalidAddress(ValueError):
+    """One reader's address the service won't take, though not known to be dead: not delivered,
+    not suppressed (failures.classify reads a ValueError so)."""
 
 
 def takes_merge_data(connection):
@@ -69,8 +74,15 @@ def send(connection, letters, rows):
     message = batch_message(letters, rows, merge_field(connection))
     try:
         connection.send_messages([message])
-    except AnymailError as error:
+    except AnymailAPIError as error:
+        if error.status_code == 400 and len(rows) > 1:
+            # The service refuses a whole call for one address it calls invalid: find it, one reader a call.
+            return [outcome for row in rows for outcome in send(connection, letters, [row])]
+        if error.status_code == 400:
+            return [InvalidAddress("the email service refused this reader's address (400)")]
         return [error] * len(rows)  # the call failed for every reader it carried: judged once (outbox.py)
+    except AnymailError as error:
+        return [error] * len(rows)
     statuses = message.anymail_status.recipients
     return [
         AnymailRecipientsRefused(f"the email service {statuses[email].status} this reader")
