@@ -224,6 +224,13 @@ def test_an_old_signed_webhook_replayed_later_is_refused(client, fake_stripe):
     assert nothing_recorded()
 
 
+def test_a_signature_that_is_not_ascii_is_refused_not_a_500(client, fake_stripe):
+    completed = event("checkout.session.completed", checkout_session())
+    response = post_webhook(client, completed, signature=f"t={int(time.time())},v1=\u00e9\u00e9")
+    assert response.status_code == 400
+    assert nothing_recorded()
+
+
 def test_a_signed_webhook_that_is_not_an_event_is_refused(client, fake_stripe):
     payload = '{"hello": "world"'
     response = client.post("/support/webhooks/stripe/", payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=sign(payload))

@@ -114,6 +114,16 @@ def test_a_provider_cannot_replace_the_order_verify_then_parse():
                 return None
 
 
+def test_not_even_a_mixin_can_replace_the_order_verify_then_parse():
+    class Shortcut:
+        def post(self, request, *args, **kwargs):
+            return None
+
+    with pytest.raises(TypeError, match="implement verify and parse_events"):
+        class Hasty(Shortcut, WebhookView):  # noqa: F841
+            pass
+
+
 def test_a_signed_webhook_cannot_record_a_gift_in_another_providers_name(client, courier):
     response = deliver(client, gift(provider="stripe"))
     assert response.status_code == 400

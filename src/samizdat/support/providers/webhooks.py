@@ -29,7 +29,7 @@ class WebhookView(View):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if "post" in vars(cls) or "dispatch" in vars(cls):
+        if cls.post is not WebhookView.post or cls.dispatch is not WebhookView.dispatch:  # a mixin's too
             raise TypeError(f"{cls.__name__} replaces post or dispatch: implement verify and parse_events instead")
 
     def verify(self, request):

@@ -25,6 +25,8 @@ class StripeWebhook(WebhookView):
             raise WebhookRejected("bad or missing Stripe-Signature") from None
         except UnicodeDecodeError:  # Stripe signs text: bytes that aren't UTF-8 were never signed by it
             raise WebhookRejected("not UTF-8") from None
+        except TypeError:  # a signature that isn't ASCII: hmac.compare_digest refuses to compare it
+            raise WebhookRejected("bad Stripe-Signature") from None
 
     def parse_events(self, request):
         try:
