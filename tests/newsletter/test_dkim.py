@@ -11,6 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from django.core import mail
+from django.core.checks import run_checks
 
 from samizdat.newsletter import schedule
 from samizdat.newsletter.dkim import dkim_sign
@@ -157,3 +158,12 @@ def test_a_key_that_cant_be_used_pauses_the_edition_and_says_so(smtp, the_week, 
     assert edition.status == Edition.PAUSED, edition.get_status_display()
     assert "DKIM" in edition.pause_reason, edition.pause_reason
     assert smtp.received == [] and not Suppression.objects.exists()
+
+
+def test_check_warns_when_dkim_is_half_set_up(settings):
+    settings.NEWSLETTER_DKIM_PRIVATE_KEY = "/etc/samizdat/dkim.pem"
+    settings.NEWSLETTER_DKIM_DOMAIN, settings.NEWSLETTER_DKIM_SELECTOR = "courier.example", ""
+    [warning] = [m for m in run_checks() if m.id == "samizdat.newsletter.W002"]
+    assert "NEWSLETTER_DKIM_SELECTOR missing" in warning.msg and "unsigned" in warning.msg
+    settings.NEWSLETTER_DKIM_SELECTOR = "mail2026"
+    assert not [m for m in run_checks() if m.id == "samizdat.newsletter.W002"]

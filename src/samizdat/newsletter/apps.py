@@ -13,11 +13,12 @@ class NewsletterConfig(AppConfig):
         from samizdat.core import privacy as personal_data
 
         from . import bounces, privacy
-        from .checks import bounce_address_is_used, webhook_has_a_secret
+        from .checks import bounce_address_is_used, dkim_is_whole, webhook_has_a_secret
         from .permissions import give_editors_the_newsletter
 
         bounces.connect()
         personal_data.register(privacy.LABEL, privacy.find, privacy.erase, privacy.purge)
         checks.register(webhook_has_a_secret, checks.Tags.security)
         checks.register(bounce_address_is_used)
+        checks.register(dkim_is_whole)
         post_migrate.connect(give_editors_the_newsletter, sender=self)

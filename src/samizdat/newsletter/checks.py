@@ -41,3 +41,19 @@ def bounce_address_is_used(app_configs, **kwargs):
              "(docs/newsletter.md, \"Bounces\") and leave NEWSLETTER_BOUNCE_ADDRESS empty.",
         id="samizdat.newsletter.W001",
     )]
+
+
+DKIM_SETTINGS = ("NEWSLETTER_DKIM_PRIVATE_KEY", "NEWSLETTER_DKIM_DOMAIN", "NEWSLETTER_DKIM_SELECTOR")
+
+
+def dkim_is_whole(app_configs, **kwargs):
+    """Signing needs all three settings: with one missing, editions would go out unsigned, quietly."""
+    given = [name for name in DKIM_SETTINGS if getattr(settings, name)]
+    if not given or len(given) == len(DKIM_SETTINGS):
+        return []
+    missing = ", ".join(name for name in DKIM_SETTINGS if name not in given)
+    return [Warning(
+        f"DKIM signing is half set up: {', '.join(given)} given, {missing} missing, so editions go out unsigned.",
+        hint="Set all three (docs/newsletter.md, \"DKIM\"), or none.",
+        id="samizdat.newsletter.W002",
+    )]
