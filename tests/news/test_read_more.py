@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def titles(articles):
-    return [article.title for article in articles]
+    return [article["title"] for article in articles]
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_read_more_fills_from_the_same_section_newest_first(news, business):
 def test_read_more_never_lists_the_article_itself(news):
     story = make_article(news, "Cranes fall silent", tags=["port"], minutes_ago=1)
     make_article(news, "Dock talks", tags=["port"])
-    assert story.pk not in [article.pk for article in read_more(story)]
+    assert story.pk not in [article["pk"] for article in read_more(story)]
     assert titles(read_more(story)) == ["Dock talks"]
 
 
@@ -126,7 +126,7 @@ def test_read_more_while_publishing_agrees_with_read_more_for_one_reader(news, b
             assert read_more_ids_of(story.pk) == read_more_ids(story), story.title
     with render_cache():  # one batch: after the first twenty, Read more comes from the index
         for story in stories:
-            assert [a.pk for a in read_more(story)] == read_more_ids(story), story.title
+            assert [a["pk"] for a in read_more(story)] == read_more_ids(story), story.title
 
 
 def test_a_storys_read_more_is_found_by_its_address_also_with_an_odd_slug(news):

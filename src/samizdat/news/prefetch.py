@@ -6,7 +6,8 @@ from wagtail.models import Page, Site
 
 from samizdat.core.render_cache import memoized
 
-from .listing import articles_in_order, with_bylines_and_tags
+from .listing import with_bylines_and_tags
+from .teasers import teasers
 from .models import ArticlePage
 from .models.pages import story_key
 from .related import read_more_ids_of
@@ -25,7 +26,7 @@ def prepare_story_pages(request, urls):
         return
     for story in _fetch_stories(pks).values():
         memoized(story_key(story.path[: -Page.steplen], story.slug), lambda story=story: story)
-    articles_in_order(sorted({shown for pk in pks for shown in read_more_ids_of(pk)}))
+    teasers(sorted({shown for pk in pks for shown in read_more_ids_of(pk)}))
 
 
 def _fetch_stories(pks):

@@ -8,10 +8,10 @@ from wagtail.models import Page, Site
 
 from samizdat.core.render_cache import in_batch, memoized
 
-from .listing import articles_in_order, published_articles
+from .listing import published_articles
 from .models import ArticlePage, ArticleTag
 from .story_index import story_index
-from .teasers import teaser_sources
+from .teasers import teasers
 
 READ_MORE_COUNT = 4
 
@@ -26,9 +26,8 @@ def read_more_fragment(request, url):
     pk = story_index().story_at(site, url)
     if pk is None:
         return None
-    # Rows, not stories: the teasers are nearly all kept, and a row is all a kept one needs.
-    teasers = teaser_sources(read_more_ids_of(pk))
-    return render_to_string("news/includes/read_more.html", {"read_more": teasers}, request=request)
+    shown = teasers(read_more_ids_of(pk))
+    return render_to_string("news/includes/read_more.html", {"read_more": shown}, request=request)
 
 
 def _prepare_read_more_fragments(request, urls):
@@ -40,7 +39,7 @@ def _prepare_read_more_fragments(request, urls):
         return
     index = story_index()
     shown = {pk for url in urls if (own := index.story_at(site, url)) for pk in read_more_ids_of(own)}
-    teaser_sources(sorted(shown))
+    teasers(sorted(shown))
 
 
 read_more_fragment.prepare = _prepare_read_more_fragments
@@ -57,7 +56,7 @@ def read_more(article, limit=READ_MORE_COUNT):
         ids = read_more_ids_of(article.pk, limit)
     else:
         ids = read_more_ids(article, limit)
-    return articles_in_order(ids)
+    return teasers(ids)
 
 
 def _many_in_batch(enough=20):

@@ -126,9 +126,10 @@ class SectionPage(PublishedPage, RoutablePageMixin, Page):
     @path("")
     @path("page/<int:number>/")
     def listing(self, request, number=None):
-        from ..listing import listing_page, public_path, with_listing_parts
+        from ..archive import listing_page
+        from ..listing import public_path
 
-        articles = listing_page(with_listing_parts(self.articles()), public_path(self), number)
+        articles = listing_page(self.articles(), public_path(self), number)
         return self.render(request, context_overrides={"articles": articles})
 
 
