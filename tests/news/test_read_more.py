@@ -136,7 +136,7 @@ def test_a_storys_read_more_is_found_by_its_address_also_with_an_odd_slug(news):
 
     from samizdat.core.render_cache import render_cache
     from samizdat.news.listing import public_path
-    from samizdat.news.related import read_more_fragment
+    from samizdat.news.related import ReadMorePart
 
     make_article(news, "Harbour cranes fall silent", tags=["port"], minutes_ago=30)
     story = make_article(news, "Новости порта", slug="новости-порта", tags=["port"], minutes_ago=10)
@@ -144,6 +144,6 @@ def test_a_storys_read_more_is_found_by_its_address_also_with_an_odd_slug(news):
     assert "%D0%BD" in address
     request = RequestFactory().get(address, HTTP_HOST="127.0.0.1:8000")
     with render_cache():
-        part = read_more_fragment(request, address)
+        part = ReadMorePart().render(request, address)
     assert part is not None and "Harbour cranes fall silent" in part
 

@@ -1,5 +1,5 @@
 """Fetching at once what a batch of story pages shows: the publisher calls prepare_story_pages()
-(settings.PUBLISHED_PREPARE) before rendering each batch of a rebuild, so forty stories cost a
+(the samizdat_before_rendering hook, wagtail_hooks.py) before rendering each batch of a rebuild, so forty stories cost a
 handful of queries instead of forty handfuls."""
 
 from wagtail.models import Page, Site

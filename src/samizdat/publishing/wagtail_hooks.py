@@ -3,6 +3,8 @@ from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .models import PublishingProblem
+from .output import remove_abandoned_builds
+from .publish import warm_up
 from .render import PublisherRequest
 
 
@@ -36,3 +38,14 @@ def private_pages_are_not_published(callback):
         return callback(page, request, serve_args, serve_kwargs)
 
     return inner
+
+
+@hooks.register("samizdat_published_urls")
+def mirrors_page():
+    return ["/mirrors/"]
+
+
+# A worker starting (core's `worker` command): what a killed worker left is cleared away, and the
+# first change after a restart is published as quickly as the next.
+hooks.register("samizdat_worker_started", remove_abandoned_builds)
+hooks.register("samizdat_worker_started", warm_up)
