@@ -333,36 +333,34 @@ def test_a_change_touching_many_pages_is_shared_among_processes(public, settings
     one process would write, and a process that dies leaves its pages to the worker itself."""
     import os
 
-    from samizdat.publishing import publish
+    from samizdat.publishing import changes, publish
     from samizdat.publishing.rebuild import rebuild_site
-    from samizdat.publishing.sources import key_of
+    from samizdat.publishing.sources import address, key_of, urls_of
 
     settings.PUBLISHING_ENABLED = False  # set up quietly, then publish by hand
     news = make_section("News")
     stories = [make_article(news, f"Harbour story {n}", tags=["port"], minutes_ago=n + 1) for n in range(30)]
     rebuild_site(processes=1)
     settings.PUBLISH_PROCESSES = 2
-    monkeypatch.setattr(publish, "PARALLEL_FROM", 5)
+    monkeypatch.setattr(changes, "PARALLEL_FROM", 5)
     shared = []
-    monkeypatch.setattr(publish, "publish_urls_in_processes", lambda urls, n, original=publish.publish_urls_in_processes, **more: shared.append(n) or original(urls, n, **more))
+    monkeypatch.setattr(changes, "publish_urls_in_processes", lambda urls, n, original=publish.publish_urls_in_processes, **more: shared.append(n) or original(urls, n, **more))
     if a_process_dies:
         monkeypatch.setattr(publish, "_publish_part", lambda *args: os._exit(1))
     edited = stories[0]
     edited.title = "Harbour story, updated"
     edited.save_revision().publish()
-    report = publish.publish_change(key_of(edited))
+    report = changes.publish_change(key_of(edited))
     assert shared == [2] and not report.failed
     readers = [story for story in stories[1:] if "Harbour story, updated" in read_more(public.text(story.url))]
     assert len(readers) >= 4
     for url in ("/", "/news/", "/tags/port/", "/rss.xml", "/tags/port/atom.xml"):
         assert "Harbour story, updated" in public.text(url), url
     # Exactly what rendering in one process gives.
-    from samizdat.publishing.sources import address
-
-    parallel = {address(url): public.file(address(url)).read_bytes() for url in publish.urls_of(edited)}
+    parallel = {address(url): public.file(address(url)).read_bytes() for url in urls_of(edited)}
     settings.PUBLISH_PROCESSES = 1
-    publish.publish_urls(publish.urls_of(edited))
-    assert {address(url): public.file(address(url)).read_bytes() for url in publish.urls_of(edited)} == parallel
+    publish.publish_urls(urls_of(edited))
+    assert {address(url): public.file(address(url)).read_bytes() for url in urls_of(edited)} == parallel
 
 
 def test_a_story_made_private_leaves_the_published_site(newsroom, public):
@@ -370,7 +368,7 @@ def test_a_story_made_private_leaves_the_published_site(newsroom, public):
     publisher renders a batch of pages, and its listings no longer show it."""
     from wagtail.models import PageViewRestriction
 
-    from samizdat.publishing.publish import publish_change
+    from samizdat.publishing.changes import publish_change
     from samizdat.publishing.sources import key_of
 
     story = make_article(newsroom["news"], "Board minutes in full", tags=["port"])

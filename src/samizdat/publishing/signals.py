@@ -19,8 +19,7 @@ from wagtail.signals import (
 
 from .hooks import shown_on
 from .pausing import active, paused
-from .publish import urls_of
-from .sources import address, key_of, shows_on_site
+from .sources import address, key_of, shows_on_site, urls_of
 from .tasks import owe_change, owe_rebuild
 
 __all__ = ["connect", "paused"]  # paused: for bulk loaders (the demo)

@@ -71,6 +71,11 @@ def listing_urls(obj):
     return urls + [PartOfPage(url, part.name) for part in page_parts().values() for url in part.pages_showing(obj)]
 
 
+def urls_of(obj):
+    """Where an object is shown now (own addresses first), or would be shown if it were live."""
+    return own_urls(obj) + listing_urls(obj)
+
+
 def shows_on_site(obj):
     """Whether changes to this kind of object concern the publisher at all."""
     return isinstance(obj, Page) or hasattr(obj, "public_urls") or hasattr(obj, "listed_on")

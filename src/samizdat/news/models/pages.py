@@ -12,7 +12,6 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from samizdat.core.pages import PublishedPage
 from samizdat.core.render_cache import memoized
 
 from ..blocks import ArticleBodyBlock
@@ -31,7 +30,7 @@ def own_route(page, path_components):
         return None
 
 
-class HomePage(PublishedPage, RoutablePageMixin, Page):
+class HomePage(RoutablePageMixin, Page):
     """The front page: the lead story, then the latest from each section."""
 
     lead_article = models.ForeignKey(
@@ -88,7 +87,7 @@ class HomePage(PublishedPage, RoutablePageMixin, Page):
         )
 
 
-class SectionPage(PublishedPage, RoutablePageMixin, Page):
+class SectionPage(RoutablePageMixin, Page):
     """A section such as News or Opinion; its articles are its children."""
 
     description = models.TextField(blank=True)
@@ -137,7 +136,7 @@ class ArticleTag(TaggedItemBase):
     content_object = ParentalKey("news.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE)
 
 
-class ArticlePage(PublishedPage, Page):
+class ArticlePage(Page):
     standfirst = models.TextField(blank=True, help_text="One or two sentences under the headline.")
     dateline = models.CharField(max_length=100, blank=True, help_text="Where the story was reported from.")
     published_at = models.DateTimeField(
