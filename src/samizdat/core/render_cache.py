@@ -45,6 +45,12 @@ def memoized(key, compute):
     return memo[key]
 
 
+def memoized_already(key):
+    """Whether `key` was memoized in this batch."""
+    memo = _active.get()
+    return memo is not None and key in memo
+
+
 def kept_render(template_name, data, also=()):
     """The template rendered from `data`, and, while publishing, kept from one batch to the next
     (kept()) under the template's source with everything it extends, includes and loads (read
