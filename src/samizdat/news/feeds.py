@@ -209,7 +209,10 @@ class NewsFeed(Feed):
     subtitle = description
 
     def items(self, scope):
-        return feed_items(self.articles(scope)[:FEED_SIZE])
+        items = feed_items(self.articles(scope)[:FEED_SIZE])
+        # Their full texts' data in one read for the whole feed, not one per story.
+        memoized_many("feed-full-text", [item.pk for item in items], _read_full_texts)
+        return items
 
     def item_title(self, article):
         return xml_safe(article.title)
