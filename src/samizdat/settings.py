@@ -322,9 +322,6 @@ WORKER_PERIODIC_COMMANDS = [
     ["newsletter", "bounces"],  # reads NEWSLETTER_BOUNCE_MAILBOX when one is set
     ["privacy", "purge"],  # retention (below): acts at most hourly
 ]
-# Called once as the worker starts, before it takes tasks: what a killed worker left is cleared
-# away, and the first change after a restart is published as quickly as the next.
-WORKER_WARM_UP = ["samizdat.publishing.output.remove_abandoned_builds", "samizdat.publishing.publish.warm_up"]
 
 # Static-first publishing (docs/publishing.md): every public page rendered as a file in PUBLIC_DIR.
 PUBLISHING_ENABLED = env_bool("PUBLISHING_ENABLED", True)
@@ -343,21 +340,6 @@ PUBLISH_RETRY_MAX_SECONDS = float(os.environ.get("PUBLISH_RETRY_MAX_SECONDS", "3
 # often, for what the publisher can't see go wrong (files changed by hand, a restored database).
 # A rebuild's CPU time, once a day by default; 0: never.
 PUBLISH_CHECK_EVERY = float(os.environ.get("PUBLISH_CHECK_EVERY", str(24 * 3600)))
-# Addresses beyond the pages themselves, for a full rebuild: tags, authors, feeds, sitemaps.
-PUBLISHED_URL_SOURCES = [
-    "samizdat.news.public_urls.extra_public_urls",
-    "samizdat.publishing.sources.mirrors_page_urls",
-    "samizdat.support.public_urls.support_urls",
-    "samizdat.newsletter.public_urls.newsletter_public_urls",
-]
-# Pages outside `news` that show stories: fn(article) -> the addresses a change to it touches.
-PUBLISHED_ARTICLE_LISTINGS = ["samizdat.newsletter.public_urls.sample_previews"]
-# Models that are not pages but shown on them: "app.Model" -> fn(instance) -> the pages to republish.
-PUBLISHED_SHOWN_ON = {"wagtailimages.Image": "samizdat.news.public_urls.pages_showing_picture"}
-# Parts of pages the publisher can refresh alone (sources.Fragment): name -> fn(request, url).
-PUBLISHED_FRAGMENTS = {"read-more": "samizdat.news.related.read_more_fragment"}
-# Called with each batch of addresses before they are rendered, to fetch at once what they show.
-PUBLISHED_PREPARE = ["samizdat.news.prefetch.prepare_story_pages"]
 # Other addresses of the site (mirrors, an onion service), listed at /mirrors/ and in the footer.
 MIRROR_URLS = env_list("MIRROR_URLS")
 

@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from .test_serve import free_port, wait_for
+from tests.publishing.test_serve import free_port, wait_for
 
 
 @pytest.fixture(scope="module")

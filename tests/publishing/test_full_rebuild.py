@@ -55,15 +55,15 @@ def test_two_rebuilds_give_identical_files(newsroom, public):
     assert fingerprint(public.path) == first
 
 
-def test_fetching_a_batchs_stories_at_once_changes_no_file(newsroom, public, settings):
-    """PUBLISHED_PREPARE only saves queries: without it, every page comes out the same."""
+def test_fetching_a_batchs_stories_at_once_changes_no_file(newsroom, public, monkeypatch):
+    """The samizdat_before_rendering hooks only save queries: without them, every page comes out the same."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as prepared:
         rebuild_site(processes=1)
     with_prepare = fingerprint(public.path)
-    settings.PUBLISHED_PREPARE = []
+    monkeypatch.setattr("samizdat.publishing.publish.before_rendering", lambda request, urls: None)
     with CaptureQueriesContext(connection) as unprepared:
         rebuild_site(processes=1)
     assert fingerprint(public.path) == with_prepare

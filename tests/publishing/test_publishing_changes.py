@@ -2,6 +2,7 @@
 
 import pytest
 from bs4 import BeautifulSoup
+from wagtail import hooks
 
 from samizdat.news.models import ArticlePage
 from samizdat.publishing.models import PublishedSource, PublishingProblem
@@ -222,9 +223,12 @@ def test_a_starting_worker_renders_the_latest_change_once_and_writes_nothing(new
     worker.warm_up()
     assert rendered[:2] == [story.url, "/"] and "/news/" in rendered and len(rendered) <= 12
     assert {path: path.read_bytes() for path in public.path.resolve().rglob("*") if path.is_file()} == files
-    settings.WORKER_WARM_UP = ["samizdat.no_such.function", "samizdat.publishing.publish.warm_up"]
+    def broken():
+        raise RuntimeError("a warm-up that fails")
+
     rendered.clear()
-    worker.warm_up()  # one that fails is logged; the next still runs
+    with hooks.register_temporarily("samizdat_worker_started", broken, order=-1):
+        worker.warm_up()  # one that fails is logged; the next still runs
     assert story.url in rendered
 
 
@@ -255,7 +259,7 @@ def test_the_stories_listing_an_article_under_read_more_are_found_exactly(public
     for every story of a newsroom with overlapping tags, two sections and equal times."""
     import random
 
-    from samizdat.news.public_urls import articles_whose_read_more_lists
+    from samizdat.news.related import articles_whose_read_more_lists
     from samizdat.news.related import read_more_ids
 
     settings.PUBLISHING_ENABLED = False
@@ -280,16 +284,15 @@ def test_the_stories_listing_an_article_under_read_more_are_found_exactly(public
 def test_read_more_refreshed_alone_gives_the_same_file_as_rendering_the_whole_page(newsroom, public):
     """Stories that only show an edited story in their Read more get that part re-rendered and
     spliced in; the file must be exactly what rendering the whole page gives."""
-    from samizdat.news.public_urls import article_listed_on
     from samizdat.publishing.output import current_root
     from samizdat.publishing.render import Renderer
+    from samizdat.publishing.sources import PartOfPage, listing_urls
 
     older = newsroom["older"]
     article = make_article(newsroom["news"], "Harbour cranes fall silent", tags=["port"])
     article.title = "Harbour cranes fall silent again"
     article.save_revision().publish()
-    assert older.url in article_listed_on(article)
-    assert [u.fragment for u in article_listed_on(article) if u == older.url] == ["read-more"]
+    assert [url for url in listing_urls(article) if older.url in url] == [PartOfPage(older.url, "read-more")]
     spliced = public.file(older.url).read_bytes()
     assert read_more(spliced.decode())[0] == "Harbour cranes fall silent again"
     assert spliced == Renderer().render(older.url).content
@@ -301,7 +304,7 @@ def test_read_more_refreshed_alone_gives_the_same_file_as_rendering_the_whole_pa
     assert read_more(public.text(older.url))[0] == "Harbour cranes fall silent for good"
     # A file without the markers (published by an older samizdat) is rendered whole.
     public.file(older.url).write_bytes(b"<p>old</p>")
-    publish_urls(article_listed_on(article), root=current_root())
+    publish_urls(listing_urls(article), root=current_root())
     assert public.file(older.url).read_bytes() == Renderer().render(older.url).content
 
 
@@ -330,34 +333,34 @@ def test_a_change_touching_many_pages_is_shared_among_processes(public, settings
     one process would write, and a process that dies leaves its pages to the worker itself."""
     import os
 
-    from samizdat.publishing import publish
+    from samizdat.publishing import changes, publish
     from samizdat.publishing.rebuild import rebuild_site
-    from samizdat.publishing.sources import key_of
+    from samizdat.publishing.sources import address, key_of, urls_of
 
     settings.PUBLISHING_ENABLED = False  # set up quietly, then publish by hand
     news = make_section("News")
     stories = [make_article(news, f"Harbour story {n}", tags=["port"], minutes_ago=n + 1) for n in range(30)]
     rebuild_site(processes=1)
     settings.PUBLISH_PROCESSES = 2
-    monkeypatch.setattr(publish, "PARALLEL_FROM", 5)
+    monkeypatch.setattr(changes, "PARALLEL_FROM", 5)
     shared = []
-    monkeypatch.setattr(publish, "publish_urls_in_processes", lambda urls, n, original=publish.publish_urls_in_processes, **more: shared.append(n) or original(urls, n, **more))
+    monkeypatch.setattr(changes, "publish_urls_in_processes", lambda urls, n, original=publish.publish_urls_in_processes, **more: shared.append(n) or original(urls, n, **more))
     if a_process_dies:
         monkeypatch.setattr(publish, "_publish_part", lambda *args: os._exit(1))
     edited = stories[0]
     edited.title = "Harbour story, updated"
     edited.save_revision().publish()
-    report = publish.publish_change(key_of(edited))
+    report = changes.publish_change(key_of(edited))
     assert shared == [2] and not report.failed
     readers = [story for story in stories[1:] if "Harbour story, updated" in read_more(public.text(story.url))]
     assert len(readers) >= 4
     for url in ("/", "/news/", "/tags/port/", "/rss.xml", "/tags/port/atom.xml"):
         assert "Harbour story, updated" in public.text(url), url
     # Exactly what rendering in one process gives.
-    parallel = {url: public.file(url).read_bytes() for url in publish.urls_of(edited)}
+    parallel = {address(url): public.file(address(url)).read_bytes() for url in urls_of(edited)}
     settings.PUBLISH_PROCESSES = 1
-    publish.publish_urls(publish.urls_of(edited))
-    assert {url: public.file(url).read_bytes() for url in publish.urls_of(edited)} == parallel
+    publish.publish_urls(urls_of(edited))
+    assert {address(url): public.file(address(url)).read_bytes() for url in urls_of(edited)} == parallel
 
 
 def test_a_story_made_private_leaves_the_published_site(newsroom, public):
@@ -365,7 +368,7 @@ def test_a_story_made_private_leaves_the_published_site(newsroom, public):
     publisher renders a batch of pages, and its listings no longer show it."""
     from wagtail.models import PageViewRestriction
 
-    from samizdat.publishing.publish import publish_change
+    from samizdat.publishing.changes import publish_change
     from samizdat.publishing.sources import key_of
 
     story = make_article(newsroom["news"], "Board minutes in full", tags=["port"])

@@ -11,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.core.test_serve import children_of, free_port, wait_for
+from tests.publishing.test_serve import children_of, free_port, wait_for
 
 try:
     import brotli

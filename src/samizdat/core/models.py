@@ -4,7 +4,6 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from .pages import PublishedPage
 
 
 @register_setting(icon="site")
@@ -37,7 +36,7 @@ class NewsroomSettings(BaseSiteSetting):
         return ["*"]
 
 
-class StandardPage(PublishedPage, Page):
+class StandardPage(Page):
     """A plain page: the privacy policy, About us, Contact."""
 
     body = RichTextField(blank=True)

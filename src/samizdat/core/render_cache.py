@@ -5,8 +5,11 @@ only while one batch of pages is rendered: nothing outlives the batch, so nothin
         ... render many pages ...          # memoized(key, compute) computes each key once
 """
 
-import functools
+import datetime
 import hashlib
+import inspect
+import re
+from decimal import Decimal
 from contextlib import contextmanager
 from contextvars import ContextVar
 from importlib.metadata import version
@@ -14,6 +17,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
+from django.template.loader import get_template, render_to_string
+from django.template.loader_tags import ExtendsNode, IncludeNode
+from django.utils.translation import get_language
 
 _active = ContextVar("samizdat_render_cache", default=None)
 
@@ -39,41 +45,139 @@ def memoized(key, compute):
     return memo[key]
 
 
-def kept(key, compute):
-    """memoized(), and also kept from one publishing batch to the next in the "render" cache, which
-    lives on disk: every process of a rebuild, and a worker started after it, renders each teaser
-    once. Only for pieces whose key names everything they show: a stale piece is never looked up
-    again, it just ages out. The code that renders them is part of every key (code_version())."""
+def memoized_already(key):
+    """Whether `key` was memoized in this batch."""
+    memo = _active.get()
+    return memo is not None and key in memo
+
+
+def kept_render(template_name, data, also=()):
+    """The template rendered from `data`, and, while publishing, kept from one batch to the next
+    (kept()) under the template's source with everything it extends, includes and loads (read
+    through Django's template loaders) and `data` itself. So `data` must be plain (str, numbers,
+    dates, None, and tuples, lists and dicts of them), all the template may read: a model instance
+    or a queryset could show fields the key knows nothing of, and is refused. No request either:
+    context processors would be read too. `also`: templates it renders other than by {% include %}
+    and {% extends %} (a StreamField's blocks')."""
+    return kept(("template", template_name, *also), data, lambda: render_to_string(template_name, data))
+
+
+def kept(maker, data, compute):
+    """compute(), which makes something from the plain `data` alone, and, while publishing, kept
+    from one batch to the next in the "render" cache, which lives on disk: every process of a
+    rebuild, and a worker started after it, makes each piece once. `maker` is ("template", name)
+    or ("code", class): its fingerprint (the template's sources, the class's modules) and `data`
+    are the key, so a piece never outlives what it was made from."""
+    key = plain_repr(data)
     if not in_batch():
         return compute()
 
     def from_cache():
-        name = "piece:" + hashlib.sha256(repr((code_version(), key)).encode()).hexdigest()
+        name = "piece:" + hashlib.sha256(repr((fingerprint(maker), key)).encode()).hexdigest()
         value = caches["render"].get(name)
         if value is None:
             value = compute()
             caches["render"].set(name, value, None)
         return value
 
-    return memoized(key, from_cache)
+    return memoized(("kept", maker, key), from_cache)
 
 
-@functools.cache
-def code_version():
-    """What kept pieces look like beyond their content: samizdat's code and templates, the versions
-    of Django and Wagtail, and the settings that go into links and dates. A deploy that changes
-    any of them starts from fresh pieces."""
+class NotPlainData(TypeError):
+    pass
+
+
+PLAIN_TYPES = (str, int, float, bool, type(None), datetime.date, datetime.time, datetime.timedelta, Decimal)
+
+
+def plain_repr(value, where="data"):
+    """A repr of `value` naming every type in it (a SafeString renders unlike a str), or
+    NotPlainData if anything in it is not plain."""
+    if isinstance(value, PLAIN_TYPES):
+        return f"{type(value).__name__}:{value!r}"
+    if isinstance(value, (tuple, list)):
+        return "[" + ",".join(plain_repr(item, f"{where}[{n}]") for n, item in enumerate(value)) + "]"
+    if isinstance(value, dict):
+        items = []
+        for name in sorted(value, key=str):
+            if not isinstance(name, str):
+                raise NotPlainData(f"{where}: kept templates take dicts with string keys, not {name!r}")
+            items.append(f"{name!r}={plain_repr(value[name], f'{where}[{name!r}]')}")
+        return "{" + ",".join(items) + "}"
+    raise NotPlainData(
+        f"{where} is a {type(value).__module__}.{type(value).__qualname__}: a kept template is rendered "
+        "from plain data only (str, numbers, dates, tuples, lists, dicts), which its key is made of"
+    )
+
+
+_LOAD = re.compile(r"{%\s*load\s+(.+?)\s*%}")
+
+
+def fingerprint(maker):
+    """A digest of what a piece is made with besides its data: Django's and Wagtail's versions,
+    the settings and language that go into links and dates, and ("template", name) the template's
+    source with the sources of those it extends and includes and of the tag libraries it loads,
+    or ("code", cls) the modules of the class and its bases. Worked out once a batch."""
+    return memoized(("fingerprint", maker, get_language()), lambda: _fingerprint(*maker))
+
+
+def _fingerprint(kind, what, *also):
     digest = hashlib.sha256()
     for name in ("Django", "wagtail"):
         digest.update(version(name).encode())
-    for name in ("SITE_URL", "MEDIA_URL", "STATIC_URL", "LANGUAGE_CODE", "TIME_ZONE"):
+    for name in ("SITE_URL", "MEDIA_URL", "STATIC_URL", "LANGUAGE_CODE", "TIME_ZONE", "USE_TZ"):
         digest.update(repr(getattr(settings, name, None)).encode())
-    package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".html", ".xml", ".txt") and path.is_file():
-            digest.update(path.relative_to(package).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    digest.update(repr(get_language()).encode())
+    if kind == "code":
+        modules = {inspect.getmodule(cls) for cls in what.__mro__}
+        digest.update(_sources(modules))
+    else:
+        _template_sources(digest, [what, *also])
+    return digest.hexdigest()
+
+
+def _template_sources(digest, template_names):
+    """Adds the sources of the templates and of those they extend, include and load; a template
+    that names what it includes through a variable can't be kept."""
+    seen, waiting = set(), list(template_names)
+    while waiting:
+        name = waiting.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        template = get_template(name).template
+        digest.update(name.encode() + b"\0" + template.source.encode() + b"\0")
+        for library in _libraries_loaded(template):
+            digest.update(library.encode() + b"\0" + _library_source(template.engine, library) + b"\0")
+        for node in template.nodelist.get_nodes_by_type(ExtendsNode):
+            waiting.append(_constant(node.parent_name, name))
+        for node in template.nodelist.get_nodes_by_type(IncludeNode):
+            waiting.append(_constant(node.template, name))
+
+
+def _constant(expression, template_name):
+    if not isinstance(expression.var, str):
+        raise NotPlainData(f"{template_name} extends or includes a template named by a variable: it can't be kept")
+    return expression.var
+
+
+def _libraries_loaded(template):
+    for match in _LOAD.finditer(template.source):
+        words = match.group(1).split()
+        yield from words[-1:] if "from" in words else words
+
+
+def _library_source(engine, name):
+    """The source of the modules that define a tag library's tags and filters."""
+    library = engine.template_libraries.get(name)
+    if library is None:
+        return b""
+    return _sources({inspect.getmodule(func) for func in [*library.tags.values(), *library.filters.values()]})
+
+
+def _sources(modules):
+    files = sorted(module.__file__ for module in modules if getattr(module, "__file__", None))
+    return b"".join(file.encode() + b"\0" + Path(file).read_bytes() for file in files)
 
 
 def forget_kept_pieces():

@@ -2,19 +2,18 @@
 with their credits."""
 
 import re
+from collections import defaultdict
 from datetime import datetime
 from io import StringIO
 from typing import NamedTuple
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.template.loader import render_to_string
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from samizdat.core.links import absolute_url
-from samizdat.core.render_cache import kept, memoized_many
+from samizdat.core.render_cache import kept, kept_render, memoized_many
 
 from .listing import (
     MODIFIED_AT,
@@ -28,7 +27,7 @@ from .listing import (
     tag_names,
     tag_path,
 )
-from .models import ArticlePage
+from .models import ArticlePage, Correction
 from .models.people import agency_credit_line
 from .structured_data import newsroom_name
 
@@ -37,16 +36,10 @@ FEED_SIZE = 30
 # XML 1.0 forbids these. One pasted from a word processor into a headline must not break the feed
 # (Django refuses to write them at all, which would turn the feed into an error page).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# Feed readers fetch our HTML from elsewhere, so /media/... and /news/... must carry the host.
-_ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')
 
 
 def xml_safe(text):
     return _NOT_XML.sub("", text) if text else text
-
-
-def with_absolute_links(html):
-    return _ROOT_RELATIVE.sub(lambda match: f"{match.group(1)}{settings.SITE_URL}/", html)
 
 
 class FeedItem(NamedTuple):
@@ -93,29 +86,55 @@ def _read_items(ids):
 def full_text(item):
     """The whole story as HTML for feed readers: standfirst, lead image with its credit, body,
     agency credit and corrections. Kept from one batch to the next: a story is in many feeds."""
-    key = ("feed-full-text", settings.SITE_URL, item.pk, item.last_published_at, item.url_path, item.picture,
-           item.agency_credit)
-    return kept(key, lambda: _render_full_text(item.pk))
-
-
-def _render_full_text(pk):
-    article = ArticlePage.objects.select_related("lead_image", "agency").filter(pk=pk).first()
-    if article is None:
+    data = memoized_many("feed-full-text", [item.pk], _read_full_texts).get(item.pk)
+    if data is None:
         return ""
-    return xml_safe(with_absolute_links(render_to_string("news/feed_item.html", {"article": article})))
+    return kept_render("news/feed_item.html", {"article": data}, also=BODY_TEMPLATES)
+
+
+# The templates a story's body blocks render with: a kept full text changes with them too.
+BODY_TEMPLATES = tuple(sorted(
+    block.meta.template for block in ArticlePage._meta.get_field("body").stream_block.child_blocks.values()
+    if getattr(block.meta, "template", None)
+))
+
+
+def _read_full_texts(ids):
+    corrections = defaultdict(list)
+    for page_id, kind, date, text in Correction.objects.filter(page_id__in=ids).order_by("page_id", "sort_order").values_list(
+        "page_id", "kind", "date", "text"
+    ):
+        corrections[page_id].append({"kind": dict(Correction.KINDS)[kind], "date": date, "text": text})
+    rows = ArticlePage.objects.filter(pk__in=ids).values_list(
+        "pk", "standfirst", "body", "lead_image_caption", "lead_image_credit", "credit_line", "agency__name",
+        "agency__credit", "lead_image_id", *PICTURE_FIELDS,
+    )
+    found = {}
+    for pk, standfirst, body, caption, credit, credit_line, agency, wording, image_id, *picture in rows:
+        picture = picture_key_of(picture)
+        found[pk] = {
+            "standfirst": standfirst,
+            "picture": (image_id, *picture) if picture else None,
+            "caption": caption,
+            "credit": credit,
+            "body": body.get_prep_value(),
+            # ArticlePage.agency_credit: the story's own line, else its agency's.
+            "agency_credit": credit_line or (agency_credit_line(agency, wording) if agency is not None else ""),
+            "corrections": corrections[pk],
+        }
+    return found
 
 
 class KeptItems:
-    """Each item's XML kept from one publishing batch to the next under everything it holds: a
-    story is in half a dozen feeds of two kinds, and writing its XML out cost more than the rest
-    of a feed. Item by item, the XML is Django's."""
+    """Each item's XML kept from one publishing batch to the next under everything it holds and the
+    code that writes it: a story is in half a dozen feeds of two kinds, and writing its XML out
+    cost more than the rest of a feed. Item by item, the XML is Django's."""
 
     item_element = None  # "item" or "entry", as the feed type's write_items() names it
 
     def write_items(self, handler):
         for item in self.items:
-            key = ("feed-item-xml", type(self).__name__, repr(sorted(item.items())))
-            handler.ignorableWhitespace(kept(key, lambda item=item: self.item_xml(item)))
+            handler.ignorableWhitespace(kept(("code", type(self)), item, lambda item=item: self.item_xml(item)))
 
     def item_xml(self, item):
         out = StringIO()
@@ -190,7 +209,10 @@ class NewsFeed(Feed):
     subtitle = description
 
     def items(self, scope):
-        return feed_items(self.articles(scope)[:FEED_SIZE])
+        items = feed_items(self.articles(scope)[:FEED_SIZE])
+        # Their full texts' data in one read for the whole feed, not one per story.
+        memoized_many("feed-full-text", [item.pk for item in items], _read_full_texts)
+        return items
 
     def item_title(self, article):
         return xml_safe(article.title)

@@ -4,17 +4,11 @@ from itertools import islice
 
 from samizdat.core.render_cache import in_batch
 
-from .listing import (
-    archive_page,
-    archive_page_count,
-    articles_in_order,
-    public_path,
-    published_articles,
-    with_listing_parts,
-)
+from .archive import archive_page
+from .listing import archive_page_count, public_path, published_articles
 from .models import SectionPage
 from .story_index import story_index
-from .teasers import teaser_sources
+from .teasers import teasers
 
 SECTION_TEASERS = 4
 
@@ -23,10 +17,9 @@ def front_page_context(home):
     sections = list(SectionPage.objects.child_of(home).live().public())
     # While publishing, the batch's story index answers without a query per section.
     lead_id, chosen, count = (_from_story_index if in_batch() else _from_database)(home, sections)
-    # Every story on the front page in one fetch, not one per section; while publishing, only
-    # what finds their kept teasers.
+    # Every story on the front page in one fetch, not one per section.
     shown = [pk for pk in [lead_id, *(pk for _, teaser_ids in chosen for pk in teaser_ids)] if pk]
-    found = {article.pk: article for article in (teaser_sources if in_batch() else articles_in_order)(shown)}
+    found = {teaser["pk"]: teaser for teaser in teasers(shown)}
     sections = [
         {"section": section, "articles": [found[pk] for pk in teaser_ids if pk in found]}
         for section, teaser_ids in chosen
@@ -65,5 +58,5 @@ def _from_story_index(home, sections):
 
 
 def latest_context(home, number):
-    articles = with_listing_parts(published_articles().descendant_of(home))
+    articles = published_articles().descendant_of(home)
     return {"articles": archive_page(articles, public_path(home) or "/", number)}

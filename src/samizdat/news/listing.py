@@ -3,7 +3,6 @@ sitemaps and search."""
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from math import ceil
 from types import SimpleNamespace
 from urllib.parse import quote
@@ -11,13 +10,12 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db.models import Case, Count, DateTimeField, Exists, F, OuterRef, Q, When
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from taggit.models import Tag
 from wagtail.models import Page, Site
 
 from samizdat.core.links import absolute_url
-from samizdat.core.render_cache import in_batch, memoized, memoized_many
+from samizdat.core.render_cache import memoized
 
 from .models import ArticleAuthor, ArticlePage, ArticleTag, Author
 
@@ -63,27 +61,6 @@ def published_authors():
     return Author.objects.filter(Exists(live))
 
 
-@dataclass
-class ListingPage:
-    """One page of a listing: its front (`number` None, the newest stories) or an archive page.
-
-    Archive pages are numbered from the oldest story: page 1 holds the first twenty ever published,
-    and a page keeps its stories when new ones arrive. Publishing a story then changes a listing's
-    front and its newest archive page, not every page of it: what lets a static site of ten
-    thousand stories publish in a second (docs/publishing.md)."""
-
-    object_list: list
-    number: int | None = None
-    newer_url: str | None = None
-    older_url: str | None = None
-
-    def __iter__(self):
-        return iter(self.object_list)
-
-    def __len__(self):
-        return len(self.object_list)
-
-
 def page_size():
     return settings.NEWS_PAGE_SIZE
 
@@ -110,38 +87,6 @@ def archive_page_of(rank):
     return rank // page_size() + 1
 
 
-def listing_front(queryset, base_path):
-    """The newest stories of a listing, with a link to the archive page where the older ones go on."""
-    size = page_size()
-    articles = listed_teasers(queryset[: size + 1])
-    older = None
-    if len(articles) > size:
-        older = f"{base_path}page/{archive_page_of(listing_count(queryset, base_path) - 1 - size)}/"
-    return ListingPage(articles[:size], None, None, older)
-
-
-def listing_count(queryset, base_path):
-    """How many stories the listing at `base_path` has: counted once per publishing batch, not once
-    for each of its hundreds of archive pages."""
-    return memoized(("listing-count", base_path), queryset.count)
-
-
-def archive_page(queryset, base_path, number):
-    """Archive page `number`, newest first; past the end, zero or negative is a 404, not an error."""
-    size, count = page_size(), listing_count(queryset, base_path)
-    pages = archive_page_count(count)
-    if not 1 <= number <= pages:
-        raise Http404("No such page")
-    start, end = max(0, count - number * size), count - (number - 1) * size
-    newer = base_path if number == pages else f"{base_path}page/{number + 1}/"
-    older = f"{base_path}page/{number - 1}/" if number > 1 else None
-    return ListingPage(listed_teasers(queryset[start:end]), number, newer, older)
-
-
-def listing_page(queryset, base_path, number=None):
-    return listing_front(queryset, base_path) if number is None else archive_page(queryset, base_path, number)
-
-
 def articles_by(author):
     return published_articles().filter(article_authors__author=author).distinct()
 
@@ -152,35 +97,6 @@ def articles_tagged(tag):
 
 def tag_path(tag):
     return f"/tags/{tag.slug}/"
-
-
-def with_listing_parts(queryset):
-    return queryset.select_related("lead_image", "agency").prefetch_related(
-        "article_authors__author", "tagged_items__tag"
-    )
-
-
-def listed_teasers(queryset):
-    """What a listing page shows of its stories: their teasers. While publishing, rows that find
-    each kept teaser (news/teasers.py) instead of the stories themselves."""
-    if not in_batch():
-        return list(with_listing_parts(queryset))
-    from .teasers import teaser_sources  # teasers are built on this module
-
-    return teaser_sources(list(queryset.prefetch_related(None).values_list("pk", flat=True)))
-
-
-def articles_in_order(ids):
-    """The stories with these ids, in this order, ready for teasers; fetched once per batch."""
-    found = memoized_many("listed-article", ids, _fetch_listed)
-    return [found[pk] for pk in ids if pk in found]
-
-
-def _fetch_listed(ids):
-    """Stories for teasers and feeds with their bylines and tags in three plain queries (modelcluster's
-    prefetching cost more than the rest of a teaser). The body waits until a feed asks for it."""
-    articles = ArticlePage.objects.filter(pk__in=ids).select_related("lead_image", "agency").defer("body").in_bulk()
-    return with_bylines_and_tags(articles)
 
 
 def with_bylines_and_tags(articles):

@@ -1,12 +1,13 @@
 """Fetching at once what a batch of story pages shows: the publisher calls prepare_story_pages()
-(settings.PUBLISHED_PREPARE) before rendering each batch of a rebuild, so forty stories cost a
+(the samizdat_before_rendering hook, wagtail_hooks.py) before rendering each batch of a rebuild, so forty stories cost a
 handful of queries instead of forty handfuls."""
 
 from wagtail.models import Page, Site
 
 from samizdat.core.render_cache import memoized
 
-from .listing import articles_in_order, with_bylines_and_tags
+from .listing import with_bylines_and_tags
+from .teasers import teasers
 from .models import ArticlePage
 from .models.pages import story_key
 from .related import read_more_ids_of
@@ -25,7 +26,7 @@ def prepare_story_pages(request, urls):
         return
     for story in _fetch_stories(pks).values():
         memoized(story_key(story.path[: -Page.steplen], story.slug), lambda story=story: story)
-    articles_in_order(sorted({shown for pk in pks for shown in read_more_ids_of(pk)}))
+    teasers(sorted({shown for pk in pks for shown in read_more_ids_of(pk)}))
 
 
 def _fetch_stories(pks):

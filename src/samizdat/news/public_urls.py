@@ -7,15 +7,11 @@ Addresses come in the order readers should get them: the story first, a listing'
 its archive pages. `extra_public_urls()` lists the addresses that are not pages, for a full rebuild.
 """
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
-from django.utils.module_loading import import_string
 from taggit.models import Tag
 from wagtail.models import Page, ReferenceIndex
 
-from samizdat.core.render_cache import render_cache
-from samizdat.publishing.sources import Fragment
 
 from .listing import (
     archive_page_count,
@@ -29,9 +25,7 @@ from .listing import (
     tag_path,
 )
 from .models import ArticleTag, Author, HomePage, SectionPage
-from .related import readers_of
 from .sitemaps import sitemap_page_paths
-from .story_index import story_index
 
 FEED_KINDS = ("rss", "atom")
 
@@ -89,7 +83,8 @@ def tag_urls(tag, article=None):
 def article_listed_on(article):
     """Where an article is shown besides its own page, whether or not it is live now: a story
     just taken down must leave the same listings it was in. First pages of listings come first,
-    then feeds, the stories whose Read more lists it, sitemaps, and last the deeper listing pages."""
+    then feeds, sitemaps, and last the deeper listing pages. (The stories whose Read more lists it
+    are related.ReadMorePart's to name.)"""
     first, feed_urls, deeper = [], [], []
     for urls in listing_urls_of(article):
         for url in urls:
@@ -99,12 +94,7 @@ def article_listed_on(article):
                 deeper.append(url)
             else:
                 first.append(url)
-    # The story is only in those pages' Read more: the publisher can refresh that part alone.
-    readers = [public_path(other) for other in articles_whose_read_more_lists(article)]
-    readers = [Fragment(url, "read-more") for url in readers if url]
-    # Pages of other apps that show stories (a newsletter's sample preview), named in settings.
-    elsewhere = [url for source in settings.PUBLISHED_ARTICLE_LISTINGS for url in import_string(source)(article)]
-    return first + feed_urls + readers + elsewhere + site_wide_urls(article) + deeper
+    return first + feed_urls + site_wide_urls(article) + deeper
 
 
 def urls_showing(article_ids, feeds_only=False):
@@ -139,17 +129,6 @@ def pages_showing_picture(image):
     ).values_list("object_id", flat=True)
     pages = Page.objects.live().filter(Q(pk__in=[int(pk) for pk in in_text]) | Q(articlepage__lead_image=image))
     return list(pages.specific())
-
-
-def articles_whose_read_more_lists(article):
-    """Live articles whose Read more shows `article` now, or would if it were live, as rows
-    (pk, url_path), newest first.
-
-    Asked of the batch's story index (every live story's order, section and tags, read once),
-    which the pages rendered next use too: asking the database story by story took over a second
-    on a 10,000-story archive."""
-    with render_cache():  # one index for both questions, also outside a publishing batch
-        return story_index().rows(readers_of(article))
 
 
 def extra_public_urls():

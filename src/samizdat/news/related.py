@@ -2,70 +2,82 @@
 
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from wagtail.models import Page, Site
 
-from samizdat.core.render_cache import in_batch, memoized
+from samizdat.core.render_cache import memoized, render_cache
 
-from .listing import articles_in_order, published_articles
+from .listing import public_path, published_articles
 from .models import ArticlePage, ArticleTag
-from .story_index import story_index
-from .teasers import teaser_sources
+from .story_index import story_index, story_index_read
+from .teasers import teasers
 
 READ_MORE_COUNT = 4
 
 
-def read_more_fragment(request, url):
-    """The Read more part of the story at `url` as its page shows it, for the publisher to refresh
-    alone (publishing.sources.Fragment); None if no live story is there. Worked out from the
-    batch's story index, without loading the story itself."""
-    site = Site.find_for_request(request)
-    if site is None:
-        return None
-    pk = story_index().story_at(site, url)
-    if pk is None:
-        return None
-    # Rows, not stories: the teasers are nearly all kept, and a row is all a kept one needs.
-    teasers = teaser_sources(read_more_ids_of(pk))
-    return render_to_string("news/includes/read_more.html", {"read_more": teasers}, request=request)
+class ReadMorePart:
+    """A story's Read more as a part of its page the publisher can refresh alone (registered as
+    the samizdat_page_parts hook in wagtail_hooks.py): a story edited shows in other stories'
+    Read more, and that part costs a tenth of the whole page."""
+
+    name = "read-more"  # news/includes/read_more.html marks it so
+
+    def pages_showing(self, obj):
+        if not isinstance(obj, ArticlePage):
+            return []
+        return [url for url in map(public_path, articles_whose_read_more_lists(obj)) if url]
+
+    def render(self, request, url):
+        """The part of the story at `url` as its page shows it; None if no live story is there.
+        Worked out from the batch's story index, without loading the story itself."""
+        site = Site.find_for_request(request)
+        pk = story_index().story_at(site, url) if site else None
+        if pk is None:
+            return None
+        return render_to_string("news/includes/read_more.html", {"read_more": teasers(read_more_ids_of(pk))})
+
+    def prepare(self, request, urls):
+        """What every story the parts show needs for its teaser, read in one go rather than a few
+        at a time for each."""
+        site = Site.find_for_request(request)
+        if site is None:
+            return
+        index = story_index()
+        teasers(sorted({pk for url in urls if (own := index.story_at(site, url)) for pk in read_more_ids_of(own)}))
 
 
-def _prepare_read_more_fragments(request, urls):
-    """Before many Read mores are refreshed: what every story they show needs for its teaser, read
-    in one go rather than a few at a time for each (the publisher calls this once per batch, with
-    all their addresses)."""
-    site = Site.find_for_request(request)
-    if site is None:
-        return
-    index = story_index()
-    shown = {pk for url in urls if (own := index.story_at(site, url)) for pk in read_more_ids_of(own)}
-    teaser_sources(sorted(shown))
+def articles_whose_read_more_lists(article):
+    """Live articles whose Read more shows `article` now, or would if it were live, as rows
+    (pk, url_path), newest first.
 
-
-read_more_fragment.prepare = _prepare_read_more_fragments
+    Asked of the batch's story index (every live story's order, section and tags, read once),
+    which the pages rendered next use too: asking the database story by story took over a second
+    on a 10,000-story archive."""
+    with render_cache():  # one index for both questions, also outside a publishing batch
+        return story_index().rows(readers_of(article))
 
 
 def read_more(article, limit=READ_MORE_COUNT):
     """Up to `limit` live articles: those sharing most tags first, then the same section; newest first
     within each group. Never the article itself."""
+    return teasers(read_more_ids(article, limit))
+
+
+def read_more_ids(article, limit=READ_MORE_COUNT, as_if_live=None):
+    """The ids `read_more` shows, by the one rule (_chosen()), on the stories near `article` read
+    for it alone; or, in a batch that has read every live story's place already, on that story
+    index. `as_if_live` counts one more article as published, so the publisher can ask whether a
+    story just taken down was shown here."""
     if (
-        in_batch() and article.live and article.pk and not article.has_unpublished_changes
-        and _many_in_batch() and article.pk in story_index()
+        as_if_live is None and article.pk and story_index_read()
+        and article.live and not article.has_unpublished_changes and article.pk in story_index()
     ):
-        # Publishing thousands of stories: one look at the tag table serves them all.
-        ids = read_more_ids_of(article.pk, limit)
-    else:
-        ids = read_more_ids(article, limit)
-    return articles_in_order(ids)
-
-
-def _many_in_batch(enough=20):
-    """Whether this batch has asked for Read more often enough that reading every story's tags
-    pays off: not for one story published on its own."""
-    asked = memoized("read-more-asked", lambda: [0])
-    asked[0] += 1
-    return asked[0] > enough
+        return read_more_ids_of(article.pk, limit)
+    # .all(), not .values_list(): in a preview the tags are modelcluster's in-memory stand-ins,
+    # which know no "pk" lookup.
+    tag_ids = [tag.pk for tag in article.tag_list if tag.pk]
+    return _chosen(NearbyStories(article, tag_ids, limit, as_if_live), article.pk, limit)
 
 
 def read_more_ids_of(pk, limit=READ_MORE_COUNT):
@@ -120,26 +132,31 @@ def _chosen(index, own_pk, limit):
     return chosen
 
 
-def read_more_ids(article, limit=READ_MORE_COUNT, as_if_live=None):
-    """The ids `read_more` shows; `as_if_live` counts one more article as published, so the publisher
-    can ask whether a story just taken down was shown here."""
-    others = _pool(as_if_live).exclude(pk=article.pk)
-    # .all(), not .values_list(): in a preview the tags are modelcluster's in-memory stand-ins,
-    # which know no "pk" lookup.
-    tag_ids = [tag.pk for tag in article.tag_list if tag.pk]
-    chosen = []
-    if tag_ids:
-        chosen = list(
-            others.filter(tagged_items__tag_id__in=tag_ids)
-            .annotate(shared_tags=Count("tagged_items", distinct=True))
-            .order_by("-shared_tags", "-published_at", "-pk")
-            .values_list("pk", flat=True)[:limit]
-        )
-    if len(chosen) < limit and article.pk:
-        parent = article.get_parent()
-        same_section = others.child_of(parent).exclude(pk__in=chosen)
-        chosen += list(same_section.values_list("pk", flat=True)[: limit - len(chosen)])
-    return chosen
+class NearbyStories:
+    """The part of the story index (story_index.StoryIndex) one story's Read more reads: the live
+    stories sharing a tag with it and the newest of its section, in the same order."""
+
+    def __init__(self, article, tag_ids, limit, as_if_live=None):
+        own, pool = article.pk, _pool(as_if_live).exclude(pk=article.pk)
+        self.tags_of, self.members, self.order = {own: set(tag_ids)}, defaultdict(list), {}
+        shared = ArticleTag.objects.filter(tag_id__in=tag_ids, content_object__in=pool.values("pk"))
+        for pk, tag_id, published_at in shared.values_list("content_object_id", "tag_id", "content_object__published_at"):
+            self.members[tag_id].append(pk)
+            self.order[pk] = _order(published_at, pk)
+        self.section_of, self.by_section = {own: None}, {None: []}
+        if own and article.path:  # a page being created has no section to fill from yet
+            self.section_of[own] = section = article.path[: -Page.steplen]
+            # The newest `limit` besides those chosen by tags: twice as many covers both.
+            newest = pool.filter(path__startswith=section, depth=article.depth)[: 2 * limit]
+            self.by_section[section] = []
+            for pk, published_at in newest.values_list("pk", "published_at"):
+                self.by_section[section].append(pk)
+                self.order.setdefault(pk, _order(published_at, pk))
+
+
+def _order(published_at, pk):
+    """The listings' order (published_at, id), newest greatest; never published counts as oldest."""
+    return (published_at is not None, published_at or 0, pk)
 
 
 def _pool(as_if_live):

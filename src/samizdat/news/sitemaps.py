@@ -14,8 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samizdat.core.links import absolute_url, site_domain, site_scheme
-from samizdat.core.render_cache import memoized
-
 from .feeds import xml_safe
 from .listing import (
     MODIFIED_AT,
@@ -41,14 +39,6 @@ class SiteSitemap(Sitemap):
 
     def get_protocol(self, protocol=None):
         return site_scheme()
-
-    @property
-    def paginator(self):
-        """Counted once per publishing batch: the list of changed pages, the index and the page
-        itself each ask."""
-        pages = super().paginator
-        pages.__dict__["count"] = memoized(("sitemap-count", type(self).__name__), lambda: pages.count)
-        return pages
 
 
 class ArticleSitemap(SiteSitemap):

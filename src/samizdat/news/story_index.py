@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 from django.db.models import Q
 from wagtail.models import Page
 
-from samizdat.core.render_cache import memoized
+from samizdat.core.render_cache import memoized, memoized_already
 
 from .listing import published_articles
 from .models import ArticleTag
@@ -24,6 +24,11 @@ class StoryRow(NamedTuple):
 def story_index():
     """The batch's index, read on first use (outside a batch, a fresh one)."""
     return memoized("story-index", StoryIndex)
+
+
+def story_index_read():
+    """Whether this batch has read its story index already: then it answers for every story."""
+    return memoized_already("story-index")
 
 
 class StoryIndex:

@@ -1,63 +1,60 @@
 """A story's teaser (picture, headline, standfirst, bylines, date), as listings, the front page and
-Read more show it: rendered once, then kept from one publishing batch to the next
-(core.render_cache.kept) under a key naming everything it shows."""
+Read more show it: rendered from plain data (teasers()), which is all the template can read, so
+the publisher can keep each one from one batch to the next under that data and the template's
+source (core.render_cache.kept_render)."""
 
-from datetime import datetime
-from typing import NamedTuple
-
-from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from wagtail.models import Page
 
-from samizdat.core.render_cache import kept, memoized_many
+from samizdat.core.render_cache import kept_render, memoized_many
 
-from .listing import PICTURE_FIELDS, articles_in_order, byline_names, picture_key, picture_key_of
+from .listing import PICTURE_FIELDS, byline_names, picture_key_of, public_path
 from .models import ArticlePage
 
-
-class TeaserSource(NamedTuple):
-    """What a kept teaser is keyed by. Read as rows for many stories at once, it stands in for the
-    stories themselves: the Read more parts of one change name hundreds of stories whose teasers
-    are nearly all kept already, and only a teaser that isn't loads its story."""
-
-    pk: int
-    last_published_at: datetime | None  # a new revision published: a new headline, standfirst or date
-    url_path: str
-    picture: tuple | None
-    author_names: tuple
-
-    @classmethod
-    def of(cls, article):
-        names = tuple(author.name for author in article.authors)
-        return cls(article.pk, article.last_published_at, article.url_path, picture_key(article.lead_image), names)
+TEASER_TEMPLATE = "news/includes/teaser.html"
 
 
-def teaser_sources(ids):
-    """The TeaserSource of each live or draft story among `ids`, in this order; read once per batch."""
-    found = memoized_many("teaser-source", ids, _read_sources)
+def teasers(ids):
+    """The teaser data of each story among `ids`, in this order: read as rows for many stories at
+    once (a Read more part names hundreds), once per batch."""
+    found = memoized_many("teaser", list(ids), _read_teasers)
     return [found[pk] for pk in ids if pk in found]
 
 
-def _read_sources(ids):
+def _read_teasers(ids):
     bylines = byline_names(ids)
-    sources = {}
-    for pk, last_published_at, url_path, *picture in ArticlePage.objects.filter(pk__in=ids).values_list(
-        "pk", "last_published_at", "url_path", *PICTURE_FIELDS
-    ):
-        sources[pk] = TeaserSource(pk, last_published_at, url_path, picture_key_of(picture), tuple(bylines[pk]))
-    return sources
+    rows = list(
+        ArticlePage.objects.filter(pk__in=ids).values_list(
+            "pk", "path", "url_path", "title", "standfirst", "published_at", "lead_image_id", *PICTURE_FIELDS
+        )
+    )
+    sections = dict(
+        Page.objects.filter(path__in={path[: -Page.steplen] for _, path, *_ in rows}).values_list("path", "title")
+    )
+    found = {}
+    for pk, path, url_path, title, standfirst, published_at, image_id, *picture in rows:
+        picture = picture_key_of(picture)
+        found[pk] = {
+            "pk": pk,
+            "url": public_path(ArticleRow(pk, url_path)),
+            "title": title,
+            "standfirst": standfirst,
+            "published_at": published_at,
+            "author_names": tuple(bylines[pk]),
+            "section": sections.get(path[: -Page.steplen], ""),
+            # The picture's id to find it by, and what its crops are cut from.
+            "picture": (image_id, *picture) if picture else None,
+        }
+    return found
 
 
-def render_teaser(request, article, lead_teaser=False, level=3):
-    """The teaser of `article`, a story or its TeaserSource."""
-    source = article if isinstance(article, TeaserSource) else TeaserSource.of(article)
+class ArticleRow:
+    """Enough of a story for public_path(): its id and Wagtail url_path."""
 
-    def render():
-        story = article
-        if isinstance(article, TeaserSource):
-            story = next(iter(articles_in_order([article.pk])), None)
-            if story is None:
-                return ""
-        context = {"article": story, "lead_teaser": lead_teaser, "level": level}
-        return mark_safe(render_to_string("news/includes/teaser.html", context, request=request))
+    def __init__(self, pk, url_path):
+        self.pk, self.url_path = pk, url_path
 
-    return kept(("teaser", *source, lead_teaser, level), render)
+
+def render_teaser(teaser, lead_teaser=False, level=3):
+    """The teaser of a story, from its teasers() data."""
+    return mark_safe(kept_render(TEASER_TEMPLATE, {"article": teaser, "lead_teaser": lead_teaser, "level": level}))

@@ -8,30 +8,25 @@ from django.utils.http import http_date
 from samizdat.core.limits import limited
 
 from .feeds import AuthorFeed, SectionFeed, SiteFeed, TagFeed, xml_safe
-from .listing import (
-    articles_by,
-    articles_tagged,
-    listing_page,
-    published_tag,
-    tag_path,
-    with_listing_parts,
-)
+from .archive import listing_page
+from .listing import articles_by, articles_tagged, published_tag, tag_path
 from .models import Author, SectionPage
 from .search import search_articles
 from .sitemaps import SITEMAPS, news_sitemap_entries, sitemap_index_entries, urlset
 from .structured_data import newsroom_name
+from .teasers import teasers
 
 
 def author_page(request, slug, number=None):
     author = get_object_or_404(Author, slug=slug)
-    articles = with_listing_parts(articles_by(author))
+    articles = articles_by(author)
     page = listing_page(articles, author.get_absolute_url(), number)
     return render(request, "news/author_page.html", {"author": author, "articles": page})
 
 
 def tag_page(request, slug, number=None):
     tag = _published_tag_or_404(slug)
-    articles = with_listing_parts(articles_tagged(tag))
+    articles = articles_tagged(tag)
     page = listing_page(articles, tag_path(tag), number)
     return render(request, "news/tag_page.html", {"tag": tag, "articles": page})
 
@@ -56,7 +51,8 @@ def tag_feed(request, slug, kind):
 @limited("news.search", "LIMIT_SEARCHES_PER_CLIENT", method=("GET", "HEAD", "POST"))
 def search(request):
     query, results = search_articles(request.GET.get("q", ""), request.GET.get("page", "1"))
-    return render(request, "news/search.html", {"query": query, "results": results})
+    shown = teasers([article.pk for article in results.object_list]) if results else []
+    return render(request, "news/search.html", {"query": query, "results": results, "teasers": shown})
 
 
 def sitemap_index(request):

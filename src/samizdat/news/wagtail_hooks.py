@@ -1,7 +1,12 @@
+from wagtail import hooks
+from wagtail.images import get_image_model
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import Agency, Author
+from .prefetch import prepare_story_pages
+from .public_urls import extra_public_urls, pages_showing_picture
+from .related import ReadMorePart
 
 
 class AuthorViewSet(SnippetViewSet):
@@ -23,3 +28,12 @@ class AgencyViewSet(SnippetViewSet):
 
 register_snippet(AuthorViewSet)
 register_snippet(AgencyViewSet)
+
+
+# What the static publisher renders (publishing/hooks.py names these hooks): the addresses that
+# are not pages, the pages a picture is shown on, the Read more part it may refresh alone, and
+# what a batch of story pages is fetched with at once.
+hooks.register("samizdat_published_urls", extra_public_urls)
+hooks.register("samizdat_shown_on", lambda: (get_image_model(), pages_showing_picture))
+hooks.register("samizdat_page_parts", ReadMorePart)
+hooks.register("samizdat_before_rendering", prepare_story_pages)

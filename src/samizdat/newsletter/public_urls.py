@@ -1,5 +1,8 @@
-"""The newsletter's public addresses, for the static publisher: all of them for a full rebuild
-(PUBLISHED_URL_SOURCES), and the sample previews a story is shown on (PUBLISHED_ARTICLE_LISTINGS)."""
+"""The newsletter's public addresses, for the static publisher (registered in wagtail_hooks.py):
+all of them for a full rebuild, and the sample previews a story is shown on."""
+
+from samizdat.news.listing import published_articles
+from samizdat.news.models import ArticlePage
 
 from .models import Edition, Newsletter
 from .rendering import SAMPLE_SIZE
@@ -17,8 +20,8 @@ def newsletter_public_urls():
 def sample_previews(article):
     """Before its first send a newsletter's Preview is a sample of the newest stories: a story
     published, edited or taken down among them changes it."""
-    from samizdat.news.listing import published_articles
-
+    if not isinstance(article, ArticlePage):
+        return []
     newsletters = Newsletter.objects.exclude(editions__status=Edition.SENT)
     if not newsletters.exists():
         return []

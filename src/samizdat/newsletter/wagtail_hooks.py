@@ -14,6 +14,7 @@ from samizdat.core.spreadsheets import SafeSpreadsheetExport
 from . import admin_views
 from .drafts import ensure_weekly_drafts
 from .models import Edition, Newsletter, Subscriber, Suppression
+from .public_urls import newsletter_public_urls, sample_previews
 
 
 class NewsletterViewSet(SnippetViewSet):
@@ -130,3 +131,8 @@ def paused_editions_panel(request, panels):
 @hooks.register("register_log_actions")
 def register_newsletter_log_actions(actions):
     actions.register_action(admin_views.IMPORT_ACTION, _("Subscribers imported"), _("Imported subscribers from a CSV file"))
+
+
+# What the static publisher renders (publishing/hooks.py names these hooks).
+hooks.register("samizdat_published_urls", newsletter_public_urls)
+hooks.register("samizdat_listed_on", sample_previews)

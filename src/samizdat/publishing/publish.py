@@ -11,27 +11,20 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from wagtail.models import Page
 
 from samizdat.core.render_cache import memoized, render_cache
 
 from . import output
 from .children import die_with_parent
-from .models import PublishedSource, PublishingProblem
+from .hooks import before_rendering, page_parts
+from .models import PublishingProblem
 from .pausing import paused
 from .render import shared_renderer
-from .sources import (
-    EVERYTHING,
-    is_published,
-    key_of,
-    listing_urls,
-    object_for,
-    own_urls,
-)
+from .sources import EVERYTHING, PartOfPage, address, urls_of
 
 logger = logging.getLogger(__name__)
-# A change touching at least this many addresses per process is shared among processes.
+# A batch touching at least this many addresses per process is shared among processes.
 PARALLEL_FROM = 24
 
 
@@ -74,10 +67,13 @@ def publish_urls(urls, root=None, renderer=None, progress=None):
 
 
 def _publish_each(urls, root, renderer, report, progress):
-    urls = list(dict.fromkeys(urls))
-    _prepare_pages(urls, renderer)
-    _prepare_fragments(urls, renderer)
-    for url in urls:
+    pages = [url for url in dict.fromkeys(urls) if not isinstance(url, PartOfPage)]
+    whole = set(pages)  # a page rendered whole needs no part of it refreshed
+    urls = [url for url in dict.fromkeys(urls) if not isinstance(url, PartOfPage) or url.url not in whole]
+    _prepare_pages(pages, renderer)
+    _prepare_parts(urls, renderer)
+    for each in urls:
+        url = address(each)
         try:
             output.relative_file(url)
         except output.UnsafePath as error:
@@ -85,7 +81,7 @@ def _publish_each(urls, root, renderer, report, progress):
             _note_problem(url, str(error), retry=False)  # the same address will never be safe
             continue
         try:
-            _publish_one(url, root, renderer, report)
+            _publish_one(each, root, renderer, report)
         except OSError as error:
             # The disk said no (permissions, full, read-only): the file readers get is the one
             # before, untouched, since files are only ever replaced whole. The rest of the batch
@@ -97,10 +93,10 @@ def _publish_each(urls, root, renderer, report, progress):
             progress(url)
 
 
-def _publish_one(url, root, renderer, report):
-    fragment = getattr(url, "fragment", None)
-    if fragment and _refresh_fragment(root, url, fragment, renderer, report):
+def _publish_one(each, root, renderer, report):
+    if isinstance(each, PartOfPage) and _refresh_part(root, each, renderer, report):
         return
+    url = address(each)
     rendered = renderer.render(url)
     if rendered.ok:
         if output.write(root, url, rendered.content):
@@ -139,39 +135,36 @@ def _unwritable_message(root, url, error):
     )
 
 
-def _prepare_pages(urls, renderer):
-    """settings.PUBLISHED_PREPARE: functions called with the batch's whole pages before they are
-    rendered, to fetch at once what many of them show."""
-    pages = [url for url in urls if not getattr(url, "fragment", None)]
-    if len(pages) < 2:
-        return
-    for path in settings.PUBLISHED_PREPARE:
-        try:
-            import_string(path)(renderer.request_for(pages[0]), pages)
-        except Exception:  # only a head start: each page still fetches what it needs
-            logger.exception("Preparing pages with %s failed", path)
+def _prepare_pages(pages, renderer):
+    """The samizdat_before_rendering hooks, with the batch's whole pages, to fetch at once what
+    many of them show."""
+    if len(pages) >= 2:
+        before_rendering(renderer.request_for(pages[0]), pages)
 
 
-def _prepare_fragments(urls, renderer):
-    """A fragment's function may have a `prepare(request, urls)`: called once with every address
-    of the batch whose part it renders, to fetch at once what they all show."""
+def _prepare_parts(urls, renderer):
+    """Each page part's prepare(), once with every page of the batch whose part it renders."""
     by_name = {}
     for url in urls:
-        if getattr(url, "fragment", None):
-            by_name.setdefault(url.fragment, []).append(url)
+        if isinstance(url, PartOfPage):
+            by_name.setdefault(url.part, []).append(url.url)
+    parts = page_parts()
     for name, addresses in by_name.items():
-        prepare = getattr(import_string(settings.PUBLISHED_FRAGMENTS[name]), "prepare", None)
-        if prepare and len(addresses) > 1:
+        if name in parts and len(addresses) > 1:
             try:
-                prepare(renderer.request_for(addresses[0]), addresses)
+                parts[name].prepare(renderer.request_for(addresses[0]), addresses)
             except Exception:  # only a head start: each part is still rendered (or reported) on its own
                 logger.exception("Preparing the %s parts failed", name)
 
 
-def _refresh_fragment(root, url, name, renderer, report):
+def _refresh_part(root, each, renderer, report):
     """Render one marked part of a published page and splice it into the file: a story's Read more
     costs a tenth of the whole page. False when the whole page has to be rendered instead (no file
     yet, no markers, the part can't be rendered on its own)."""
+    url, name = each
+    part = page_parts().get(name)
+    if part is None:
+        return False
     start, end = f"<!--fragment:{name}-->".encode(), f"<!--/fragment:{name}-->".encode()
     try:
         content = output.target(root, url).read_bytes()
@@ -182,7 +175,7 @@ def _refresh_fragment(root, url, name, renderer, report):
     if ends < 0 or content.find(start, begins + len(start), ends) >= 0:
         return False
     try:
-        part = import_string(settings.PUBLISHED_FRAGMENTS[name])(renderer.request_for(url), url)
+        part = part.render(renderer.request_for(url), url)
     except Exception:  # whatever it was, the whole page will show it properly, or report it
         logger.exception("Rendering the %s part of %s failed", name, url)
         return False
@@ -196,50 +189,6 @@ def _refresh_fragment(root, url, name, renderer, report):
     else:
         report.unchanged += 1
     return True
-
-
-def urls_of(obj):
-    """Where an object is shown now (own addresses first), or would be shown if it were live."""
-    return own_urls(obj) + listing_urls(obj)
-
-
-def publish_change(key, also=(), progress=None):
-    """Re-render what a change to the object `key` touches: where it is shown now and where it
-    was shown when last published. `also`: addresses known before it was deleted. Its own
-    addresses go first, before the (slower) work of finding every page that lists it; the rest
-    is shared among processes when there is enough of it. `progress` is called now and then
-    while it works (the task's heartbeat)."""
-    # One memo for the whole change, inherited by the processes that render the rest.
-    with render_cache():
-        obj = object_for(key)
-        record = PublishedSource.objects.filter(key=key).first()
-        before = record.urls if record else []
-        own = own_urls(obj) if obj is not None else []
-        report = publish_urls(own, progress=progress)
-        listed = listing_urls(obj) if obj is not None else []
-        rest = [url for url in dict.fromkeys([*listed, *also, *before]) if url not in own]
-        if EVERYTHING in rest:
-            from .rebuild import rebuild_site
-
-            report.add(rebuild_site(progress=progress))
-        else:
-            report.add(_publish_rest(rest, progress))
-    if is_published(obj):
-        shown = [url for url in own + listed if url != EVERYTHING]
-        PublishedSource.objects.update_or_create(key=key, defaults={"urls": shown})
-    else:
-        PublishedSource.objects.filter(key=key).delete()
-    logger.info("Published %s: %s", key, report.summary())
-    return report
-
-
-def _publish_rest(urls, progress=None):
-    processes = min(settings.PUBLISH_PROCESSES or os.cpu_count() or 1, len(urls) // PARALLEL_FROM)
-    # Forked processes need connections of their own, which can't be done inside a transaction
-    # (the worker runs tasks outside one; the tests' immediate tasks run inside the editor's).
-    if processes > 1 and not any(connection.in_atomic_block for connection in connections.all(initialized_only=True)):
-        return publish_urls_in_processes(urls, processes, progress=progress)
-    return publish_urls(urls, progress=progress)
 
 
 def publish_urls_in_processes(urls, processes, root=None, progress=None):
@@ -285,7 +234,7 @@ def _publish_part(urls, root, sending, parent):
 
 
 def warm_up(renders=12):
-    """For a worker that has just started (settings.WORKER_WARM_UP): work out where the latest
+    """For a worker that has just started (a samizdat_worker_started hook): work out where the latest
     published page is shown and render a few of those addresses, writing nothing. Modules loaded
     on first use, compiled templates, the middleware and the render cache are then ready, in this
     process and in those it forks, and the first change after a restart takes no longer than the
@@ -296,7 +245,7 @@ def warm_up(renders=12):
     if page is None:
         return
     with paused(), render_cache():
-        urls = [url for url in urls_of(page.specific) if url != EVERYTHING]
+        urls = [address(url) for url in urls_of(page.specific) if url != EVERYTHING]
         # The first few (the page, its listings) and a spread of the rest (feeds, sitemaps, ...).
         step = max(1, len(urls) // renders)
         renderer = shared_renderer()
@@ -334,4 +283,4 @@ def _known_problems():
     return memoized("publishing-problems", lambda: set(PublishingProblem.objects.values_list("url", flat=True)))
 
 
-__all__ = ["Report", "key_of", "publish_change", "publish_urls", "retry_delay", "urls_of"]
+__all__ = ["Report", "publish_urls", "publish_urls_in_processes", "retry_delay"]

@@ -6,10 +6,8 @@ atomically with the change, so a change is never saved without its publishing, n
 
 import threading
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
-from django.utils.module_loading import import_string
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import (
@@ -19,9 +17,9 @@ from wagtail.signals import (
     post_page_move,
 )
 
+from .hooks import shown_on
 from .pausing import active, paused
-from .publish import urls_of
-from .sources import key_of, shows_on_site
+from .sources import address, key_of, shows_on_site, urls_of
 from .tasks import owe_change, owe_rebuild
 
 __all__ = ["connect", "paused"]  # paused: for bulk loaders (the demo)
@@ -56,7 +54,7 @@ def deleting(obj):
     in between leaves a stale page until the next rebuild, never a missing one)."""
     if not active() or obj.pk is None:
         return
-    urls = urls_of(obj)
+    urls = [address(url) for url in urls_of(obj)]
     obj_key = key_of(obj)
     transaction.on_commit(lambda: owe_change(obj_key, also=urls))
 
@@ -79,7 +77,7 @@ def privacy_changed(sender, instance, **kwargs):
 
 
 def shown_object_saved(sender, instance, raw=False, **kwargs):
-    """A picture (or another object settings.PUBLISHED_SHOWN_ON names) changed: the pages that
+    """A picture (or another object a samizdat_shown_on hook names) changed: the pages that
     show it are published again."""
     if not raw and active():
         for page in _pages_showing(instance):
@@ -124,8 +122,8 @@ def rendition_deleted(sender, instance, **kwargs):
 
 
 def _pages_showing(instance):
-    label = instance._meta.label
-    return import_string(settings.PUBLISHED_SHOWN_ON[label])(instance) if label in settings.PUBLISHED_SHOWN_ON else []
+    pages_showing = shown_on().get(type(instance))
+    return pages_showing(instance) if pages_showing else []
 
 
 def connect():
@@ -141,6 +139,7 @@ def connect():
     post_delete.connect(
         rendition_deleted, sender=get_image_model().get_rendition_model(), dispatch_uid="publishing-rendition-deleted"
     )
-    for label in settings.PUBLISHED_SHOWN_ON:
-        post_save.connect(shown_object_saved, sender=label, dispatch_uid=f"publishing-shown-{label}-saved")
-        pre_delete.connect(shown_object_deleting, sender=label, dispatch_uid=f"publishing-shown-{label}-deleting")
+    for model in shown_on():
+        label = model._meta.label
+        post_save.connect(shown_object_saved, sender=model, dispatch_uid=f"publishing-shown-{label}-saved")
+        pre_delete.connect(shown_object_deleting, sender=model, dispatch_uid=f"publishing-shown-{label}-deleting")

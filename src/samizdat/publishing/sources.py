@@ -1,36 +1,38 @@
-"""What the publisher asks of pages and snippets: the small hook `news` and `core` answer.
+"""What the publisher asks of pages and snippets.
 
 An object that appears on the public site may define
     public_urls()  its own addresses, most important first (a page, its /page/N/, its feeds);
-    listed_on()    addresses of other pages that show it (listings, feeds, sitemaps, Read more).
+    listed_on()    addresses of other pages that show it (listings, feeds, sitemaps).
 A page without them publishes its own address only. "*" among the addresses means "every page"
 (a section renamed in the menu, the newsroom's name): the publisher rebuilds the whole site.
-An address given as `Fragment(url, name)` shows the object only in one marked part of that page
-(a story in another story's Read more): the publisher may refresh that part alone.
+Other apps add to them through the hooks in hooks.py: pages of theirs that show the object
+(samizdat_listed_on), and pages that show it only in one marked part, which the publisher may
+refresh alone (samizdat_page_parts: a story in another story's Read more), as PartOfPage.
 """
 
+from typing import NamedTuple
+
 from django.apps import apps
-from django.conf import settings
-from django.utils.module_loading import import_string
 from wagtail.models import Page
 
 from samizdat.core.render_cache import render_cache
 
+from .hooks import listed_elsewhere, page_parts, published_urls
+
 EVERYTHING = "*"
 
 
-class Fragment(str):
-    """An address whose page shows the object only between `<!--fragment:NAME-->` and
-    `<!--/fragment:NAME-->`; settings.PUBLISHED_FRAGMENTS names the function that renders that
-    part. It is still the address, so everything that takes addresses takes it."""
+class PartOfPage(NamedTuple):
+    """The page at `url`, which shows the object only in its part `part` (a samizdat_page_parts
+    name): the publisher may render that part alone and splice it into the file."""
 
-    def __new__(cls, url, name):
-        address = super().__new__(cls, url)
-        address.fragment = name
-        return address
+    url: str
+    part: str
 
-    def __getnewargs__(self):  # pickled for a rebuild's worker processes
-        return (str(self), self.fragment)
+
+def address(url):
+    """The address of a page or of the page a PartOfPage is part of."""
+    return url.url if isinstance(url, PartOfPage) else url
 
 
 def key_of(obj):
@@ -62,7 +64,16 @@ def own_urls(obj):
 
 
 def listing_urls(obj):
-    return list(obj.listed_on()) if hasattr(obj, "listed_on") else []
+    """Where other pages show `obj`: what it names, what other apps add, then the pages that show
+    it only in a part of theirs."""
+    urls = list(obj.listed_on()) if hasattr(obj, "listed_on") else []
+    urls += listed_elsewhere(obj)
+    return urls + [PartOfPage(url, part.name) for part in page_parts().values() for url in part.pages_showing(obj)]
+
+
+def urls_of(obj):
+    """Where an object is shown now (own addresses first), or would be shown if it were live."""
+    return own_urls(obj) + listing_urls(obj)
 
 
 def shows_on_site(obj):
@@ -72,18 +83,14 @@ def shows_on_site(obj):
 
 def every_url():
     """Every address of the public site, for a full rebuild: all live pages, then what the
-    PUBLISHED_URL_SOURCES add (tags, authors, feeds, sitemaps), without repeats."""
+    samizdat_published_urls hooks add (tags, authors, feeds, sitemaps), without repeats."""
     seen = set()
     with render_cache():  # one batch of questions: the site's root paths looked up once, say
         pages = Page.objects.live().public().filter(depth__gt=1).order_by("depth", "path").specific(defer=True)
         sources = [url for page in pages.iterator(chunk_size=1000) for url in own_urls(page)]
-        for source in settings.PUBLISHED_URL_SOURCES:
-            sources += list(import_string(source)())
+        sources += list(published_urls())
     for url in sources:
         if url not in seen and url != EVERYTHING:
             seen.add(url)
             yield url
 
-
-def mirrors_page_urls():
-    return ["/mirrors/"]

@@ -27,7 +27,8 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 
 from .check import check_is_due, check_site
 from .models import PublishingProblem, UnfinishedChange
-from .publish import publish_change, publish_urls, retry_delay
+from .changes import publish_change
+from .publish import publish_urls, retry_delay
 from .rebuild import rebuild_site
 from .sources import EVERYTHING, object_for
 

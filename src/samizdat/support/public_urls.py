@@ -1,4 +1,5 @@
-"""The published files reader revenue adds to the site (PUBLISHED_URL_SOURCES)."""
+"""The published files reader revenue adds to the site (the samizdat_published_urls hook,
+registered in wagtail_hooks.py)."""
 
 from django.conf import settings
 

@@ -10,6 +10,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .admin import CONFIRM_ACTION, admin_urls, revenue_viewsets
 from .models import Appeal
+from .public_urls import support_urls
 
 
 class AppealViewSet(SnippetViewSet):
@@ -49,3 +50,7 @@ def register_revenue_report_menu_item():
 @hooks.register("register_log_actions")
 def register_support_log_actions(actions):
     actions.register_action(CONFIRM_ACTION, _("Gift confirmed"), _("Confirmed a manual gift arrived"))
+
+
+# What the static publisher renders (publishing/hooks.py names the hook).
+hooks.register("samizdat_published_urls", support_urls)

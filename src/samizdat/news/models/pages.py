@@ -12,7 +12,6 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from samizdat.core.pages import PublishedPage
 from samizdat.core.render_cache import memoized
 
 from ..blocks import ArticleBodyBlock
@@ -31,7 +30,7 @@ def own_route(page, path_components):
         return None
 
 
-class HomePage(PublishedPage, RoutablePageMixin, Page):
+class HomePage(RoutablePageMixin, Page):
     """The front page: the lead story, then the latest from each section."""
 
     lead_article = models.ForeignKey(
@@ -88,7 +87,7 @@ class HomePage(PublishedPage, RoutablePageMixin, Page):
         )
 
 
-class SectionPage(PublishedPage, RoutablePageMixin, Page):
+class SectionPage(RoutablePageMixin, Page):
     """A section such as News or Opinion; its articles are its children."""
 
     description = models.TextField(blank=True)
@@ -126,9 +125,10 @@ class SectionPage(PublishedPage, RoutablePageMixin, Page):
     @path("")
     @path("page/<int:number>/")
     def listing(self, request, number=None):
-        from ..listing import listing_page, public_path, with_listing_parts
+        from ..archive import listing_page
+        from ..listing import public_path
 
-        articles = listing_page(with_listing_parts(self.articles()), public_path(self), number)
+        articles = listing_page(self.articles(), public_path(self), number)
         return self.render(request, context_overrides={"articles": articles})
 
 
@@ -136,7 +136,7 @@ class ArticleTag(TaggedItemBase):
     content_object = ParentalKey("news.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE)
 
 
-class ArticlePage(PublishedPage, Page):
+class ArticlePage(Page):
     standfirst = models.TextField(blank=True, help_text="One or two sentences under the headline.")
     dateline = models.CharField(max_length=100, blank=True, help_text="Where the story was reported from.")
     published_at = models.DateTimeField(

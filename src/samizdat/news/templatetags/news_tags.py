@@ -1,11 +1,16 @@
 import json
+import re
 
 from django import template
+from django.conf import settings
 from django.utils.safestring import mark_safe
+from wagtail.images import get_image_model
 
 from samizdat.core.links import absolute_url
 
 from .. import listing
+from ..feeds import xml_safe
+from ..models import ArticlePage
 from ..structured_data import news_article
 from ..teasers import render_teaser
 
@@ -13,6 +18,8 @@ register = template.Library()
 
 # The same escapes as Django's json_script: nothing in the data can close the <script> element.
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+# Feed readers fetch our HTML from elsewhere, so /media/... and /news/... must carry the host.
+_ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')
 
 
 @register.simple_tag(takes_context=True)
@@ -33,9 +40,25 @@ def public_url(page):
     return listing.public_url(page) or ""
 
 
-@register.simple_tag(takes_context=True)
-def teaser(context, article, lead_teaser=False, level=3):
-    """A story's teaser in a listing (`article` a story or its teasers.TeaserSource). While
-    publishing, rendered once and kept: the same teaser is on the front page, its section, its
-    tags, its authors and in Read more."""
-    return render_teaser(context.get("request"), article, lead_teaser, level)
+@register.simple_tag
+def teaser(article, lead_teaser=False, level=3):
+    """A story's teaser in a listing, from its teasers.teasers() data."""
+    return render_teaser(article, lead_teaser, level)
+
+
+@register.simple_tag
+def image_of(picture):
+    """The image a teaser's `picture` names, for Wagtail's image tags; None if it is gone."""
+    return get_image_model().objects.filter(pk=picture[0]).first()
+
+
+@register.simple_tag
+def story_body(raw):
+    """A story's body from its stored (plain) form, its blocks ready for {% include_block %}."""
+    return ArticlePage._meta.get_field("body").to_python(raw)
+
+
+@register.filter
+def feed_html(html):
+    """HTML as feed readers get it: links and pictures on SITE_URL, nothing XML forbids."""
+    return mark_safe(xml_safe(_ROOT_RELATIVE.sub(lambda match: f"{match.group(1)}{settings.SITE_URL}/", html)))

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connections
-from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Command as DbWorker
+from wagtail import hooks
 
 from samizdat.core.static_files import ensure_static_collected
 
@@ -26,12 +26,13 @@ def run_periodic_commands():
 
 
 def warm_up():
-    """The functions settings.WORKER_WARM_UP names; one failing only costs the first task time."""
-    for path in settings.WORKER_WARM_UP:
+    """The functions apps register as the Wagtail hook "samizdat_worker_started" (fn(), called once
+    as the worker starts, before it takes tasks); one failing only costs the first task time."""
+    for fn in hooks.get_hooks("samizdat_worker_started"):
         try:
-            import_string(path)()
+            fn()
         except Exception:
-            logger.exception("Warming up with %s failed", path)
+            logger.exception("Warming up with %s failed", fn.__qualname__)
 
 
 def run_periodic_commands_forever(interval, stop):

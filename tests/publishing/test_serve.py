@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.management.base import OutputWrapper
 
-from samizdat.core.management.commands.serve import Supervisor
+from samizdat.publishing.management.commands.serve import Supervisor
 
 
 @pytest.fixture(scope="module")

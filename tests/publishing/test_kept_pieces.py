@@ -1,0 +1,57 @@
+"""Teasers the publisher keeps from one change to the next are keyed by what they were rendered
+from: their template (wherever it is loaded from) and the data they show."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+import samizdat.news
+from tests.factories import make_article, make_section
+
+pytestmark = pytest.mark.django_db
+
+TEASER = Path(samizdat.news.__file__).parent / "templates/news/includes/teaser.html"
+
+
+def override_teaser(settings, folder, change):
+    """A copy of the teaser template in a folder of its own, searched before the app's."""
+    target = folder / "news/includes/teaser.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(change(TEASER.read_text()))
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [str(folder)]}]
+
+
+def teaser_of(html, headline):
+    for teaser in BeautifulSoup(html, "html.parser").select("article.teaser"):
+        if teaser.select_one(".teaser-headline").get_text(strip=True) == headline:
+            return teaser
+    raise AssertionError(f"no teaser of {headline!r}")
+
+
+def test_a_teaser_template_showing_the_section_and_a_renamed_section_are_published(settings, tmp_path, public):
+    override_teaser(settings, tmp_path / "theme", lambda source: source.replace(
+        '<p class="teaser-meta">', '<p class="teaser-section">{{ article.section }}</p><p class="teaser-meta">'))
+    news = make_section("News")
+    make_article(news, "Cranes fall silent")
+    assert teaser_of(public.text("/"), "Cranes fall silent").select_one(".teaser-section").get_text() == "News"
+    news.title = "World"
+    news.save_revision().publish()
+    for url in ("/", "/news/"):
+        assert teaser_of(public.text(url), "Cranes fall silent").select_one(".teaser-section").get_text() == "World"
+
+
+def test_a_teaser_template_changed_between_two_changes_reaches_every_teaser_published(settings, tmp_path, public):
+    """The second change re-renders the front page, where the first story's teaser was kept: it
+    comes out of the new template, which lives outside samizdat's package."""
+    news = make_section("News")
+    make_article(news, "Cranes fall silent", minutes_ago=120)
+    override_teaser(settings, tmp_path / "theme", lambda source: source)
+    other = make_article(news, "Ferry fares rise", minutes_ago=60)
+    assert "data-theme" not in str(teaser_of(public.text("/"), "Cranes fall silent"))
+    override_teaser(settings, tmp_path / "theme-2", lambda source: source.replace(
+        '<article class="teaser', '<article data-theme="2" class="teaser'))
+    other.title = "Ferry fares rise again"
+    other.save_revision().publish()
+    assert teaser_of(public.text("/"), "Cranes fall silent")["data-theme"] == "2"
