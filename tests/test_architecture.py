@@ -110,15 +110,28 @@ def test_no_import_circles():
     assert not circles, "\n".join(" <-> ".join(c) for c in circles)
 
 
+# What is left of the news circle (issue 14): news' page models still reach their listings, feeds
+# and Read more through imports inside methods. This list may only shrink: a new hidden import
+# fails, and so does an entry here that is gone (strike it).
+STILL_HIDDEN = {
+    ("samizdat.news.models.pages", "samizdat.news.public_urls"),
+    ("samizdat.news.models.pages", "samizdat.news.front_page"),
+    ("samizdat.news.models.pages", "samizdat.news.listing"),
+    ("samizdat.news.models.pages", "samizdat.news.archive"),
+    ("samizdat.news.models.pages", "samizdat.news.related"),
+    ("samizdat.news.models.people", "samizdat.news.public_urls"),
+}
+
+
 def test_no_samizdat_import_inside_a_function():
     """An import inside a function is how a circle hides; AppConfig.ready() connecting signals is
     Django's own convention and allowed."""
-    hidden = [
-        f"{name}:{line} in {function}() imports {target}"
-        for name in MODULES
-        for function, target, line in imports_of(name)[1]
-    ]
+    found = [(name, target, function, line) for name in MODULES for function, target, line in imports_of(name)[1]]
+    hidden = [f"{name}:{line} in {function}() imports {target}" for name, target, function, line in found
+              if (name, target) not in STILL_HIDDEN]
     assert not hidden, "\n".join(hidden)
+    gone = STILL_HIDDEN - {(name, target) for name, target, _, _ in found}
+    assert not gone, f"no longer hidden, strike from STILL_HIDDEN: {sorted(gone)}"
 
 
 def test_modules_stay_short():
