@@ -29,6 +29,7 @@ def status_and_headers(url):
         return error.code, error.headers, error.read().decode()
 
 
+@pytest.mark.own_sqlite_site
 def test_a_search_flood_is_counted_across_both_worker_processes(site_env):
     port = free_port()
     server = subprocess.Popen(

@@ -477,6 +477,7 @@ def test_command_refuses_a_folder_that_does_not_exist(tmp_path):
         call_command("import_markdown", str(tmp_path / "nowhere"))
 
 
+@pytest.mark.own_sqlite_site
 def test_samizdat_import_markdown_on_the_command_line(tmp_path):
     """The real command, in its own process and database, the way a newsroom runs it."""
     env = {**os.environ, "SAMIZDAT_VAR_DIR": str(tmp_path / "var"), "MEDIA_ROOT": str(tmp_path / "media")}

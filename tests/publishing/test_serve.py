@@ -54,6 +54,7 @@ def wait_for(url, seconds=60):
 
 
 @pytest.mark.parametrize("stop_after", ["started", "starting"])
+@pytest.mark.own_sqlite_site
 def test_sigterm_stops_the_server_and_everything_it_started(site_env, stop_after):
     """A service manager stops samizdat with SIGTERM: no granian worker may be left holding the port,
     even when the signal comes while the server is still starting."""
@@ -120,6 +121,7 @@ def start_serve(site_env, port, *arguments):
     )
 
 
+@pytest.mark.own_sqlite_site
 def test_a_killed_worker_is_started_again_and_readers_never_notice(site_env):
     """kill -9 the worker: every request meanwhile is answered, serve starts a new worker and says
     so, and SIGTERM then stops the server, the new worker and granian's processes."""
@@ -153,6 +155,7 @@ def test_a_killed_worker_is_started_again_and_readers_never_notice(site_env):
             server.kill()
 
 
+@pytest.mark.own_sqlite_site
 def test_when_the_web_server_dies_serve_stops_its_worker_and_fails(site_env):
     """granian gone is not something to hide: serve exits with an error for the service manager,
     and leaves no worker behind publishing for a site nobody serves."""
@@ -243,6 +246,7 @@ def demo_users(site_env):
     return site_env
 
 
+@pytest.mark.own_sqlite_site
 def test_serve_refuses_every_interface_while_a_demo_account_has_the_demo_password(demo_users):
     port = free_port()
     result = subprocess.run(
@@ -254,6 +258,7 @@ def test_serve_refuses_every_interface_while_a_demo_account_has_the_demo_passwor
     assert port_is_free(port), "nothing listened"
 
 
+@pytest.mark.own_sqlite_site
 def test_serve_on_the_loopback_is_fine_with_the_demo_password(demo_users):
     port = free_port()
     server = subprocess.Popen(
@@ -267,6 +272,7 @@ def test_serve_on_the_loopback_is_fine_with_the_demo_password(demo_users):
         server.wait(timeout=30)
 
 
+@pytest.mark.own_sqlite_site
 def test_serve_on_every_interface_once_the_demo_passwords_are_changed(demo_users):
     subprocess.run([sys.executable, "-m", "samizdat.cli", "shell", "-c",
                     "from django.contrib.auth.models import User\n"

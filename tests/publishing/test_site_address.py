@@ -11,6 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.publishing.test_serve import children_of, free_port, wait_for
 
 try:
@@ -53,6 +55,7 @@ def wait_for_republish(server, seconds=120):
         time.sleep(0.2)
 
 
+@pytest.mark.own_sqlite_site
 def test_the_demo_names_the_port_it_is_served_on_even_after_a_restart_on_another(tmp_path):
     var = tmp_path / "var"
     env = {key: value for key, value in os.environ.items() if key not in ("SITE_URL", "DATABASE_URL", "HOST")}
@@ -87,6 +90,7 @@ def test_the_demo_names_the_port_it_is_served_on_even_after_a_restart_on_another
                 server.kill()
 
 
+@pytest.mark.own_sqlite_site
 def test_serve_answers_with_the_old_pages_while_it_republishes_for_its_address(tmp_path):
     """An existing install restarted on another address (or upgraded: no address on record yet)
     keeps answering during the republish, with the pages published before; afterwards every file
