@@ -258,18 +258,23 @@ def test_serve_refuses_every_interface_while_a_demo_account_has_the_demo_passwor
     assert port_is_free(port), "nothing listened"
 
 
-@pytest.mark.own_sqlite_site
-def test_serve_on_the_loopback_is_fine_with_the_demo_password(demo_users):
+def admin_answers_when_served_on(host, env):
+    """The status of the admin's sign-in page, from `samizdat serve --host HOST` on a free port."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "samizdat.cli", "serve", "--no-worker", "--host", "127.0.0.1", "--port", str(port)],
-        env=demo_users, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "samizdat.cli", "serve", "--no-worker", "--host", host, "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        assert wait_for(f"http://127.0.0.1:{port}/admin/login/") == 200
+        return wait_for(f"http://127.0.0.1:{port}/admin/login/")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+
+
+@pytest.mark.own_sqlite_site
+def test_serve_on_the_loopback_is_fine_with_the_demo_password(demo_users):
+    assert admin_answers_when_served_on("127.0.0.1", demo_users) == 200
 
 
 @pytest.mark.own_sqlite_site
@@ -278,13 +283,4 @@ def test_serve_on_every_interface_once_the_demo_passwords_are_changed(demo_users
                     "from django.contrib.auth.models import User\n"
                     "for u in User.objects.all(): u.set_password('a-long-new-password-' + u.username); u.save()"],
                    env=demo_users, check=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "samizdat.cli", "serve", "--no-worker", "--host", "0.0.0.0", "--port", str(port)],
-        env=demo_users, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        assert wait_for(f"http://127.0.0.1:{port}/admin/login/") == 200
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+    assert admin_answers_when_served_on("0.0.0.0", demo_users) == 200
