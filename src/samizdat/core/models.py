@@ -1,9 +1,20 @@
+from django.conf import settings
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
+
+def default_site():
+    """The site that emails, tasks and published files speak for: they have no request to take one from."""
+    return Site.objects.filter(is_default_site=True).first()
+
+
+def for_default_site(setting):
+    """A site setting (a BaseSiteSetting subclass) of the default site; its defaults before any site exists."""
+    site = default_site()
+    return setting.for_site(site) if site else setting()
 
 
 @register_setting(icon="site")
@@ -34,6 +45,12 @@ class NewsroomSettings(BaseSiteSetting):
     def listed_on(self):
         """The name, tagline and footer are on every page: the static publisher rebuilds them all."""
         return ["*"]
+
+
+def newsroom_name():
+    """Who publishes the site, as readers see it in emails, feeds and structured data."""
+    site = default_site()
+    return NewsroomSettings.for_site(site).name if site else settings.WAGTAIL_SITE_NAME
 
 
 class StandardPage(Page):

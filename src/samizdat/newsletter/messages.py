@@ -15,10 +15,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from samizdat.core.links import absolute_url, site_domain
+from samizdat.core.models import newsroom_name
 
 from .dkim import dkim_sign
 from .return_paths import return_path
-from .rendering import PREFERENCES, UNSUBSCRIBE, newsroom_name
+from .rendering import PREFERENCES, UNSUBSCRIBE
 from .tokens import confirm_token, preferences_token, unsubscribe_token
 
 RECIPIENT = "samizdat-recipient@samizdat.invalid"

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 import css_inline
 from django.template.loader import render_to_string
 from django.utils import timezone
-from wagtail.models import Site
 
 from samizdat.core.links import absolute_url
-from samizdat.core.models import NewsroomSettings
+from samizdat.core.models import newsroom_name
 from samizdat.news.listing import published_articles
 
 # Stand-ins for each reader's own links; chosen so no article could contain them by chance.
@@ -70,11 +69,6 @@ def sample_items():
 
 def intro_paragraphs(text):
     return [" ".join(part.split()) for part in (text or "").split("\n\n") if part.strip()]
-
-
-def newsroom_name():
-    site = Site.objects.filter(is_default_site=True).first()
-    return NewsroomSettings.for_site(site).name if site else "samizdat"
 
 
 @dataclass

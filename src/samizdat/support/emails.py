@@ -6,18 +6,12 @@ from email.utils import formataddr, parseaddr
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from wagtail.models import Site
 
 from samizdat.core.links import absolute_url
-from samizdat.core.models import NewsroomSettings
+from samizdat.core.models import newsroom_name
 
 from .manage_links import manage_url
 from .models import Frequency
-
-
-def newsroom_name():
-    site = Site.objects.filter(is_default_site=True).first()
-    return NewsroomSettings.for_site(site).name if site else "samizdat"
 
 
 def send_receipt(donation):

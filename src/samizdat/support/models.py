@@ -14,7 +14,8 @@ from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Site
+
+from samizdat.core.models import for_default_site
 
 from .money import AmountError, format_amount, format_number
 from .suggestions import parse_suggestions
@@ -252,8 +253,5 @@ class SupportSettings(BaseSiteSetting):
 
 
 def support_settings():
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        return SupportSettings()
-    return SupportSettings.for_site(site)
+    return for_default_site(SupportSettings)
 
