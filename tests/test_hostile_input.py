@@ -21,13 +21,15 @@ from django.urls.resolvers import RegexPattern
 from samizdat.newsletter.models import Edition, EditionArticle, Newsletter, Subscriber, Subscription
 from samizdat.newsletter.tokens import confirm_token, preferences_token, unsubscribe_token
 from samizdat.support.manage_links import manage_token
-from samizdat.support.models import RecurringDonation, support_settings
+from samizdat.support.models import RecurringDonation
 from samizdat.support.providers.base import DonationRequest, ReturnUrls
+from samizdat.support.providers.manual.models import ManualPaymentSettings
 from samizdat.support.providers.manual.provider import ManualProvider
+from samizdat.support.providers.test.models import TestPaymentSettings
 from samizdat.support.providers.test.provider import TestProvider
 from tests.factories import make_article, make_author, make_image, make_section
 from tests.news.conftest import built_once, shared_media  # noqa: F401
-from tests.support.conftest import fake_stripe  # noqa: F401
+from tests.support.conftest import fake_stripe, staff_set  # noqa: F401
 from tests.support.fake_stripe import sign
 
 pytestmark = pytest.mark.django_db
@@ -205,11 +207,9 @@ def site(django_db_setup, django_db_blocker, shared_media):  # noqa: F811
         EditionArticle.objects.create(edition=edition, article=article, sort_order=0)
         reader = Subscriber.objects.create(email="ana@example.org")
         pending = Subscription.objects.create(subscriber=reader, newsletter=week, status=Subscription.PENDING, consent_text="test")
-        staff = support_settings()
-        staff.test_payments = True
-        staff.bank_transfer_details = "IBAN DE00 0000 0000 0000 0000 00"
-        staff.crypto_addresses = "Bitcoin: bc1qexampleexampleexampleexample"
-        staff.save()
+        staff_set(TestPaymentSettings, enabled=True)
+        staff_set(ManualPaymentSettings, bank_transfer_details="IBAN DE00 0000 0000 0000 0000 00",
+                  crypto_addresses="Bitcoin: bc1qexampleexampleexampleexample")
         recurring = RecurringDonation.objects.create(provider="test", provider_subscription_id="sub_t", amount=1000,
                                                      currency="EUR", frequency="monthly", email="ana@example.org")
         wanted = DonationRequest(1000, "EUR", "once", "test")

@@ -441,10 +441,10 @@ SUPPORT_APPEALS_ENABLED = env_bool("SUPPORT_APPEALS_ENABLED", True)  # banner, e
 SUPPORT_CURRENCIES = [code.upper() for code in env_list("SUPPORT_CURRENCIES", "EUR,USD,GBP")]
 SUPPORT_MINIMUM = os.environ.get("SUPPORT_MINIMUM", "1")  # major units: "1", or per currency "EUR:1,JPY:150"
 SUPPORT_MAXIMUM = os.environ.get("SUPPORT_MAXIMUM", "10000")
-SUPPORT_PROVIDERS = env_list("SUPPORT_PROVIDERS", "stripe,manual,test")  # offered when configured, in this order
 SUPPORT_MANAGE_LINK_DAYS = int(os.environ.get("SUPPORT_MANAGE_LINK_DAYS", "14"))  # manage-my-donation links expire
 SUPPORT_SNOOZE_DAYS = int(os.environ.get("SUPPORT_SNOOZE_DAYS", "7"))  # default for "Remind me later"
-# Each payment provider reads its own settings (STRIPE_*: support/providers/stripe/conf.py).
+# Each payment provider is an app in INSTALLED_APPS, offered once configured, in that order. It keeps
+# its own settings: STRIPE_* in support/providers/stripe/conf.py, the rest in its own admin settings.
 
 # Personal data (docs/security.md, "Personal data"): how long what names a person is kept.
 # `samizdat privacy purge` (run by the worker, at most hourly) removes it after this many days.

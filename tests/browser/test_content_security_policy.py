@@ -20,8 +20,10 @@ from samizdat.publishing.mirror import build_mirror
 from samizdat.publishing.publish import publish_urls
 from samizdat.publishing.serving import StaticFirst
 from samizdat.support.models import Appeal, Donation, support_settings
+from samizdat.support.providers.test.models import TestPaymentSettings
 from samizdat.support.providers.stripe.conf import checkout_origin
 from tests.browser.conftest import DESKTOP, _open_reader, _plain_static_names
+from tests.support.conftest import staff_set
 from tests.support.fake_stripe import SECRET_KEY, FakeStripe
 from tests.factories import make_article, make_image, make_section
 
@@ -39,8 +41,8 @@ document.addEventListener("securitypolicyviolation", (event) => {
 @pytest.fixture
 def newsroom(db, settings):
     settings.SUPPORT_TEST_PAYMENTS = True  # as DEBUG or a demo has it
+    staff_set(TestPaymentSettings, enabled=True)
     staff = support_settings()
-    staff.test_payments = True
     staff.suggested_amounts = "EUR once: 25, 50\nEUR monthly: 5, 10, 20"
     staff.save()
     Appeal.objects.create(name="Banner", placement="banner", heading="Support samizdat!",

@@ -11,7 +11,9 @@ import pytest
 from playwright.sync_api import expect
 
 from samizdat.support.models import Appeal, Donation, support_settings
+from samizdat.support.providers.test.models import TestPaymentSettings
 from tests.factories import make_article, make_section
+from tests.support.conftest import staff_set
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -22,8 +24,8 @@ DAY = 86400 * 1000
 @pytest.fixture
 def newsroom(db, settings):
     settings.SUPPORT_TEST_PAYMENTS = True  # as DEBUG or a demo has it
+    staff_set(TestPaymentSettings, enabled=True)
     staff = support_settings()
-    staff.test_payments = True
     staff.snooze_days = 7
     staff.quiet_days_after_giving = 30
     staff.suggested_amounts = "EUR monthly: 5, 10, 20\nEUR once: 25, 50"

@@ -8,7 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from samizdat.support.models import Donation, support_settings
+from samizdat.support.providers.test.models import TestPaymentSettings
 from tests.browser.conftest import DESKTOP, _open_reader, _plain_static_names
+from tests.support.conftest import staff_set
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -16,8 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 @pytest.fixture
 def test_payments(db, settings):
     settings.SUPPORT_TEST_PAYMENTS = True  # as DEBUG or a demo has it
+    staff_set(TestPaymentSettings, enabled=True)
     staff = support_settings()
-    staff.test_payments = True
     staff.suggested_amounts = "EUR once: 25, 50\nEUR monthly: 5, 10, 20\nEUR annual: 60"
     staff.save()
 

@@ -10,7 +10,9 @@ from samizdat.core.logs import redact
 from samizdat.newsletter.models import Newsletter, Subscriber, Subscription
 from samizdat.newsletter.tokens import confirm_token, preferences_token, unsubscribe_token
 from samizdat.support.manage_links import manage_token
-from samizdat.support.models import RecurringDonation, support_settings
+from samizdat.support.models import RecurringDonation
+from samizdat.support.providers.test.models import TestPaymentSettings
+from tests.support.conftest import staff_set
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +27,7 @@ def test_redact_takes_out_signed_values_and_addresses():
 
 def test_no_token_and_no_address_in_any_log_record(client, caplog, settings):
     settings.SUPPORT_TEST_PAYMENTS = True
-    staff = support_settings()
-    staff.test_payments = True
-    staff.save()
+    staff_set(TestPaymentSettings, enabled=True)
     caplog.set_level(logging.DEBUG)
     week = Newsletter.objects.create(name="The Week", slug="the-week")
     tokens = []

@@ -9,7 +9,9 @@ import threading
 import pytest
 from aiosmtpd.controller import Controller
 
+from samizdat.core.models import for_default_site
 from samizdat.support.models import support_settings
+from samizdat.support.providers.test.models import TestPaymentSettings
 
 
 class Inbox:
@@ -56,13 +58,22 @@ def smtp(settings):
         controller.stop()
 
 
+def staff_set(setting, **fields):
+    """Change a site setting as staff do under Settings (a provider's, say), and save it."""
+    row = for_default_site(setting)
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.save()
+    return row
+
+
 @pytest.fixture
 def test_payments(db, settings):
-    settings.SUPPORT_TEST_PAYMENTS = True  # as DEBUG or a demo has it
-    staff = support_settings()
-    staff.test_payments = True
-    staff.save()
-    return staff
+    """Test payments switched on (Settings → Test payments, and allowed as DEBUG or a demo has it);
+    the Reader revenue settings, to change what the form suggests."""
+    settings.SUPPORT_TEST_PAYMENTS = True
+    staff_set(TestPaymentSettings, enabled=True)
+    return support_settings()
 
 
 def donate(client, **fields):

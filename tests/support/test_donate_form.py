@@ -5,9 +5,12 @@ and nothing is recorded."""
 import pytest
 from bs4 import BeautifulSoup
 
-from samizdat.support.models import Donation, ProcessedEvent, RecurringDonation, support_settings
+from samizdat.core.models import for_default_site
+from samizdat.support.models import Donation, ProcessedEvent, RecurringDonation
+from samizdat.support.providers.manual.models import ManualPaymentSettings
+from samizdat.support.providers.test.models import TestPaymentSettings
 
-from .conftest import donate, pay_with_test_provider
+from .conftest import donate, pay_with_test_provider, staff_set
 
 pytestmark = pytest.mark.django_db
 
@@ -76,14 +79,13 @@ def test_the_form_sent_back_keeps_what_the_reader_typed(client, test_payments):
 
 
 def test_a_provider_that_is_switched_off_is_not_offered_and_not_accepted(client, db):
-    assert support_settings().test_payments is False
+    assert for_default_site(TestPaymentSettings).enabled is False
     assert not page(client.get("/support/")).select("input[name=provider]")
     assert donate(client).status_code == 400
 
 
 def test_manual_payments_are_for_one_off_gifts(client, test_payments):
-    test_payments.bank_transfer_details = "IBAN DE00 1234"
-    test_payments.save()
+    staff_set(ManualPaymentSettings, bank_transfer_details="IBAN DE00 1234")
     response = donate(client, provider="manual", frequency="monthly")
     assert "Bank transfer or crypto is for one-off gifts: choose Once, or another way to pay." in errors(response)
 

@@ -7,10 +7,12 @@ from datetime import datetime, timezone
 import pytest
 from bs4 import BeautifulSoup
 
-from samizdat.support.models import Donation, RecurringDonation, support_settings
+from samizdat.support.models import Donation, RecurringDonation
+from samizdat.support.providers.manual.models import ManualPaymentSettings
+from samizdat.support.providers.test.models import TestPaymentSettings
 from samizdat.support.reports import revenue_report
 
-from .conftest import donate, pay_with_test_provider, post_webhook
+from .conftest import donate, pay_with_test_provider, post_webhook, staff_set
 from .fake_stripe import checkout_session, event, invoice
 
 pytestmark = pytest.mark.django_db
@@ -129,15 +131,12 @@ def test_test_gifts_never_count_as_revenue(client, test_payments):
 
 def test_staff_switching_test_payments_on_is_not_enough_on_a_live_site(client, settings):
     settings.SUPPORT_TEST_PAYMENTS = False
-    staff = support_settings()
-    staff.test_payments = True
-    staff.save()
+    staff_set(TestPaymentSettings, enabled=True)
     assert 'value="test"' not in client.get("/support/").content.decode()
 
 
 def test_a_discreet_bank_transfer_is_recorded_as_discreet(client, test_payments):
-    test_payments.bank_transfer_details = "IBAN DE89 3704 0044 0532 0130 00"
-    test_payments.save()
+    staff_set(ManualPaymentSettings, bank_transfer_details="IBAN DE89 3704 0044 0532 0130 00")
     transfer = donate(client, frequency="once", provider="manual", discreet="1")["Location"]
     client.post(transfer, {"amount": "10", "method": "Bank transfer", "email": "ana@example.org"})
     assert Donation.objects.get().discreet

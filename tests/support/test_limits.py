@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from samizdat.support.models import Donation
+from samizdat.support.providers.manual.models import ManualPaymentSettings
 
-from .conftest import donate, post_webhook
+from .conftest import donate, post_webhook, staff_set
 from .fake_stripe import checkout_session, event
 
 pytestmark = pytest.mark.django_db
@@ -51,9 +52,7 @@ def test_reading_the_support_page_is_never_limited(client, fake_stripe, settings
 
 @pytest.fixture
 def manual(test_payments):
-    test_payments.bank_transfer_details = "Lindenport Courier Cooperative\nIBAN DE89 3704 0044 0532 0130 00"
-    test_payments.save()
-    return test_payments
+    return staff_set(ManualPaymentSettings, bank_transfer_details="Lindenport Courier Cooperative\nIBAN DE89 3704 0044 0532 0130 00")
 
 
 def report_gift(client, n, **headers):
@@ -107,7 +106,6 @@ def check_errors():
 
 
 def test_check_fails_when_stripe_is_offered_without_a_webhook_secret(settings):
-    settings.SUPPORT_PROVIDERS = ["stripe", "manual"]
     settings.STRIPE_SECRET_KEY, settings.STRIPE_WEBHOOK_SECRET = "sk_live_x", ""
     assert "samizdat.support.E001" in check_errors()
     settings.STRIPE_WEBHOOK_SECRET = "whsec_x"

@@ -6,8 +6,9 @@ import segno
 from bs4 import BeautifulSoup
 
 from samizdat.support.models import Donation
+from samizdat.support.providers.manual.models import ManualPaymentSettings
 
-from .conftest import donate
+from .conftest import donate, staff_set
 
 pytestmark = pytest.mark.django_db
 
@@ -16,10 +17,11 @@ BTC = "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh"
 
 @pytest.fixture
 def manual(test_payments):
-    test_payments.bank_transfer_details = "Lindenport Courier Cooperative\nIBAN DE89 3704 0044 0532 0130 00\nReference: GIFT"
-    test_payments.crypto_addresses = f"Bitcoin: {BTC}\nMonero: 44AFFq5kSiGBoZ"
-    test_payments.save()
-    return test_payments
+    return staff_set(
+        ManualPaymentSettings,
+        bank_transfer_details="Lindenport Courier Cooperative\nIBAN DE89 3704 0044 0532 0130 00\nReference: GIFT",
+        crypto_addresses=f"Bitcoin: {BTC}\nMonero: 44AFFq5kSiGBoZ",
+    )
 
 
 def transfer_page(client):

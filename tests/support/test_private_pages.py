@@ -6,8 +6,9 @@ from django.core.management import call_command
 
 from samizdat.support.manage_links import manage_token
 from samizdat.support.models import Donation, RecurringDonation
+from samizdat.support.providers.manual.models import ManualPaymentSettings
 
-from .conftest import donate, pay_with_test_provider
+from .conftest import donate, pay_with_test_provider, staff_set
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +31,7 @@ def test_every_page_of_a_gift_is_private(client, test_payments):
 
 
 def test_the_transfer_page_is_private(client, test_payments):
-    test_payments.bank_transfer_details = "IBAN DE89 3704 0044 0532 0130 00"
-    test_payments.save()
+    staff_set(ManualPaymentSettings, bank_transfer_details="IBAN DE89 3704 0044 0532 0130 00")
     transfer = donate(client, frequency="once", provider="manual")["Location"]
     assert private(client.get(transfer))
     assert private(client.post(transfer, {"amount": "10", "method": "Bank transfer", "email": "ana@example.org"}))

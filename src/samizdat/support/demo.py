@@ -1,7 +1,11 @@
 """Reader revenue in the demo newsroom: the test provider on (no money moves), suggested amounts,
 and an appeal at the end of articles plus a banner. Called by samizdat.demo's load_demo()."""
 
+from samizdat.core.models import for_default_site
+
 from .models import Appeal, support_settings
+from .providers.manual.models import ManualPaymentSettings
+from .providers.test.models import TestPaymentSettings
 
 SUGGESTED = """EUR once: 10, 25, 50, 100
 EUR monthly: 5, 10, 20
@@ -27,13 +31,17 @@ APPEAL = (
 
 def load_support_demo():
     staff = support_settings()
-    staff.test_payments = True
     staff.suggested_amounts = SUGGESTED
     staff.intro = INTRO
-    staff.bank_transfer_details = (
+    staff.save()
+    test_payments = for_default_site(TestPaymentSettings)
+    test_payments.enabled = True
+    test_payments.save()
+    manual = for_default_site(ManualPaymentSettings)
+    manual.bank_transfer_details = (
         "Lindenport Courier Cooperative\nIBAN: XX00 0000 0000 0000 0000 00 (a demo account)\nReference: GIFT"
     )
-    staff.save()
+    manual.save()
     if not Appeal.objects.exists():
         Appeal.objects.create(name="Reader drive (demo)", placement=Appeal.Placement.ARTICLE,
                               heading="A message from the newsroom", body=APPEAL, show_form=True)

@@ -1,5 +1,5 @@
 """What reader revenue keeps: donations, recurring donations, the provider events already
-processed, appeals, and the staff's settings (suggested amounts, appeal timing, payment details).
+processed, appeals, and the staff's settings (suggested amounts, appeal timing).
 
 Amounts are integers in minor units (1250 with "EUR" is 12.50 EUR). We store the least: an email,
 a name if given, amounts and the provider's ids; never card data.
@@ -199,7 +199,8 @@ def default_snooze_days():
 
 @register_setting(icon="pick")
 class SupportSettings(BaseSiteSetting):
-    """Settings → Reader revenue: what the donate form suggests, how appeals behave, payment details."""
+    """Settings → Reader revenue: what the donate form suggests and how appeals behave. Each payment
+    provider keeps its own settings in its own app (providers/manual/models.py, say)."""
 
     suggested_amounts = models.TextField(
         default="EUR once: 10, 25, 50, 100\nEUR monthly: 5, 10, 20\nEUR annual: 50, 100, 200",
@@ -216,15 +217,6 @@ class SupportSettings(BaseSiteSetting):
     modal_every_days = models.PositiveSmallIntegerField(
         default=3, help_text="A modal appeal shows at most once in this many days on one browser."
     )
-    test_payments = models.BooleanField(
-        default=False, help_text="Offer the test provider: no money moves. For demos and trials only."
-    )
-    bank_transfer_details = models.TextField(
-        blank=True, help_text="Account holder, IBAN, BIC, reference: shown to readers who give by bank transfer."
-    )
-    crypto_addresses = models.TextField(
-        blank=True, help_text="One per line: 'Bitcoin: bc1q…'. Shown with a QR code."
-    )
 
     panels = [
         FieldPanel("intro"),
@@ -232,10 +224,6 @@ class SupportSettings(BaseSiteSetting):
         MultiFieldPanel(
             [FieldPanel("snooze_days"), FieldPanel("quiet_days_after_giving"), FieldPanel("modal_every_days")],
             heading="Appeals",
-        ),
-        MultiFieldPanel(
-            [FieldPanel("bank_transfer_details"), FieldPanel("crypto_addresses"), FieldPanel("test_payments")],
-            heading="Payment methods",
         ),
     ]
 

@@ -5,8 +5,8 @@ wagtail_hooks.py, so adding one touches nothing here:
   register_payment_provider  a function returning the Provider class
   register_support_urls      a function returning URL patterns of its own pages under /support/
 
-SUPPORT_PROVIDERS names which may be offered, in order; each is offered only when configured
-(Stripe keys, bank or crypto details, test payments on).
+A provider is offered once configured (Stripe's keys, bank or crypto details, test payments
+switched on), in the order of INSTALLED_APPS; its own settings live in its own app.
 """
 
 from django.conf import settings
@@ -43,20 +43,14 @@ def provider_urls():
 
 
 def offered():
-    """The providers readers may choose now, in SUPPORT_PROVIDERS order."""
-    found = []
-    for name in settings.SUPPORT_PROVIDERS:
-        provider = get_provider(name)
-        if provider is not None and provider.is_available():
-            found.append(provider)
-    return found
+    """The providers readers may choose now: registered, configured and switched on."""
+    providers = (provider() for provider in registered().values())
+    return [provider for provider in providers if provider.is_available()]
 
 
 def checkout_origins():
-    """Other sites the donate form may send readers to, for the pages' Content-Security-Policy:
-    asked of every provider SUPPORT_PROVIDERS names, configured or not in the database."""
+    """Other sites the donate form may send readers to, for the pages' Content-Security-Policy."""
     if not settings.SUPPORT_ENABLED:
         return {}
-    providers = [get_provider(name) for name in settings.SUPPORT_PROVIDERS]
-    origins = [origin for provider in providers if provider is not None for origin in provider.checkout_origins()]
+    origins = [origin for provider in registered().values() for origin in provider().checkout_origins()]
     return {"form-action": origins} if origins else {}

@@ -39,7 +39,7 @@ class ReturnUrls:
 
 
 class Provider:
-    name = ""  # in SUPPORT_PROVIDERS, the webhook's address (/support/webhooks/<name>/) and donations
+    name = ""  # in the webhook's address (/support/webhooks/<name>/) and on its donations
     label = ""  # what readers see on the form: "Card (Stripe)"
     frequencies = (Frequency.ONCE, Frequency.MONTHLY, Frequency.ANNUAL)
     webhook = WebhookView  # the base view refuses every request: a provider without webhooks gets none

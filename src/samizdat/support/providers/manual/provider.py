@@ -4,8 +4,11 @@ import secrets
 
 from django.core import signing
 
-from samizdat.support.models import Frequency, support_settings
+from samizdat.core.models import for_default_site
+from samizdat.support.models import Frequency
 from samizdat.support.providers.base import DonationRequest, Provider
+
+from .models import ManualPaymentSettings
 
 SALT = "samizdat.support.manual"
 
@@ -17,8 +20,8 @@ class ManualProvider(Provider):
     confirmed_by_staff = True
 
     def is_available(self):
-        settings = support_settings()
-        return bool(settings.bank_transfer_details.strip() or settings.crypto_addresses.strip())
+        details = for_default_site(ManualPaymentSettings)
+        return bool(details.bank_transfer_details.strip() or details.crypto_addresses.strip())
 
     def start_checkout(self, request, urls):
         token = signing.dumps(

@@ -10,10 +10,12 @@ from django.views.decorators.http import require_http_methods
 
 from samizdat.core.limits import limited
 from samizdat.support.donate import valid_email
-from samizdat.support.models import Donation, support_settings
+from samizdat.core.models import for_default_site
+from samizdat.support.models import Donation
 from samizdat.support.money import AmountError, check_limits, format_amount, format_number, parse_amount
 from samizdat.support.qr import qr_svg
 
+from .models import ManualPaymentSettings
 from .provider import ManualProvider, crypto_addresses
 
 
@@ -27,11 +29,11 @@ def transfer(request, token):
     wanted, nonce = provider.read_token(token)
     if wanted is None:
         raise Http404("No such transfer")
-    settings_ = support_settings()
-    addresses = [{"label": label, "address": address, "qr": qr_svg(address)} for label, address in crypto_addresses(settings_.crypto_addresses)]
+    details = for_default_site(ManualPaymentSettings)
+    addresses = [{"label": label, "address": address, "qr": qr_svg(address)} for label, address in crypto_addresses(details.crypto_addresses)]
     values = request.POST if request.method == "POST" else {
         "amount": format_number(wanted.amount, wanted.currency), "email": wanted.email, "name": wanted.name}
-    context = {"wanted": wanted, "settings_": settings_, "addresses": addresses, "values": values,
+    context = {"wanted": wanted, "details": details, "addresses": addresses, "values": values,
                "amount": format_amount(wanted.amount, wanted.currency), "errors": {}}
     if request.method == "GET":
         return render(request, "support/transfer.html", context)

@@ -10,8 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from samizdat.support.events import PaymentEvent
-from samizdat.support.models import Frequency, support_settings
+from samizdat.core.models import for_default_site
+from samizdat.support.models import Frequency
 from samizdat.support.providers.base import DonationRequest, Provider
+
+from .models import TestPaymentSettings
 
 SALT = "samizdat.support.test-checkout"
 NOT_ALLOWED = gettext_lazy("Test payments are switched off on this site. Please choose another way to pay.")
@@ -27,9 +30,9 @@ class TestProvider(Provider):
     moves_money = False
 
     def is_available(self):
-        """Switched on by staff (Settings > Reader revenue) and allowed by the site's settings:
+        """Switched on by staff (Settings > Test payments) and allowed by the site's settings:
         SUPPORT_TEST_PAYMENTS, on in DEBUG or for a demo. A live site never offers it by mistake."""
-        return allowed() and support_settings().test_payments
+        return allowed() and for_default_site(TestPaymentSettings).enabled
 
     def refusal(self):
         return "" if allowed() else NOT_ALLOWED
