@@ -8,6 +8,7 @@ import threading
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.contrib.auth.models import User
 
 from samizdat.core.models import for_default_site
 from samizdat.support.models import support_settings
@@ -65,6 +66,13 @@ def staff_set(setting, **fields):
         setattr(row, name, value)
     row.save()
     return row
+
+
+@pytest.fixture
+def staff(client, db):
+    """A client signed in to the admin as the editor-in-chief (a superuser)."""
+    client.force_login(User.objects.create_superuser("chief", "chief@example.org", "pw-chief-123"))
+    return client
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from datetime import datetime, timezone
 
 import pytest
 from bs4 import BeautifulSoup
-from django.contrib.auth.models import User
 
 from samizdat.support.models import Donation, RecurringDonation
 from samizdat.support.reports import revenue_report
@@ -22,13 +21,6 @@ def make_donation(amount, frequency="once", provider="stripe", status="paid", em
         email=email, provider_payment_id=f"pay_{Donation.objects.count() + 1}",
         created_at=when or datetime(2026, 11, 10, 12, tzinfo=timezone.utc), **fields,
     )
-
-
-@pytest.fixture
-def staff(client):
-    user = User.objects.create_superuser("chief", "chief@example.org", "pw-chief-123")
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

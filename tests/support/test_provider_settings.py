@@ -3,7 +3,6 @@ readers are offered, on the published /support/ page and on the provider's own p
 
 import pytest
 from bs4 import BeautifulSoup
-from django.contrib.auth.models import User
 from django.urls import reverse
 from wagtail.models import Site
 
@@ -14,12 +13,6 @@ from .conftest import donate
 pytestmark = pytest.mark.django_db
 
 IBAN = "Lindenport Courier Cooperative\nIBAN DE89 3704 0044 0532 0130 00"
-
-
-@pytest.fixture
-def staff(client):
-    client.force_login(User.objects.create_superuser("chief", "chief@example.org", "pw-chief-123"))
-    return client
 
 
 def settings_page(app_label, model_name):
