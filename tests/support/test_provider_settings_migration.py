@@ -4,10 +4,12 @@ move from the shared Reader revenue settings into each provider's own settings, 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.conf import settings
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
-# Migrations change the schema, which SQLite can't do inside the transaction a test normally runs
-# in; serialized_rollback puts back the rows the migrations made (the default site) afterwards.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Migrations change the schema, which SQLite can't do inside the transaction a test normally runs in.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("support", "0002_discreet_gifts"), ("support_manual", "0001_initial"), ("support_test", "0001_initial")]
 AFTER = [("support", "0003_provider_settings_moved"), ("support_manual", "0002_details_from_reader_revenue_settings"),
@@ -22,6 +24,10 @@ def migrate(targets):
 
 @pytest.fixture
 def before_upgrade():
+    if not Site.objects.filter(is_default_site=True).exists():  # emptied by an earlier transactional test
+        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+        Site.objects.create(hostname="localhost", root_page=root, is_default_site=True)
     apps = migrate(BEFORE)
     try:
         yield apps
