@@ -6,15 +6,15 @@ from samizdat.core.render_cache import in_batch
 
 from .archive import archive_page
 from .listing import archive_page_count, public_path, published_articles
-from .models import SectionPage
 from .story_index import story_index
 from .teasers import teasers
 
 SECTION_TEASERS = 4
 
 
-def front_page_context(home):
-    sections = list(SectionPage.objects.child_of(home).live().public())
+def front_page_context(home, sections):
+    """The front page of `home`, with these sections (live and public, in order) below the lead."""
+    sections = list(sections)
     # While publishing, the batch's story index answers without a query per section.
     lead_id, chosen, count = (_from_story_index if in_batch() else _from_database)(home, sections)
     # Every story on the front page in one fetch, not one per section.

@@ -13,7 +13,7 @@ from wagtail.models import Page
 from samizdat.core.render_cache import memoized, memoized_already
 
 from .listing import published_articles
-from .models import ArticleTag
+from .models.article import ArticleTag
 
 
 class StoryRow(NamedTuple):
