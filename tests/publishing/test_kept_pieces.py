@@ -1,14 +1,18 @@
 """Teasers the publisher keeps from one change to the next are keyed by what they were rendered
 from: their template (wherever it is loaded from) and the data they show."""
 
+import io
 import shutil
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.files.images import ImageFile
+from PIL import Image as PILImage
 
 import samizdat.news
-from tests.factories import make_article, make_section
+from tests.factories import make_article, make_image, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +59,39 @@ def test_a_teaser_template_changed_between_two_changes_reaches_every_teaser_publ
     other.title = "Ferry fares rise again"
     other.save_revision().publish()
     assert teaser_of(public.text("/"), "Cranes fall silent")["data-theme"] == "2"
+
+
+def feed_text(xml, headline):
+    """The full text a feed gives for the story with this headline."""
+    for item in ElementTree.fromstring(xml).iter("item"):
+        if item.findtext("title") == headline:
+            return item.findtext("description")
+    raise AssertionError(f"no item {headline!r}")
+
+
+def test_a_feed_shows_the_new_address_of_a_story_linked_from_a_text_and_a_picture_in_it_replaced(public):
+    """A story's full text is kept from one change to the next: the pages its text links to and the
+    pictures in it are part of what it was made from, so a linked story that moves or a picture
+    given a new file reach the feeds with the next change."""
+    news = make_section("News")
+    picture = make_image("Cranes at dusk")
+    linked = make_article(news, "Port strike ends", minutes_ago=300)
+    make_article(news, "Cranes fall silent", minutes_ago=120, body=[
+        ("paragraph", f'<p>Work stopped after <a linktype="page" id="{linked.pk}">the strike</a>.</p>'),
+        ("image", {"image": picture, "alt": "Idle cranes", "caption": "Pier 4.", "credit": "Marta Lenz"}),
+    ])
+    text = feed_text(public.text("/rss.xml"), "Cranes fall silent")
+    assert "/news/port-strike-ends/" in text and "Cranes_at_dusk" in text
+
+    linked.slug = "strike-over"
+    linked.save_revision().publish()
+    text = feed_text(public.text("/rss.xml"), "Cranes fall silent")
+    assert "/news/strike-over/" in text and "/news/port-strike-ends/" not in text
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (1600, 900), (200, 90, 40)).save(buffer, "JPEG")
+    picture.renditions.all().delete()  # as Wagtail's edit form does for a new file
+    picture.file = ImageFile(buffer, name="Night harbour.jpg")
+    picture.save()
+    text = feed_text(public.text("/rss.xml"), "Cranes fall silent")
+    assert "Night_harbour" in text and "Cranes_at_dusk" not in text

@@ -111,6 +111,19 @@ def test_renaming_an_author_updates_their_page_and_the_bylines_that_show_them(ne
     assert "Irina Volkova-Lind" in public.text("/news/")
 
 
+def test_an_agency_renamed_changes_its_credit_line_on_its_stories_and_in_the_feeds(newsroom, public):
+    from samizdat.news.models import Agency
+
+    wire = Agency.objects.create(name="Baltic Wire")
+    story = make_article(newsroom["news"], "Ferry timetable", agency=wire)
+    assert "Baltic Wire contributed reporting" in public.text("/rss.xml")
+    wire.name = "Nordic Wire"
+    wire.save()
+    for url in (story.url, "/rss.xml", "/news/atom.xml"):
+        assert "Nordic Wire contributed reporting" in public.text(url), url
+        assert "Baltic Wire" not in public.text(url), url
+
+
 def test_a_page_that_fails_to_render_keeps_its_previous_file_and_the_problem_is_recorded(
     newsroom, public, monkeypatch
 ):

@@ -2,7 +2,6 @@
 with their credits."""
 
 import re
-from collections import defaultdict
 from datetime import datetime
 from io import StringIO
 from typing import NamedTuple
@@ -27,7 +26,8 @@ from .listing import (
     tag_names,
     tag_path,
 )
-from .models import ArticlePage, Correction
+from .feed_text import full_text, read_full_texts
+from .models import ArticlePage
 from .models.people import agency_credit_line
 from .structured_data import newsroom_name
 
@@ -81,48 +81,6 @@ def _read_items(ids):
         picture = picture_key_of((image_file, x, y, width, height))
         items[pk] = FeedItem(*fields, picture, credit, tuple(bylines[pk]), tuple(tags[pk]))
     return items
-
-
-def full_text(item):
-    """The whole story as HTML for feed readers: standfirst, lead image with its credit, body,
-    agency credit and corrections. Kept from one batch to the next: a story is in many feeds."""
-    data = memoized_many("feed-full-text", [item.pk], _read_full_texts).get(item.pk)
-    if data is None:
-        return ""
-    return kept_render("news/feed_item.html", {"article": data}, also=BODY_TEMPLATES)
-
-
-# The templates a story's body blocks render with: a kept full text changes with them too.
-BODY_TEMPLATES = tuple(sorted(
-    block.meta.template for block in ArticlePage._meta.get_field("body").stream_block.child_blocks.values()
-    if getattr(block.meta, "template", None)
-))
-
-
-def _read_full_texts(ids):
-    corrections = defaultdict(list)
-    for page_id, kind, date, text in Correction.objects.filter(page_id__in=ids).order_by("page_id", "sort_order").values_list(
-        "page_id", "kind", "date", "text"
-    ):
-        corrections[page_id].append({"kind": dict(Correction.KINDS)[kind], "date": date, "text": text})
-    rows = ArticlePage.objects.filter(pk__in=ids).values_list(
-        "pk", "standfirst", "body", "lead_image_caption", "lead_image_credit", "credit_line", "agency__name",
-        "agency__credit", "lead_image_id", *PICTURE_FIELDS,
-    )
-    found = {}
-    for pk, standfirst, body, caption, credit, credit_line, agency, wording, image_id, *picture in rows:
-        picture = picture_key_of(picture)
-        found[pk] = {
-            "standfirst": standfirst,
-            "picture": (image_id, *picture) if picture else None,
-            "caption": caption,
-            "credit": credit,
-            "body": body.get_prep_value(),
-            # ArticlePage.agency_credit: the story's own line, else its agency's.
-            "agency_credit": credit_line or (agency_credit_line(agency, wording) if agency is not None else ""),
-            "corrections": corrections[pk],
-        }
-    return found
 
 
 class KeptItems:
@@ -211,7 +169,7 @@ class NewsFeed(Feed):
     def items(self, scope):
         items = feed_items(self.articles(scope)[:FEED_SIZE])
         # Their full texts' data in one read for the whole feed, not one per story.
-        memoized_many("feed-full-text", [item.pk for item in items], _read_full_texts)
+        memoized_many("feed-full-text", [item.pk for item in items], read_full_texts)
         return items
 
     def item_title(self, article):
@@ -226,10 +184,10 @@ class NewsFeed(Feed):
     def item_description(self, article):
         if self.kind == "atom":
             return xml_safe(escape(article.standfirst)) or None
-        return full_text(article)
+        return full_text(article.pk)
 
     def item_extra_kwargs(self, article):
-        return {"content": full_text(article)} if self.kind == "atom" else {}
+        return {"content": full_text(article.pk)} if self.kind == "atom" else {}
 
     def item_author_name(self, article):
         return xml_safe(", ".join(article.author_names)) or None

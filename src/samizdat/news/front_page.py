@@ -1,22 +1,16 @@
 """The front page: a lead story, the newest few of each section, and the latest-news archive."""
 
-from itertools import islice
-
-from samizdat.core.render_cache import in_batch
-
 from .archive import archive_page
 from .listing import archive_page_count, public_path, published_articles
-from .models import SectionPage
-from .story_index import story_index
 from .teasers import teasers
 
 SECTION_TEASERS = 4
 
 
-def front_page_context(home):
-    sections = list(SectionPage.objects.child_of(home).live().public())
-    # While publishing, the batch's story index answers without a query per section.
-    lead_id, chosen, count = (_from_story_index if in_batch() else _from_database)(home, sections)
+def front_page_context(home, sections):
+    """The front page of `home`, with these sections (live and public, in order) below the lead."""
+    sections = list(sections)
+    lead_id, chosen, count = chosen_stories(home, sections)
     # Every story on the front page in one fetch, not one per section.
     shown = [pk for pk in [lead_id, *(pk for _, teaser_ids in chosen for pk in teaser_ids)] if pk]
     found = {teaser["pk"]: teaser for teaser in teasers(shown)}
@@ -29,7 +23,7 @@ def front_page_context(home):
     return {"lead": found.get(lead_id), "sections": sections, "latest_url": latest_url}
 
 
-def _from_database(home, sections):
+def chosen_stories(home, sections):
     """(the lead's id, [(section, ids of its teasers)], how many stories the front page has)."""
     articles = published_articles().descendant_of(home)
     # The chosen lead may since have been unpublished or rescheduled; then the newest story leads.
@@ -41,20 +35,6 @@ def _from_database(home, sections):
         teasers = published_articles().child_of(section).exclude(pk=lead_id).values_list("pk", flat=True)
         chosen.append((section, list(teasers[:SECTION_TEASERS])))
     return lead_id, chosen, articles.count()
-
-
-def _from_story_index(home, sections):
-    """_from_database()'s answer, from the story index."""
-    index = story_index()
-    stories = index.descendants_of(home)
-    chosen_lead = home.lead_article_id
-    lead_id = chosen_lead if chosen_lead in index and index.section_of[chosen_lead].startswith(home.path) else None
-    lead_id = lead_id or (stories[0] if stories else None)
-    chosen = [
-        (section, list(islice((pk for pk in index.children_of(section) if pk != lead_id), SECTION_TEASERS)))
-        for section in sections
-    ]
-    return lead_id, chosen, len(stories)
 
 
 def latest_context(home, number):

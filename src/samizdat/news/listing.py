@@ -17,7 +17,8 @@ from wagtail.models import Page, Site
 from samizdat.core.links import absolute_url
 from samizdat.core.render_cache import memoized
 
-from .models import ArticleAuthor, ArticlePage, ArticleTag, Author
+from .models.article import ArticleAuthor, ArticlePage, ArticleTag
+from .models.people import Author
 
 
 def published_articles():

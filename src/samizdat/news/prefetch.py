@@ -9,7 +9,7 @@ from samizdat.core.render_cache import memoized
 from .listing import with_bylines_and_tags
 from .teasers import teasers
 from .models import ArticlePage
-from .models.pages import story_key
+from .models.index_pages import story_key
 from .related import read_more_ids_of
 from .story_index import story_index
 

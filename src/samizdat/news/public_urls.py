@@ -1,8 +1,10 @@
 """Which public addresses each part of the newsroom is shown at: what the static publisher renders.
 
-Pages and snippets answer two questions (docs/publishing.md):
-  `public_urls()`  the addresses that are this object's own: a page and its feeds, an author's page;
-  `listed_on()`    the addresses of other pages that show it: listings, feeds, sitemaps, Read more.
+For stories, sections, the front page, authors and agencies this module answers the publisher's
+two questions (docs/publishing.md), registered as the samizdat_addresses hook in wagtail_hooks.py:
+  public urls  the addresses that are the object's own: a page and its feeds, an author's page;
+  listed on    the addresses of other pages that show it: listings, feeds, sitemaps.
+The models themselves don't know: this module reads them, so they can't import it.
 Addresses come in the order readers should get them: the story first, a listing's front before
 its archive pages. `extra_public_urls()` lists the addresses that are not pages, for a full rebuild.
 """
@@ -24,7 +26,7 @@ from .listing import (
     rank_from_oldest,
     tag_path,
 )
-from .models import ArticleTag, Author, HomePage, SectionPage
+from .models import Agency, ArticlePage, ArticleTag, Author, HomePage, SectionPage
 from .sitemaps import sitemap_page_paths
 
 FEED_KINDS = ("rss", "atom")
@@ -80,6 +82,11 @@ def tag_urls(tag, article=None):
     return listing_urls(path, articles_tagged(tag), article) + feeds(path)
 
 
+def article_urls(article):
+    path = public_path(article)
+    return [path] if path else []
+
+
 def article_listed_on(article):
     """Where an article is shown besides its own page, whether or not it is live now: a story
     just taken down must leave the same listings it was in. First pages of listings come first,
@@ -95,6 +102,27 @@ def article_listed_on(article):
             else:
                 first.append(url)
     return first + feed_urls + site_wide_urls(article) + deeper
+
+
+def author_listed_on(author):
+    """Bylines are on the author's stories and on every listing and feed that shows them."""
+    return urls_showing(author.article_links.values("page"))
+
+
+def agency_listed_on(agency):
+    """The credit line is on the stories that use the agency, and in the feeds' full text."""
+    return urls_showing(agency.articles.values("pk"), feeds_only=True)
+
+
+def newsroom_addresses():
+    """(model, its public urls, where it is listed) for the publisher: samizdat_addresses."""
+    return [
+        (ArticlePage, article_urls, article_listed_on),
+        (HomePage, home_urls, None),
+        (SectionPage, section_urls, None),  # SectionPage.listed_on() answers itself
+        (Author, author_urls, author_listed_on),
+        (Agency, None, agency_listed_on),
+    ]
 
 
 def urls_showing(article_ids, feeds_only=False):

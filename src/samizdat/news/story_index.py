@@ -13,7 +13,7 @@ from wagtail.models import Page
 from samizdat.core.render_cache import memoized, memoized_already
 
 from .listing import published_articles
-from .models import ArticleTag
+from .models.article import ArticleTag
 
 
 class StoryRow(NamedTuple):
@@ -40,7 +40,6 @@ class StoryIndex:
     def __init__(self):
         rows = list(published_articles().values_list("pk", "path", "url_path"))
         self.order, self.section_of, self.url_path_of, self.at_url_path = {}, {}, {}, {}
-        self.newest_first = [pk for pk, _, _ in rows]
         self.by_section = defaultdict(list)
         for position, (pk, path, url_path) in enumerate(rows):
             self.order[pk] = len(rows) - position
@@ -63,14 +62,6 @@ class StoryIndex:
     def rows(self, pks):
         """(pk, url_path) of these live stories, newest first: enough for their public_path()."""
         return [StoryRow(pk, self.url_path_of[pk]) for pk in sorted(pks, key=self.order.__getitem__, reverse=True)]
-
-    def children_of(self, page):
-        """Ids of the live stories directly below `page` (a section's), newest first."""
-        return self.by_section[page.path]
-
-    def descendants_of(self, page):
-        """Ids of the live stories anywhere below `page` (a front page's), newest first."""
-        return [pk for pk in self.newest_first if self.section_of[pk].startswith(page.path)]
 
     @contextmanager
     def counted_as_live(self, article, tag_ids):

@@ -9,7 +9,7 @@ from wagtail.models import Page
 from samizdat.core.render_cache import kept_render, memoized_many
 
 from .listing import PICTURE_FIELDS, byline_names, picture_key_of, public_path
-from .models import ArticlePage
+from .models.article import ArticlePage
 
 TEASER_TEMPLATE = "news/includes/teaser.html"
 

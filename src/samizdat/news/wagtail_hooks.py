@@ -5,7 +5,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import Agency, Author
 from .prefetch import prepare_story_pages
-from .public_urls import extra_public_urls, pages_showing_picture
+from .public_urls import extra_public_urls, newsroom_addresses, pages_showing_picture
 from .related import ReadMorePart
 
 
@@ -30,9 +30,10 @@ register_snippet(AuthorViewSet)
 register_snippet(AgencyViewSet)
 
 
-# What the static publisher renders (publishing/hooks.py names these hooks): the addresses that
-# are not pages, the pages a picture is shown on, the Read more part it may refresh alone, and
+# What the static publisher renders (publishing/hooks.py names these hooks): where stories,
+# sections, authors and agencies are shown, the addresses that are not pages, the pages a picture is shown on, the Read more part it may refresh alone, and
 # what a batch of story pages is fetched with at once.
+hooks.register("samizdat_addresses", newsroom_addresses)
 hooks.register("samizdat_published_urls", extra_public_urls)
 hooks.register("samizdat_shown_on", lambda: (get_image_model(), pages_showing_picture))
 hooks.register("samizdat_page_parts", ReadMorePart)

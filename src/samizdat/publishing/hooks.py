@@ -7,6 +7,10 @@ publishes what:
     @hooks.register("samizdat_published_urls")
     def newsletter_addresses(): ...
 
+samizdat_addresses         fn() -> [(model, public_urls(obj), listed_on(obj))]: the two questions below
+                           answered for a model's instances by the app's own code (either may be
+                           None), for models that can't answer them themselves: the code that
+                           works the addresses out reads those models, so they can't import it.
 samizdat_published_urls    fn() -> addresses that are not pages (feeds, tags, a support page): what
                            a full rebuild renders besides every live page.
 samizdat_listed_on         fn(obj) -> addresses of other apps' pages that show `obj` (a story in a
@@ -26,7 +30,7 @@ samizdat_before_rendering  fn(request, urls): called with a batch's page address
                            rendered, to fetch at once what many of them show. Only a head start:
                            the pages come out the same without it.
 
-Objects themselves answer public_urls() and listed_on() (sources.py).
+Objects themselves answer public_urls() and listed_on() (sources.py), or samizdat_addresses for them.
 """
 
 import logging
@@ -39,6 +43,15 @@ logger = logging.getLogger(__name__)
 def published_urls():
     for fn in hooks.get_hooks("samizdat_published_urls"):
         yield from fn()
+
+
+def addresses_for(obj):
+    """(public_urls, listed_on) registered for obj's model through samizdat_addresses; either None."""
+    for fn in hooks.get_hooks("samizdat_addresses"):
+        for model, public_urls, listed_on in fn():
+            if isinstance(obj, model):
+                return public_urls, listed_on
+    return None, None
 
 
 def listed_elsewhere(obj):

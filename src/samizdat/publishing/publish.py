@@ -4,6 +4,7 @@ import errno
 import logging
 import multiprocessing
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -192,15 +193,15 @@ def _refresh_part(root, each, renderer, report):
 
 
 def publish_urls_in_processes(urls, processes, root=None, progress=None):
-    """publish_urls() shared among this process and forked ones, each taking every n-th address so
-    each gets its share of the slow pages and the order (front pages first) holds. This process
+    """publish_urls() shared among this process and forked ones, dealt out by shares() so each
+    gets its share of the slow pages and the order (front pages first) holds. This process
     renders the first share itself, with what it has already looked up for the change. A process
     that dies leaves its addresses to this one, and they die with it (a killed worker leaves no
     renderer behind). The teasers they render reach the next change through the render cache on
     disk."""
     started = time.monotonic()
     report = Report()
-    parts = [urls[n::processes] for n in range(processes)]
+    parts = shares(urls, processes)
     connections.close_all()
     context = multiprocessing.get_context("fork")
     children = []
@@ -223,6 +224,24 @@ def publish_urls_in_processes(urls, processes, root=None, progress=None):
             progress(None)
     report.seconds = time.monotonic() - started
     return report
+
+
+def shares(urls, processes):
+    """`urls` dealt out to `processes` a folder at a time: a listing's front, its archive pages
+    and its feeds (/tags/port/, /tags/port/page/3/, /tags/port/rss.xml) show the same stories, which
+    one process then reads and finds kept once, where dealing single addresses had every process
+    read them all again."""
+    folders = {}
+    for url in urls:
+        folders.setdefault(_FOLDER.sub("", address(url)), []).append(url)
+    parts = [[] for _ in range(processes)]
+    for n, folder in enumerate(folders.values()):
+        parts[n % processes].extend(folder)
+    return parts
+
+
+# An archive page or a file in a folder (a feed, a sitemap) goes with the folder's own address.
+_FOLDER = re.compile(r"(?:page/\d+/|[^/]+\.xml)$")
 
 
 def _publish_part(urls, root, sending, parent):

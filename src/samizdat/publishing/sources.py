@@ -3,7 +3,8 @@
 An object that appears on the public site may define
     public_urls()  its own addresses, most important first (a page, its /page/N/, its feeds);
     listed_on()    addresses of other pages that show it (listings, feeds, sitemaps).
-A page without them publishes its own address only. "*" among the addresses means "every page"
+Models that can't (their addresses are worked out by code that reads them) are answered for
+through the samizdat_addresses hook. A page without either publishes its own address only. "*" among the addresses means "every page"
 (a section renamed in the menu, the newsroom's name): the publisher rebuilds the whole site.
 Other apps add to them through the hooks in hooks.py: pages of theirs that show the object
 (samizdat_listed_on), and pages that show it only in one marked part, which the publisher may
@@ -17,7 +18,7 @@ from wagtail.models import Page
 
 from samizdat.core.render_cache import render_cache
 
-from .hooks import listed_elsewhere, page_parts, published_urls
+from .hooks import addresses_for, listed_elsewhere, page_parts, published_urls
 
 EVERYTHING = "*"
 
@@ -57,6 +58,9 @@ def is_published(obj):
 def own_urls(obj):
     if hasattr(obj, "public_urls"):
         return list(obj.public_urls())
+    public_urls, _ = addresses_for(obj)
+    if public_urls is not None:
+        return list(public_urls(obj))
     if isinstance(obj, Page):
         parts = obj.get_url_parts()
         return [parts[2]] if parts and parts[2] else []
@@ -66,7 +70,11 @@ def own_urls(obj):
 def listing_urls(obj):
     """Where other pages show `obj`: what it names, what other apps add, then the pages that show
     it only in a part of theirs."""
-    urls = list(obj.listed_on()) if hasattr(obj, "listed_on") else []
+    if hasattr(obj, "listed_on"):
+        urls = list(obj.listed_on())
+    else:
+        listed_on = addresses_for(obj)[1]
+        urls = list(listed_on(obj)) if listed_on else []
     urls += listed_elsewhere(obj)
     return urls + [PartOfPage(url, part.name) for part in page_parts().values() for url in part.pages_showing(obj)]
 
@@ -78,7 +86,9 @@ def urls_of(obj):
 
 def shows_on_site(obj):
     """Whether changes to this kind of object concern the publisher at all."""
-    return isinstance(obj, Page) or hasattr(obj, "public_urls") or hasattr(obj, "listed_on")
+    if isinstance(obj, Page) or hasattr(obj, "public_urls") or hasattr(obj, "listed_on"):
+        return True
+    return addresses_for(obj) != (None, None)
 
 
 def every_url():

@@ -1,9 +1,3 @@
-from .pages import (  # noqa: F401
-    ArticleAuthor,
-    ArticlePage,
-    ArticleTag,
-    Correction,
-    HomePage,
-    SectionPage,
-)
+from .article import ArticleAuthor, ArticlePage, ArticleTag, Correction  # noqa: F401
+from .index_pages import HomePage, SectionPage  # noqa: F401
 from .people import Agency, Author  # noqa: F401

@@ -33,17 +33,6 @@ class Author(index.Indexed, models.Model):
     def get_absolute_url(self):
         return reverse("news:author", args=[self.slug])
 
-    def public_urls(self):
-        from ..public_urls import author_urls
-
-        return author_urls(self)
-
-    def listed_on(self):
-        """Bylines are on the author's stories and on every listing and feed that shows them."""
-        from ..public_urls import urls_showing
-
-        return urls_showing(self.article_links.values("page"))
-
 
 class Agency(models.Model):
     """A news agency whose reporting an article uses, with the credit line it asks for."""
@@ -63,12 +52,6 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.name
-
-    def listed_on(self):
-        """The credit line is on the stories that use the agency, and in the feeds' full text."""
-        from ..public_urls import urls_showing
-
-        return urls_showing(self.articles.values("pk"), feeds_only=True)
 
     @property
     def credit_line(self):

@@ -8,7 +8,7 @@ from wagtail.images import get_image_model
 
 from samizdat.core.links import absolute_url
 
-from .. import listing
+from .. import listing, related
 from ..feeds import xml_safe
 from ..models import ArticlePage
 from ..structured_data import news_article
@@ -44,6 +44,12 @@ def public_url(page):
 def teaser(article, lead_teaser=False, level=3):
     """A story's teaser in a listing, from its teasers.teasers() data."""
     return render_teaser(article, lead_teaser, level)
+
+
+@register.simple_tag
+def read_more(article):
+    """The teasers of the stories shown under `article`, by related.read_more()'s rule."""
+    return related.read_more(article)
 
 
 @register.simple_tag

@@ -1,0 +1,114 @@
+"""The index pages: the front page and the sections, which list the stories below them. They
+read the stories through listing.py, front_page.py and archive.py, which import article.py."""
+
+from django.db import models
+from django.http import Http404
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import Page
+
+from samizdat.core.render_cache import memoized
+
+from ..archive import listing_page
+from ..front_page import front_page_context, latest_context
+from ..listing import public_path, published_articles
+from .article import ArticlePage
+
+
+def story_key(section_path, slug):
+    """The publisher's memo key for the story `slug` under the section at `section_path`."""
+    return ("story-page", section_path, slug)
+
+
+def own_route(page, path_components):
+    """The routable page's own view for these path components (a listing's /page/2/), if any."""
+    try:
+        return page.resolve_subpage("/" + "/".join(path_components) + "/")
+    except Http404:
+        return None
+
+
+class HomePage(RoutablePageMixin, Page):
+    """The front page: the lead story, then the latest from each section."""
+
+    lead_article = models.ForeignKey(
+        "news.ArticlePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Leave empty to lead with the newest article.",
+    )
+    description = models.TextField(blank=True, help_text="Used for search engines and link previews.")
+
+    content_panels = Page.content_panels + [FieldPanel("lead_article"), FieldPanel("description")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["news.SectionPage", "core.StandardPage"]
+    max_count = 1
+
+    def route(self, request, path_components):
+        """Wagtail's routing, with the front page's children (the sections) looked up once per
+        publishing batch: every story's address passes through one of them."""
+        if not path_components or own_route(self, path_components):
+            return super().route(request, path_components)
+        child = memoized(("home-child", self.pk, path_components[0]), lambda: self._child(path_components[0]))
+        if child is None:
+            raise Http404
+        return child.route(request, path_components[1:])
+
+    def _child(self, slug):
+        child = self.get_children().filter(slug=slug).first()
+        if child is None:
+            return None
+        child._cached_parent_obj = self
+        specific = child.specific
+        specific._cached_parent_obj = self
+        return specific
+
+    @path("")
+    def front_page(self, request):
+        sections = SectionPage.objects.child_of(self).live().public()
+        return self.render(request, context_overrides=front_page_context(self, sections))
+
+    @path("page/<int:number>/")
+    def latest_page(self, request, number):
+        return self.render(
+            request, template="news/latest_page.html", context_overrides=latest_context(self, number)
+        )
+
+
+class SectionPage(RoutablePageMixin, Page):
+    """A section such as News or Opinion; its articles are its children."""
+
+    description = models.TextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("description")]
+    parent_page_types = ["news.HomePage"]
+    subpage_types = ["news.ArticlePage"]
+
+    def articles(self):
+        return published_articles().child_of(self)
+
+    def listed_on(self):
+        """Sections are in every page's menu: a change to one is a change to every page."""
+        return ["*"]
+
+    def route(self, request, path_components):
+        """Wagtail's routing, with a story found in one query instead of two (a page row, then
+        its article row): publishing a whole site routes ten thousand of them."""
+        if len(path_components) == 1 and not own_route(self, path_components):
+            slug = path_components[0]
+            # A batch of story pages may have fetched them all at once (news/prefetch.py).
+            article = memoized(story_key(self.path, slug), lambda: ArticlePage.objects.child_of(self).filter(slug=slug).first())
+            if article is not None:
+                article._cached_parent_obj = self
+                return article.route(request, [])
+        return super().route(request, path_components)
+
+    @path("")
+    @path("page/<int:number>/")
+    def listing(self, request, number=None):
+        articles = listing_page(self.articles(), public_path(self), number)
+        return self.render(request, context_overrides={"articles": articles})
+
+
