@@ -28,14 +28,18 @@ class DKIMKeyError(Exception):
     """NEWSLETTER_DKIM_PRIVATE_KEY can't be read or isn't an RSA or Ed25519 private key."""
 
 
+def signing():
+    """Whether messages are signed: NEWSLETTER_DKIM_DOMAIN, _SELECTOR and _PRIVATE_KEY all set."""
+    return bool(settings.NEWSLETTER_DKIM_PRIVATE_KEY and settings.NEWSLETTER_DKIM_DOMAIN and settings.NEWSLETTER_DKIM_SELECTOR)
+
+
 def dkim_sign(raw):
-    """`raw` (a whole message, CRLF line ends) with a DKIM-Signature prepended, when
-    NEWSLETTER_DKIM_DOMAIN, _SELECTOR and _PRIVATE_KEY are all set; else `raw` as it is."""
-    key = settings.NEWSLETTER_DKIM_PRIVATE_KEY
-    domain, selector = settings.NEWSLETTER_DKIM_DOMAIN, settings.NEWSLETTER_DKIM_SELECTOR
-    if not (key and domain and selector):
+    """`raw` (a whole message, CRLF line ends) with a DKIM-Signature prepended when signing();
+    else `raw` as it is."""
+    if not signing():
         return raw
-    return signature(raw, dkim_key(key), domain, selector) + raw
+    key = dkim_key(settings.NEWSLETTER_DKIM_PRIVATE_KEY)
+    return signature(raw, key, settings.NEWSLETTER_DKIM_DOMAIN, settings.NEWSLETTER_DKIM_SELECTOR) + raw
 
 
 @cache
