@@ -168,9 +168,10 @@ def make_edition(newsletter, size):
     return edition
 
 
-def bench_send(newsletter, size, env, delivered, signing, *, through="the sink", wait=None):
+def bench_send(newsletter, size, env, delivered, signing, *, through="the sink", wait=None, relay_cpu=None):
     """One edition to `size` readers; `delivered()` counts what arrived where it was sent, and
-    `wait(count)` waits until that many have (a relay delivers after it has accepted)."""
+    `wait(count)` waits until that many have (a relay delivers after it has accepted);
+    `relay_cpu()` is the relay's CPU seconds so far."""
     from samizdat.newsletter.models import Delivery, Edition
 
     step(f"Sending one edition to {size:,} subscribers through {through}, {signing}")
@@ -179,6 +180,9 @@ def bench_send(newsletter, size, env, delivered, signing, *, through="the sink",
     before = delivered()
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_before = usage.ru_utime + usage.ru_stime
+    relay_before = relay_cpu() if relay_cpu else None
+    load_before = os.getloadavg()[0]
+    busy_before = machine_ticks()
     started = time.monotonic()
     sender = subprocess.Popen(
         [sys.executable, "-m", "samizdat.cli", "newsletter", "send", str(edition.pk), "--processes", str(PROCESSES)],
@@ -194,6 +198,7 @@ def bench_send(newsletter, size, env, delivered, signing, *, through="the sink",
     cpu_seconds = usage.ru_utime + usage.ru_stime - cpu_before
     if wait:
         wait(before + size)
+    busy, ticks = (after - earlier for after, earlier in zip(machine_ticks(), busy_before))
     received = delivered()
     edition.refresh_from_db()
     sent = Delivery.objects.filter(edition=edition, status=Delivery.SENT)
@@ -214,14 +219,41 @@ def bench_send(newsletter, size, env, delivered, signing, *, through="the sink",
         "peak_memory_mb": round(peak_mb),
         "sender_cpu_seconds": round(cpu_seconds, 1),
         "sender_cpu_ms_per_message": round(cpu_seconds * 1000 / size, 3),
+        "load_average_before": round(load_before, 1),
         "load_average_after": round(os.getloadavg()[0], 1),
+        "machine_busy": round(busy / ticks, 2),  # of all CPUs, whoever used them, until the last copy arrived
         "message_bytes": message_bytes,
     }
+    if relay_cpu:
+        run["relay_cpu_ms_per_message"] = round((relay_cpu() - relay_before) * 1000 / size, 3)
     if wait:
         run["delivered_seconds"] = round(time.monotonic() - started, 1)
     assert run["delivered"] == size and run["status"] == Edition.SENT, run
     print(f"    {run['messages_per_second']} msg/s overall, {run['send_phase_messages_per_second']} msg/s sending, peak {run['peak_memory_mb']} MB", flush=True)
     return run
+
+
+def machine_ticks():
+    """(busy, all) clock ticks of every CPU since boot, from /proc/stat."""
+    user, nice, system, idle, iowait, *rest = (int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:])
+    busy = user + nice + system + sum(rest[:3])  # irq, softirq, steal
+    return busy, busy + idle + iowait
+
+
+def process_tree_cpu_seconds(root):
+    """CPU seconds (user+system) of process `root`, its children, and the children it has reaped:
+    a Postfix master and its daemons."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            pid, fields = int(stat.parent.name), stat.read_text().rpartition(")")[2].split()
+        except (OSError, ValueError):
+            continue  # ended meanwhile
+        if pid == root:
+            ticks += sum(int(n) for n in fields[11:15])  # utime, stime, cutime, cstime
+        elif int(fields[1]) == root:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def bench_ceiling(port, message_bytes, messages, delivered, wait=None):
@@ -265,6 +297,10 @@ def bench_postfix(newsletter, senders, records):
     relay.extra = {"virtual_mailbox_domains": "example.org", "virtual_mailbox_maps": "static:readers/"}
     relay.start()
     maildir = relay.dir / "mail" / "readers" / "new"
+    master = int((relay.dir / "queue" / "pid" / "master.pid").read_text())
+
+    def relay_cpu():
+        return process_tree_cpu_seconds(master)
 
     def in_maildir():
         return sum(1 for _ in maildir.iterdir()) if maildir.exists() else 0
@@ -285,7 +321,7 @@ def bench_postfix(newsletter, senders, records):
         for signing, env in senders.items():
             before = set(maildir.iterdir()) if maildir.exists() else set()
             runs.append(bench_send(newsletter, POSTFIX_SUBSCRIBERS, {**env, "EMAIL_PORT": str(relay.port)}, in_maildir, signing,
-                                   through="Postfix", wait=wait))
+                                   through="Postfix", wait=wait, relay_cpu=relay_cpu))
             if signing != UNSIGNED:
                 sample = sorted(set(maildir.iterdir()) - before)[:: max(POSTFIX_SUBSCRIBERS // 20, 1)]
                 good = sum(dkim.verify(path.read_bytes().replace(b"\n", b"\r\n"), dnsfunc=dns) for path in sample)
@@ -333,8 +369,11 @@ def format_table(results):
         for run in relay["runs"]:
             overall, sending, _, cpu = run_rows(run, relay_ceiling, "Postfix's")
             rows += [overall, sending, cpu]
-            rows.append((f"{run['subscribers']:,} subscribers through Postfix, {run['signing']}: in the Maildir",
-                         f"{run['delivered_seconds']} s", "from the command's start to the last copy delivered"))
+            name = f"{run['subscribers']:,} subscribers through Postfix, {run['signing']}"
+            rows.append((f"{name}: in the Maildir", f"{run['delivered_seconds']} s", "from the command's start to the last copy delivered"))
+            both = run["sender_cpu_ms_per_message"] + run["relay_cpu_ms_per_message"]
+            rows.append((f"{name}: Postfix CPU", f"{run['relay_cpu_ms_per_message']} ms/msg",
+                         f"sender and Postfix together {both:.2f} ms/msg; all CPUs {run['machine_busy']:.0%} busy until the last copy arrived"))
         rows += ratio_rows(relay["runs"], "through Postfix", relay["dkim_verified"])
         rows.append(("Postfix ceiling (bare smtplib)", f"{relay_ceiling:,} msg/s",
                      f"{results['processes']} x {results['concurrency']} connections, {relay['ceiling']['messages']:,} messages, accepted"))
@@ -356,7 +395,7 @@ def run_rows(run, ceiling, whose):
         (f"{name}: sending phase", f"{run['send_phase_messages_per_second']:,} msg/s", f"first to last message, {run['send_phase_seconds']} s"),
         (f"{name}: sender peak memory", f"{run['peak_memory_mb']} MB", "largest resident set of a sending process"),
         (f"{name}: sender CPU", f"{run['sender_cpu_ms_per_message']} ms/msg",
-         f"{run['sender_cpu_seconds']} s user+system; machine load average {run['load_average_after']} after the run"),
+         f"{run['sender_cpu_seconds']} s user+system; machine load average {run['load_average_before']} before the run, {run['load_average_after']} after"),
     ]
 
 
