@@ -19,7 +19,6 @@ starts as root). Results go to bench/results/newsletter.{json,md}.
 """
 
 import base64
-import json
 import os
 import resource
 import shutil
@@ -29,15 +28,16 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import dkim
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
-from bench.common import RESULTS, ROOT, free_port, machine, step
+from bench.common import ROOT, free_port, machine, step
+from bench.cpu import machine_ticks, process_tree_cpu_seconds
 from bench.dkim_cost import signing_cost
+from bench.newsletter_table import UNSIGNED, format_table, save
 from bench.smtp_sink import count
 from tests.newsletter import postfix
 
@@ -49,7 +49,6 @@ POSTFIX_SUBSCRIBERS = int(os.environ.get("BENCH_POSTFIX_SUBSCRIBERS", "10000")) 
 if POSTFIX_SUBSCRIBERS > min(SIZES):
     raise SystemExit("BENCH_POSTFIX_SUBSCRIBERS can't be more than the smallest of BENCH_SUBSCRIBERS")
 DKIM_DOMAIN = "courier.example"
-UNSIGNED = "unsigned"
 ARTICLES_IN_EDITION = 8
 
 
@@ -233,29 +232,6 @@ def bench_send(newsletter, size, env, delivered, signing, *, through="the sink",
     return run
 
 
-def machine_ticks():
-    """(busy, all) clock ticks of every CPU since boot, from /proc/stat."""
-    user, nice, system, idle, iowait, *rest = (int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:])
-    busy = user + nice + system + sum(rest[:3])  # irq, softirq, steal
-    return busy, busy + idle + iowait
-
-
-def process_tree_cpu_seconds(root):
-    """CPU seconds (user+system) of process `root`, its children, and the children it has reaped:
-    a Postfix master and its daemons."""
-    ticks = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            pid, fields = int(stat.parent.name), stat.read_text().rpartition(")")[2].split()
-        except (OSError, ValueError):
-            continue  # ended meanwhile
-        if pid == root:
-            ticks += sum(int(n) for n in fields[11:15])  # utime, stime, cutime, cstime
-        elif int(fields[1]) == root:
-            ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
 def bench_ceiling(port, message_bytes, messages, delivered, wait=None):
     """The receiver's ceiling: as many processes and connections as the sender had, each connection
     a bare smtplib loop sending one prepared message of the edition's size, nothing else."""
@@ -350,81 +326,6 @@ def _ceiling_process(port, message_bytes, per_connection):
         thread.start()
     for thread in threads:
         thread.join()
-
-
-def format_table(results):
-    ceiling = results["sink_ceiling"]["messages_per_second"]
-    rows = []
-    for run in results["runs"]:
-        rows += run_rows(run, ceiling, "the sink's")
-    for size in SIZES:
-        rows += ratio_rows([run for run in results["runs"] if run["subscribers"] == size], f"{size:,} subscribers")
-    rows.append(("sink ceiling (bare smtplib)", f"{ceiling:,} msg/s",
-                 f"{results['processes']} x {results['concurrency']} connections, {results['sink_ceiling']['messages']:,} messages of the edition's size"))
-    relay = results["postfix"]
-    if "skipped" in relay:
-        rows.append(("through Postfix", "left out", relay["skipped"]))
-    else:
-        relay_ceiling = relay["ceiling"]["messages_per_second"]
-        for run in relay["runs"]:
-            overall, sending, _, cpu = run_rows(run, relay_ceiling, "Postfix's")
-            rows += [overall, sending, cpu]
-            name = f"{run['subscribers']:,} subscribers through Postfix, {run['signing']}"
-            rows.append((f"{name}: in the Maildir", f"{run['delivered_seconds']} s", "from the command's start to the last copy delivered"))
-            both = run["sender_cpu_ms_per_message"] + run["relay_cpu_ms_per_message"]
-            rows.append((f"{name}: Postfix CPU", f"{run['relay_cpu_ms_per_message']} ms/msg",
-                         f"sender and Postfix together {both:.2f} ms/msg; all CPUs {run['machine_busy']:.0%} busy until the last copy arrived"))
-        rows += ratio_rows(relay["runs"], "through Postfix", relay["dkim_verified"])
-        rows.append(("Postfix ceiling (bare smtplib)", f"{relay_ceiling:,} msg/s",
-                     f"{results['processes']} x {results['concurrency']} connections, {relay['ceiling']['messages']:,} messages, accepted"))
-    for name, ms in results["dkim_signing"]["cpu_ms_per_signature"].items():
-        rows.append((f"one DKIM signature: {name}", f"{ms} ms", f"CPU, {results['dkim_signing']['message_bytes']:,}-byte message (bench/dkim_cost.py)"))
-    rows.append(("message size", f"{results['runs'][-1]['message_bytes']:,} bytes", "HTML and plain text parts"))
-    width = max(len(r[0]) for r in rows)
-    lines = [f"| {'measure'.ljust(width)} | result | notes |", f"|{'-' * (width + 2)}|---|---|"]
-    lines += [f"| {a.ljust(width)} | {b} | {c} |" for a, b, c in rows]
-    return "\n".join(lines)
-
-
-def run_rows(run, ceiling, whose):
-    where = "" if run["through"] == "the sink" else f" through {run['through']}"
-    name = f"{run['subscribers']:,} subscribers{where}, {run['signing']}"
-    return [
-        (f"{name}: overall", f"{run['messages_per_second']:,} msg/s",
-         f"{run['seconds']} s for the whole command; {run['messages_per_second'] / ceiling:.0%} of {whose} ceiling"),
-        (f"{name}: sending phase", f"{run['send_phase_messages_per_second']:,} msg/s", f"first to last message, {run['send_phase_seconds']} s"),
-        (f"{name}: sender peak memory", f"{run['peak_memory_mb']} MB", "largest resident set of a sending process"),
-        (f"{name}: sender CPU", f"{run['sender_cpu_ms_per_message']} ms/msg",
-         f"{run['sender_cpu_seconds']} s user+system; machine load average {run['load_average_before']} before the run, {run['load_average_after']} after"),
-    ]
-
-
-def ratio_rows(runs, label, verified=None):
-    """Each signed run's rate as a share of the unsigned one's, with the same list and receiver."""
-    unsigned = next(run for run in runs if run["signing"] == UNSIGNED)
-    rows = []
-    for run in runs:
-        if run is unsigned:
-            continue
-        note = f"overall; sending phase {run['send_phase_messages_per_second'] / unsigned['send_phase_messages_per_second']:.0%}"
-        if verified:
-            note += f"; {verified[run['signing']]} sampled copies verify (dkimpy) in the Maildir"
-        rows.append((f"{label}: {run['signing']} / unsigned", f"{run['messages_per_second'] / unsigned['messages_per_second']:.0%}", note))
-    return rows
-
-
-def save(results, table):
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d")
-    results["date"] = stamp
-    (RESULTS / "newsletter.json").write_text(json.dumps(results, indent=2) + "\n")
-    (RESULTS / "newsletter.md").write_text(
-        f"# Newsletter benchmark ({stamp}, {results['machine']['cpus']} CPUs)\n\n`make bench`\n\n"
-        f"The sender: `samizdat newsletter send --processes {results['processes']}`, {results['concurrency']} connections per "
-        f"process (NEWSLETTER_CONCURRENCY); the sink in a process of its own. Signed: DKIM with keys made for the run, "
-        f"a 2048-bit RSA key (rsa-sha256) and an Ed25519 key (ed25519-sha256, through Postfix only). Through Postfix: Debian's, on 127.0.0.1, delivering to one Maildir.\n\n{table}\n"
-    )
-    print(f"\nSaved to {RESULTS / 'newsletter.json'} and newsletter.md")
 
 
 if __name__ == "__main__":
