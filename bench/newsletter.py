@@ -19,7 +19,6 @@ starts as root). Results go to bench/results/newsletter.{json,md}.
 """
 
 import base64
-import json
 import os
 import resource
 import shutil
@@ -29,15 +28,16 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import dkim
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
-from bench.common import RESULTS, ROOT, free_port, machine, step
+from bench.common import ROOT, free_port, machine, step
+from bench.cpu import machine_ticks, process_tree_cpu_seconds
 from bench.dkim_cost import signing_cost
+from bench.newsletter_table import UNSIGNED, format_table, save
 from bench.smtp_sink import count
 from tests.newsletter import postfix
 
@@ -49,7 +49,6 @@ POSTFIX_SUBSCRIBERS = int(os.environ.get("BENCH_POSTFIX_SUBSCRIBERS", "10000")) 
 if POSTFIX_SUBSCRIBERS > min(SIZES):
     raise SystemExit("BENCH_POSTFIX_SUBSCRIBERS can't be more than the smallest of BENCH_SUBSCRIBERS")
 DKIM_DOMAIN = "courier.example"
-UNSIGNED = "unsigned"
 ARTICLES_IN_EDITION = 8
 
 
@@ -168,9 +167,10 @@ def make_edition(newsletter, size):
     return edition
 
 
-def bench_send(newsletter, size, env, delivered, signing, *, through="the sink", wait=None):
+def bench_send(newsletter, size, env, delivered, signing, *, through="the sink", wait=None, relay_cpu=None):
     """One edition to `size` readers; `delivered()` counts what arrived where it was sent, and
-    `wait(count)` waits until that many have (a relay delivers after it has accepted)."""
+    `wait(count)` waits until that many have (a relay delivers after it has accepted);
+    `relay_cpu()` is the relay's CPU seconds so far."""
     from samizdat.newsletter.models import Delivery, Edition
 
     step(f"Sending one edition to {size:,} subscribers through {through}, {signing}")
@@ -179,6 +179,9 @@ def bench_send(newsletter, size, env, delivered, signing, *, through="the sink",
     before = delivered()
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_before = usage.ru_utime + usage.ru_stime
+    relay_before = relay_cpu() if relay_cpu else None
+    load_before = os.getloadavg()[0]
+    busy_before = machine_ticks()
     started = time.monotonic()
     sender = subprocess.Popen(
         [sys.executable, "-m", "samizdat.cli", "newsletter", "send", str(edition.pk), "--processes", str(PROCESSES)],
@@ -194,6 +197,7 @@ def bench_send(newsletter, size, env, delivered, signing, *, through="the sink",
     cpu_seconds = usage.ru_utime + usage.ru_stime - cpu_before
     if wait:
         wait(before + size)
+    busy, ticks = (after - earlier for after, earlier in zip(machine_ticks(), busy_before))
     received = delivered()
     edition.refresh_from_db()
     sent = Delivery.objects.filter(edition=edition, status=Delivery.SENT)
@@ -214,9 +218,13 @@ def bench_send(newsletter, size, env, delivered, signing, *, through="the sink",
         "peak_memory_mb": round(peak_mb),
         "sender_cpu_seconds": round(cpu_seconds, 1),
         "sender_cpu_ms_per_message": round(cpu_seconds * 1000 / size, 3),
+        "load_average_before": round(load_before, 1),
         "load_average_after": round(os.getloadavg()[0], 1),
+        "machine_busy": round(busy / ticks, 2),  # of all CPUs, whoever used them, until the last copy arrived
         "message_bytes": message_bytes,
     }
+    if relay_cpu:
+        run["relay_cpu_ms_per_message"] = round((relay_cpu() - relay_before) * 1000 / size, 3)
     if wait:
         run["delivered_seconds"] = round(time.monotonic() - started, 1)
     assert run["delivered"] == size and run["status"] == Edition.SENT, run
@@ -265,6 +273,10 @@ def bench_postfix(newsletter, senders, records):
     relay.extra = {"virtual_mailbox_domains": "example.org", "virtual_mailbox_maps": "static:readers/"}
     relay.start()
     maildir = relay.dir / "mail" / "readers" / "new"
+    master = int((relay.dir / "queue" / "pid" / "master.pid").read_text())
+
+    def relay_cpu():
+        return process_tree_cpu_seconds(master)
 
     def in_maildir():
         return sum(1 for _ in maildir.iterdir()) if maildir.exists() else 0
@@ -285,7 +297,7 @@ def bench_postfix(newsletter, senders, records):
         for signing, env in senders.items():
             before = set(maildir.iterdir()) if maildir.exists() else set()
             runs.append(bench_send(newsletter, POSTFIX_SUBSCRIBERS, {**env, "EMAIL_PORT": str(relay.port)}, in_maildir, signing,
-                                   through="Postfix", wait=wait))
+                                   through="Postfix", wait=wait, relay_cpu=relay_cpu))
             if signing != UNSIGNED:
                 sample = sorted(set(maildir.iterdir()) - before)[:: max(POSTFIX_SUBSCRIBERS // 20, 1)]
                 good = sum(dkim.verify(path.read_bytes().replace(b"\n", b"\r\n"), dnsfunc=dns) for path in sample)
@@ -314,78 +326,6 @@ def _ceiling_process(port, message_bytes, per_connection):
         thread.start()
     for thread in threads:
         thread.join()
-
-
-def format_table(results):
-    ceiling = results["sink_ceiling"]["messages_per_second"]
-    rows = []
-    for run in results["runs"]:
-        rows += run_rows(run, ceiling, "the sink's")
-    for size in SIZES:
-        rows += ratio_rows([run for run in results["runs"] if run["subscribers"] == size], f"{size:,} subscribers")
-    rows.append(("sink ceiling (bare smtplib)", f"{ceiling:,} msg/s",
-                 f"{results['processes']} x {results['concurrency']} connections, {results['sink_ceiling']['messages']:,} messages of the edition's size"))
-    relay = results["postfix"]
-    if "skipped" in relay:
-        rows.append(("through Postfix", "left out", relay["skipped"]))
-    else:
-        relay_ceiling = relay["ceiling"]["messages_per_second"]
-        for run in relay["runs"]:
-            overall, sending, _, cpu = run_rows(run, relay_ceiling, "Postfix's")
-            rows += [overall, sending, cpu]
-            rows.append((f"{run['subscribers']:,} subscribers through Postfix, {run['signing']}: in the Maildir",
-                         f"{run['delivered_seconds']} s", "from the command's start to the last copy delivered"))
-        rows += ratio_rows(relay["runs"], "through Postfix", relay["dkim_verified"])
-        rows.append(("Postfix ceiling (bare smtplib)", f"{relay_ceiling:,} msg/s",
-                     f"{results['processes']} x {results['concurrency']} connections, {relay['ceiling']['messages']:,} messages, accepted"))
-    for name, ms in results["dkim_signing"]["cpu_ms_per_signature"].items():
-        rows.append((f"one DKIM signature: {name}", f"{ms} ms", f"CPU, {results['dkim_signing']['message_bytes']:,}-byte message (bench/dkim_cost.py)"))
-    rows.append(("message size", f"{results['runs'][-1]['message_bytes']:,} bytes", "HTML and plain text parts"))
-    width = max(len(r[0]) for r in rows)
-    lines = [f"| {'measure'.ljust(width)} | result | notes |", f"|{'-' * (width + 2)}|---|---|"]
-    lines += [f"| {a.ljust(width)} | {b} | {c} |" for a, b, c in rows]
-    return "\n".join(lines)
-
-
-def run_rows(run, ceiling, whose):
-    where = "" if run["through"] == "the sink" else f" through {run['through']}"
-    name = f"{run['subscribers']:,} subscribers{where}, {run['signing']}"
-    return [
-        (f"{name}: overall", f"{run['messages_per_second']:,} msg/s",
-         f"{run['seconds']} s for the whole command; {run['messages_per_second'] / ceiling:.0%} of {whose} ceiling"),
-        (f"{name}: sending phase", f"{run['send_phase_messages_per_second']:,} msg/s", f"first to last message, {run['send_phase_seconds']} s"),
-        (f"{name}: sender peak memory", f"{run['peak_memory_mb']} MB", "largest resident set of a sending process"),
-        (f"{name}: sender CPU", f"{run['sender_cpu_ms_per_message']} ms/msg",
-         f"{run['sender_cpu_seconds']} s user+system; machine load average {run['load_average_after']} after the run"),
-    ]
-
-
-def ratio_rows(runs, label, verified=None):
-    """Each signed run's rate as a share of the unsigned one's, with the same list and receiver."""
-    unsigned = next(run for run in runs if run["signing"] == UNSIGNED)
-    rows = []
-    for run in runs:
-        if run is unsigned:
-            continue
-        note = f"overall; sending phase {run['send_phase_messages_per_second'] / unsigned['send_phase_messages_per_second']:.0%}"
-        if verified:
-            note += f"; {verified[run['signing']]} sampled copies verify (dkimpy) in the Maildir"
-        rows.append((f"{label}: {run['signing']} / unsigned", f"{run['messages_per_second'] / unsigned['messages_per_second']:.0%}", note))
-    return rows
-
-
-def save(results, table):
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d")
-    results["date"] = stamp
-    (RESULTS / "newsletter.json").write_text(json.dumps(results, indent=2) + "\n")
-    (RESULTS / "newsletter.md").write_text(
-        f"# Newsletter benchmark ({stamp}, {results['machine']['cpus']} CPUs)\n\n`make bench`\n\n"
-        f"The sender: `samizdat newsletter send --processes {results['processes']}`, {results['concurrency']} connections per "
-        f"process (NEWSLETTER_CONCURRENCY); the sink in a process of its own. Signed: DKIM with keys made for the run, "
-        f"a 2048-bit RSA key (rsa-sha256) and an Ed25519 key (ed25519-sha256, through Postfix only). Through Postfix: Debian's, on 127.0.0.1, delivering to one Maildir.\n\n{table}\n"
-    )
-    print(f"\nSaved to {RESULTS / 'newsletter.json'} and newsletter.md")
 
 
 if __name__ == "__main__":

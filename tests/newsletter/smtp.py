@@ -64,6 +64,7 @@ class Handler:
         self.connections = 0
         self.logins = 0
         self.pipelining = True
+        self.eight_bit_mime = True  # False: a host without 8BITMIME (nor SMTPUTF8, which needs it): a relay must send it 7-bit
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         # aiosmtpd reads commands in order whatever way they arrive; saying so lets clients
@@ -72,6 +73,8 @@ class Handler:
         self.connections += 1  # one greeting per connection
         if self.pipelining:
             responses.insert(-1, "250-PIPELINING")
+        if not self.eight_bit_mime:
+            responses = [line for line in responses if line[4:] not in ("8BITMIME", "SMTPUTF8")]
         return responses
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):

@@ -5,6 +5,7 @@ trip and after a relay rewraps its headers; a key that can't be used pauses the 
 import base64
 import re
 import subprocess
+import time
 
 import dkim
 import pytest
@@ -18,6 +19,7 @@ from samizdat.newsletter.dkim import dkim_sign
 from samizdat.newsletter.messages import PreparedMessage
 from samizdat.newsletter.models import Edition, Suppression
 
+from . import postfix
 from .conftest import subscribe
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +122,56 @@ def test_a_relay_that_rewraps_headers_and_trims_line_ends_leaves_the_signature_v
     assert dkim.verify(relayed, dnsfunc=dns)
     assert not dkim.verify(signed.replace(b"See you.", b"See me."), dnsfunc=dns)
     assert not dkim.verify(signed.replace(b"over  two", b"under two"), dnsfunc=dns)
+
+
+RUSSIAN = dict(subject="Неделя: порт и трамваи", intro="Доброе утро. Вот что было важно в Линденпорте на этой неделе.")
+
+
+def test_a_signed_edition_in_russian_is_7_bit_and_reads_as_written(smtp, the_week, dkim_key):
+    """RFC 6376 5.3: a relay without 8BITMIME would rewrite an 8-bit body and break the signature."""
+    subscribe(the_week, "ana@example.org", "bø@example.org")
+    schedule.approve(Edition.objects.create(newsletter=the_week, **RUSSIAN), send_now=True)
+    assert len(smtp.received) == 2
+    for received in smtp.received:
+        assert received.raw.isascii() and "BODY=8BITMIME" not in received.mail_options
+        assert dkim.verify(received.raw, dnsfunc=dns_answering(dkim_key))
+        body = received.raw.partition(b"\r\n\r\n")[2]
+        assert max(len(line) for line in body.split(b"\r\n")) <= 76  # quoted-printable's limit (RFC 2045)
+        text, html = received.part("text/plain"), received.part("text/html")
+        assert received.message["Subject"] == RUSSIAN["subject"]
+        assert RUSSIAN["intro"] in text and RUSSIAN["intro"] in html
+        unsubscribe = str(received.message["List-Unsubscribe"]).strip(" <>")
+        assert f"Unsubscribe: {unsubscribe}" in text and f'href="{unsubscribe}"' in html  # the reader's own link, whole
+
+
+def test_an_unsigned_edition_stays_8_bit(smtp, the_week):
+    subscribe(the_week, "ana@example.org")
+    schedule.approve(Edition.objects.create(newsletter=the_week, **RUSSIAN), send_now=True)
+    [received] = smtp.received
+    assert RUSSIAN["intro"].encode() in received.raw and "BODY=8BITMIME" in received.mail_options
+
+
+@pytest.mark.skipif(postfix.available() is not None, reason=str(postfix.available()))
+def test_a_relay_to_a_host_without_8bitmime_leaves_the_signature_of_a_russian_edition_valid(smtp, the_week, dkim_key, settings):
+    """Postfix rewrites an 8-bit message as quoted-printable for such a host; a 7-bit one it passes on as it is."""
+    smtp.handler.eight_bit_mime = False
+    relay = postfix.Postfix(relay_port=smtp.port).start()
+    try:
+        settings.EMAIL_PORT = relay.port
+        readers = [f"reader{n}@example.org" for n in range(3)]
+        subscribe(the_week, *readers)
+        edition = Edition.objects.create(newsletter=the_week, **RUSSIAN)
+        schedule.approve(edition, send_now=True)
+        deadline = time.monotonic() + 30
+        while len(smtp.received) < len(readers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(smtp.received) == len(readers), relay.log()
+    finally:
+        relay.stop()
+    for received in smtp.received:
+        assert received.raw.startswith(b"Received:")  # it went through Postfix
+        assert dkim.verify(received.raw, dnsfunc=dns_answering(dkim_key))
+        assert RUSSIAN["intro"] in received.part("text/plain")
 
 
 def test_the_key_may_be_given_as_its_pem_text_instead_of_a_path(dkim_key, settings):

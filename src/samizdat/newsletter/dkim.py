@@ -28,14 +28,18 @@ class DKIMKeyError(Exception):
     """NEWSLETTER_DKIM_PRIVATE_KEY can't be read or isn't an RSA or Ed25519 private key."""
 
 
+def signing():
+    """Whether messages are signed: NEWSLETTER_DKIM_DOMAIN, _SELECTOR and _PRIVATE_KEY all set."""
+    return bool(settings.NEWSLETTER_DKIM_PRIVATE_KEY and settings.NEWSLETTER_DKIM_DOMAIN and settings.NEWSLETTER_DKIM_SELECTOR)
+
+
 def dkim_sign(raw):
-    """`raw` (a whole message, CRLF line ends) with a DKIM-Signature prepended, when
-    NEWSLETTER_DKIM_DOMAIN, _SELECTOR and _PRIVATE_KEY are all set; else `raw` as it is."""
-    key = settings.NEWSLETTER_DKIM_PRIVATE_KEY
-    domain, selector = settings.NEWSLETTER_DKIM_DOMAIN, settings.NEWSLETTER_DKIM_SELECTOR
-    if not (key and domain and selector):
+    """`raw` (a whole message, CRLF line ends) with a DKIM-Signature prepended when signing();
+    else `raw` as it is."""
+    if not signing():
         return raw
-    return signature(raw, dkim_key(key), domain, selector) + raw
+    key = dkim_key(settings.NEWSLETTER_DKIM_PRIVATE_KEY)
+    return signature(raw, key, settings.NEWSLETTER_DKIM_DOMAIN, settings.NEWSLETTER_DKIM_SELECTOR) + raw
 
 
 @cache
@@ -60,9 +64,10 @@ def dkim_key(value):
 def signature(raw, key, domain, selector):
     """The DKIM-Signature header field (folded, ending in CRLF) for the message `raw`."""
     head, _, body = raw.partition(b"\r\n\r\n")
-    fields = header_fields(head)
-    names = {name.lower() for name, _ in fields}
-    signed = [name for name in DKIM_HEADERS if name in names]
+    last = {}  # each field's value by its name lowercased: its last occurrence (5.4.2 counts from the bottom)
+    for name, value in header_fields(head):
+        last[name.lower()] = value
+    signed = [name for name in DKIM_HEADERS if name in last]
     algorithm = b"ed25519-sha256" if isinstance(key, ed25519.Ed25519PrivateKey) else b"rsa-sha256"
     body_hash = base64.b64encode(hashlib.sha256(relaxed_body(body)).digest())
     tags = [
@@ -70,8 +75,8 @@ def signature(raw, key, domain, selector):
         b"t=%d" % time.time(), b"h=" + b":".join(signed), b"bh=" + body_hash,
     ]
     field = b"DKIM-Signature: " + b";\r\n\t".join(tags) + b";\r\n\tb="
-    data = b"".join(relaxed_header(*chosen) for chosen in last_of_each(fields, signed))
-    data += relaxed_header(*header_fields(field)[0])[:-2]  # no CRLF after b= (3.7)
+    data = b"".join([relaxed_header(name, last[name]) for name in signed])
+    data += relaxed_header(b"dkim-signature", field[len(b"DKIM-Signature:"):])[:-2]  # no CRLF after b= (3.7)
     if algorithm == b"rsa-sha256":
         value = key.sign(data, padding.PKCS1v15(), hashes.SHA256())
     else:
@@ -94,15 +99,11 @@ def header_fields(head):
     return fields
 
 
-def last_of_each(fields, names):
-    for wanted in names:
-        yield next((name, value) for name, value in reversed(fields) if name.lower() == wanted)
-
-
 def relaxed_header(name, value):
-    """RFC 6376 3.4.2: name lowercased, value unfolded, runs of whitespace one space, none at the ends."""
+    """RFC 6376 3.4.2 for a field whose name is already lowercase: value unfolded, runs of
+    whitespace one space, none at the ends."""
     value = one_space(value.replace(b"\r\n", b"")).strip(b" ")
-    return name.lower() + b":" + value + b"\r\n"
+    return name + b":" + value + b"\r\n"
 
 
 def relaxed_body(body):

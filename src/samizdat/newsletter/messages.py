@@ -4,6 +4,10 @@ An edition's message is built once per batch with placeholders; each reader's co
 with their address, links and Message-ID substituted into the bytes. The result is a Django
 EmailMessage, so every email backend takes it: SMTP and the file outbox use the prepared bytes,
 django-anymail's services read the (equally substituted) subject, body and headers.
+
+A signed message is 7-bit (seven_bit.py). In its quoted-printable parts each placeholder stands on
+a (soft) line of its own, marked QUOTED, and the reader's value is encoded in its place, so the
+lines stay within 76 characters and an "=" in a value can't be read as an escape.
 """
 
 import re
@@ -17,14 +21,16 @@ from django.template.loader import render_to_string
 from samizdat.core.links import absolute_url, site_domain
 from samizdat.core.models import newsroom_name
 
-from .dkim import dkim_sign
+from .dkim import dkim_sign, signing
 from .return_paths import return_path
 from .rendering import PREFERENCES, UNSUBSCRIBE
+from .seven_bit import quoted_printable, to_seven_bit
 from .tokens import confirm_token, preferences_token, unsubscribe_token
 
 RECIPIENT = "samizdat-recipient@samizdat.invalid"
 MESSAGE_ID = "%%samizdat:message-id%%"
-_PLACEHOLDERS = re.compile(rb"samizdat-recipient@samizdat\.invalid|%%samizdat:[a-z-]+%%")
+QUOTED = "%%samizdat:quoted-printable%%"  # before a placeholder: its value goes in quoted-printable
+_PLACEHOLDERS = re.compile(rb"(?:%%samizdat:quoted-printable%%)?(?:samizdat-recipient@samizdat\.invalid|%%samizdat:[a-z-]+%%)")
 
 
 class PreparedMessage(EmailMultiAlternatives):
@@ -36,8 +42,16 @@ class PreparedMessage(EmailMultiAlternatives):
 
     def message(self):
         if self.raw is None:
-            self.raw = super().message().as_bytes(linesep="\r\n")
+            self.raw = self.unsigned_bytes()
         return RawMessage(dkim_sign(self.raw))
+
+    def unsigned_bytes(self, encode=quoted_printable):
+        """The message's bytes before signing: 7-bit when it is to be signed, its 8-bit parts made
+        quoted-printable through `encode`."""
+        mime = super().message()
+        if signing():
+            to_seven_bit(mime, encode)
+        return mime.as_bytes(linesep="\r\n")
 
 
 class RawMessage:
@@ -92,13 +106,15 @@ class EditionMessages:
         }
         self.headers = headers
         prototype = self._message(RECIPIENT, headers, text, html)
-        template = _unsigned_bytes(prototype)
+        template = prototype.unsigned_bytes(encode=quoted_printable_keeping_placeholders)
         # If encoding ever split a placeholder (a very long line), fall back to building each copy.
         self.fast = all(marker.encode() in template for marker in (RECIPIENT, MESSAGE_ID, UNSUBSCRIBE, PREFERENCES))
         # The message cut at its placeholders once: each copy is then a join, not a search.
         pieces = _PLACEHOLDERS.split(template)
         markers = [m.decode() for m in _PLACEHOLDERS.findall(template)]
         self.pieces = [piece for pair in zip(pieces, markers) for piece in pair] + [pieces[-1]]
+        # (index in pieces, placeholder, whether its value is encoded as quoted-printable)
+        self.slots = [(2 * n + 1, marker.removeprefix(QUOTED), marker.startswith(QUOTED)) for n, marker in enumerate(markers)]
 
     def _message(self, to, headers, text, html):
         message = PreparedMessage(
@@ -134,14 +150,20 @@ class EditionMessages:
         if self.fast and email.isascii():
             values[RECIPIENT] = email
             pieces = self.pieces[:]
-            for index in range(1, len(pieces), 2):
-                pieces[index] = values[pieces[index]].encode()
+            for index, marker, quoted in self.slots:
+                value = values[marker].encode()
+                pieces[index] = quoted_printable(value) if quoted else value
             message.raw = b"".join(pieces)
         return message
 
 
-def _unsigned_bytes(message):
-    return EmailMultiAlternatives.message(message).as_bytes(linesep="\r\n")
+def quoted_printable_keeping_placeholders(data):
+    """Quoted-printable with each placeholder whole, alone on a soft line and marked QUOTED."""
+    pieces = _PLACEHOLDERS.split(data)
+    encoded = [quoted_printable(pieces[0])]
+    for marker, piece in zip(_PLACEHOLDERS.findall(data), pieces[1:]):
+        encoded += [b"=\r\n", QUOTED.encode() + marker, b"=\r\n", quoted_printable(piece)]
+    return b"".join(encoded)
 
 
 def confirmation_message(subscription):

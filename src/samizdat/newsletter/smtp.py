@@ -24,6 +24,7 @@ from django.core.mail.backends import smtp
 from django.core.mail.message import sanitize_address
 
 CRLF = b"\r\n"
+PIPELINED, PLAINLY, REFUSED, FAILED = "pipelined", "plainly", "refused", "failed"
 LINE_STARTING_WITH_A_DOT = re.compile(rb"^\.", re.M)
 
 
@@ -91,30 +92,36 @@ class EmailBackend(smtp.EmailBackend):
         """Send the messages one after another on this connection. Returns one result per message
         sent or tried: None when the server took it, else the smtplib (or socket) exception.
 
+        Each message is prepared (its bytes made, signed when DKIM is on) while the server is
+        still reading the one before: the signature's CPU overlaps the server's work, instead of
+        holding back the end of the previous message until it is done.
+
         After a connection error the list stops early: the message in flight, and the one whose
         end went with its envelope, get that error; the caller reopens for the rest."""
         results = [None] * len(email_messages)
         waiting, waiting_end = None, b""  # the message whose end is written with the next envelope
-        index = 0
+        index, ahead = 0, None
         with self.run_lock:
             try:
                 self.open()
                 self.connection.ehlo_or_helo_if_needed()  # Django leaves it to the first message
                 for index, message in enumerate(email_messages):
-                    if not message.recipients():
-                        results[index] = ValueError("a message without recipients")
+                    way, prepared = ahead or self.way_to_send(message)
+                    ahead = None
+                    if way is REFUSED:
+                        results[index] = prepared
                         continue
-                    if not self.can_pipeline(message):
+                    if way is FAILED:
+                        raise prepared
+                    if way is PLAINLY:
                         self.finish(waiting, waiting_end, results)
                         waiting, waiting_end = None, b""
                         results[index] = outcome(self.send_plainly, message)
                         continue
-                    try:
-                        envelope, body = self.prepared(message)
-                    except (ValueError, UnicodeError) as error:  # an address it can't take
-                        results[index] = error
-                        continue
+                    envelope, body = prepared
                     self.connection.send(waiting_end + envelope)
+                    if index + 1 < len(email_messages):
+                        ahead = self.way_to_send(email_messages[index + 1])
                     if waiting is not None:
                         results[waiting] = outcome(check_end, self.connection)
                     waiting, waiting_end = None, b""
@@ -127,6 +134,21 @@ class EmailBackend(smtp.EmailBackend):
                     results[in_flight] = error
                 return results[: index + 1]
         return results
+
+    def way_to_send(self, email_message):
+        """(PIPELINED, (envelope, body)), (PLAINLY, None), (REFUSED, why) for a message that can't
+        be sent, or (FAILED, error) for an error raised when its turn comes (a DKIM key that can't
+        be used), not while the message before it is still waiting for its answers."""
+        if not email_message.recipients():
+            return REFUSED, ValueError("a message without recipients")
+        if not self.can_pipeline(email_message):
+            return PLAINLY, None
+        try:
+            return PIPELINED, self.prepared(email_message)
+        except (ValueError, UnicodeError) as error:  # an address it can't take
+            return REFUSED, error
+        except Exception as error:
+            return FAILED, error
 
     def send_plainly(self, email_message):
         """One command at a time, as Django does, but from the message's own return path and
