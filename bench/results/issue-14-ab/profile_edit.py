@@ -1,9 +1,14 @@
-"""Profile publish_change for a few edited articles, on whichever code is first on PYTHONPATH.
+"""Profile publish_change for a few edited stories, on whichever code is first on PYTHONPATH
+(profile-edit.md says how the two sides were prepared).
 
-    SAMIZDAT_VAR_DIR=... PYTHONPATH=<side>/src python profile_edit.py LABEL [--profile] [--first N] [--edits K]
+    SAMIZDAT_VAR_DIR=<a copy of a bench var> PYTHONPATH=<side>/src python profile_edit.py LABEL
+        [--edits K] [--first N] [--no-queries] [--profile] [--profile-children] [--gc-children]
+        [--time-parts]
 
-Edits are made with publishing off (so nothing is enqueued), then publish_change(key) is run
-in this process, as the worker's task does. CPU = this process + reaped children (forks).
+Edits are saved with publishing off (nothing enqueued); then publish_change(key) runs in this
+process, as the worker's task does. "cpu" = this process + its reaped forks (getrusage);
+PUBLISH_PROCESSES=1 keeps everything in one process. --profile writes /tmp/editcpu/LABEL.prof
+(cProfile on process time); --time-parts times the suspects named in profile-edit.md.
 """
 
 import contextlib
