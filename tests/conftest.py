@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import caches
 
+from tests.subprocesses import MigratedDatabase
+
 
 @pytest.fixture(scope="session", autouse=True)
 def static_files():
@@ -8,6 +10,12 @@ def static_files():
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """For tests that run a site of their own on SQLite: `migrated_database.copy_to(var)`."""
+    return MigratedDatabase(tmp_path_factory.mktemp("migrated"))
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +32,18 @@ def quick_password_hashing(settings):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+@pytest.fixture
+def search_index_not_kept(settings):
+    """For modules none of whose tests read the search index (no /search/, no admin search, no dump
+    of every table): keeping it up to date is a third of the CPU a saved story costs here (the
+    SQLite backend rewrites its title norms on every save). Use it as
+    `pytestmark = pytest.mark.usefixtures("search_index_not_kept")`; a test that searched would find
+    nothing and fail, so a module that starts to search must drop it."""
+    settings.WAGTAILSEARCH_BACKENDS = {
+        name: {**backend, "AUTO_UPDATE": False} for name, backend in settings.WAGTAILSEARCH_BACKENDS.items()
+    }
 
 
 @pytest.fixture(autouse=True)
