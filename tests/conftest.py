@@ -1,7 +1,24 @@
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import caches
+from django.test.utils import override_settings
 
 from tests.subprocesses import MigratedDatabase
+
+
+# pytest-django's fixtures through which a test reaches the test database (all ask for django_db_setup).
+DATABASE_FIXTURES = {"django_db_setup", "db", "transactional_db", "live_server"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m picks the tests, so `-m "not no_database"` sees the mark
+def pytest_collection_modifyitems(items):
+    """Mark the tests that use no database `no_database`: they do the same work on SQLite and on
+    PostgreSQL, so scripts/run-tests runs them in the SQLite pass only."""
+    for item in items:
+        if item.get_closest_marker("django_db") or item.get_closest_marker("database_server"):
+            continue
+        if DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.no_database)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -34,16 +51,17 @@ def quick_password_hashing(settings):
     ]
 
 
-@pytest.fixture
-def search_index_not_kept(settings):
+@pytest.fixture(scope="module")
+def search_index_not_kept():
     """For modules none of whose tests read the search index (no /search/, no admin search, no dump
-    of every table): keeping it up to date is a third of the CPU a saved story costs here (the
-    SQLite backend rewrites its title norms on every save). Use it as
-    `pytestmark = pytest.mark.usefixtures("search_index_not_kept")`; a test that searched would find
-    nothing and fail, so a module that starts to search must drop it."""
-    settings.WAGTAILSEARCH_BACKENDS = {
-        name: {**backend, "AUTO_UPDATE": False} for name, backend in settings.WAGTAILSEARCH_BACKENDS.items()
-    }
+    of every table): keeping it up to date is about a third of the CPU a saved story costs here (the
+    SQLite backend rewrites its title norms on every save). Module-wide, so newsrooms built once for
+    the module are built without it too:
+    `pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]`.
+    A test that searched would find nothing and fail; a module that starts to search drops it."""
+    backends = {name: {**backend, "AUTO_UPDATE": False} for name, backend in django_settings.WAGTAILSEARCH_BACKENDS.items()}
+    with override_settings(WAGTAILSEARCH_BACKENDS=backends):
+        yield
 
 
 @pytest.fixture(autouse=True)

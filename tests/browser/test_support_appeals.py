@@ -13,7 +13,10 @@ from playwright.sync_api import expect
 from samizdat.support.models import Appeal, Donation, support_settings
 from tests.factories import make_article, make_section
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("search_index_not_kept"),
+]
 
 STORY = "Harbour cranes fall silent as dockers strike"
 DAY = 86400 * 1000

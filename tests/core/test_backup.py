@@ -22,6 +22,10 @@ ON_POSTGRES = SERVER_URL.startswith(("postgres://", "postgresql://"))
 if ON_POSTGRES and shutil.which("pg_dump") is None:
     pytest.skip("pg_dump is not installed (Debian: postgresql-client): backups of PostgreSQL need it", allow_module_level=True)
 
+# No test database, but each site on the pass's database server: under scripts/with-postgres these
+# are PostgreSQL's backups, so the PostgreSQL pass runs them too.
+pytestmark = pytest.mark.database_server
+
 SEED = """
 from samizdat.newsletter.models import Newsletter, Subscriber, Subscription
 from samizdat.support.models import Donation

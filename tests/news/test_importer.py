@@ -19,7 +19,7 @@ from samizdat.news.importing import import_directory
 from samizdat.news.models import ArticlePage, Author, SectionPage
 from tests.factories import make_author, make_section
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]
 
 FULL_ARTICLE = """\
 ---
