@@ -58,7 +58,8 @@ def search_index_not_kept():
     SQLite backend rewrites its title norms on every save). Module-wide, so newsrooms built once for
     the module are built without it too:
     `pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]`.
-    A test that searched would find nothing and fail; a module that starts to search drops it."""
+    A module whose tests search, or look through every table, must not use it: a search would find
+    nothing, and a test that something is not found would pass for the wrong reason."""
     backends = {name: {**backend, "AUTO_UPDATE": False} for name, backend in django_settings.WAGTAILSEARCH_BACKENDS.items()}
     with override_settings(WAGTAILSEARCH_BACKENDS=backends):
         yield
