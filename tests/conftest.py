@@ -1,5 +1,24 @@
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import caches
+from django.test.utils import override_settings
+
+from tests.subprocesses import MigratedDatabase
+
+
+# pytest-django's fixtures through which a test reaches the test database (all ask for django_db_setup).
+DATABASE_FIXTURES = {"django_db_setup", "db", "transactional_db", "live_server"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m picks the tests, so `-m "not no_database"` sees the mark
+def pytest_collection_modifyitems(items):
+    """Mark the tests that use no database `no_database`: they do the same work on SQLite and on
+    PostgreSQL, so scripts/run-tests runs them in the SQLite pass only."""
+    for item in items:
+        if item.get_closest_marker("django_db") or item.get_closest_marker("database_server"):
+            continue
+        if DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.no_database)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -8,6 +27,12 @@ def static_files():
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """For tests that run a site of their own on SQLite: `migrated_database.copy_to(var)`."""
+    return MigratedDatabase(tmp_path_factory.mktemp("migrated"))
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +49,20 @@ def quick_password_hashing(settings):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+@pytest.fixture(scope="module")
+def search_index_not_kept():
+    """For modules none of whose tests read the search index (no /search/, no admin search, no dump
+    of every table): keeping it up to date is about a third of the CPU a saved story costs here (the
+    SQLite backend rewrites its title norms on every save). Module-wide, so newsrooms built once for
+    the module are built without it too:
+    `pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]`.
+    A module whose tests search, or look through every table, must not use it: a search would find
+    nothing, and a test that something is not found would pass for the wrong reason."""
+    backends = {name: {**backend, "AUTO_UPDATE": False} for name, backend in django_settings.WAGTAILSEARCH_BACKENDS.items()}
+    with override_settings(WAGTAILSEARCH_BACKENDS=backends):
+        yield
 
 
 @pytest.fixture(autouse=True)

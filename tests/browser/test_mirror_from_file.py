@@ -7,7 +7,10 @@ from samizdat.publishing.mirror import build_mirror, verify_mirror
 from samizdat.publishing.rebuild import rebuild_site
 from tests.factories import make_article, make_author, make_image, make_section
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("search_index_not_kept"),
+]
 
 STORY = "Harbour cranes fall silent as dockers strike"
 

@@ -13,7 +13,10 @@ from tests.factories import make_article, make_author, make_image, make_section
 # The live server answers from another thread, so the content must be committed (transaction=True);
 # serialized_rollback restores the home page and site that migrations create, which the flush
 # after each transactional test would otherwise leave missing for the next one.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("search_index_not_kept"),
+]
 
 STRIKE = "Harbour cranes fall silent as dockers strike"
 STRIKE_CREDIT = "Photo: Lindenport Port Authority"

@@ -15,7 +15,10 @@ from samizdat.support.providers.test.models import TestPaymentSettings
 from tests.factories import make_article, make_section
 from tests.support.conftest import staff_set
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("search_index_not_kept"),
+]
 
 STORY = "Harbour cranes fall silent as dockers strike"
 DAY = 86400 * 1000

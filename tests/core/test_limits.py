@@ -13,8 +13,9 @@ from tests.publishing.test_serve import free_port, wait_for
 
 
 @pytest.fixture(scope="module")
-def site_env(tmp_path_factory):
-    env = dict(os.environ, SAMIZDAT_VAR_DIR=str(tmp_path_factory.mktemp("var")), PUBLISHING_ENABLED="0",
+def site_env(tmp_path_factory, migrated_database):
+    var = migrated_database.copy_to(tmp_path_factory.mktemp("var"))
+    env = dict(os.environ, SAMIZDAT_VAR_DIR=str(var), PUBLISHING_ENABLED="0",
                LIMIT_SEARCHES_PER_CLIENT="10/d")
     env.pop("DATABASE_URL", None)
     subprocess.run([sys.executable, "-m", "samizdat.cli", "migrate", "-v0"], env=env, check=True)

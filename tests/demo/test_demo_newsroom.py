@@ -14,7 +14,7 @@ from samizdat.demo import newsroom
 from samizdat.news.models import ArticlePage, Author, SectionPage
 from tests.news.conftest import built_once, soup, xml
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from wagtail.images.models import Image
 
 from .pictures import phone_mpo, tagged_photo, telltales_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]
 
 
 def write_dirty(field_file, data):

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from wagtail.documents.models import Document
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]
 
 RISK = "Remove it before publishing if that could put someone at risk."
 

@@ -14,7 +14,7 @@ from samizdat.news.models import ArticlePage
 
 from .pictures import phone_mpo, tagged_photo, telltales_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]
 
 # The renditions pages, feeds and emails ask for (templates of news and newsletter).
 SITE_RENDITIONS = [

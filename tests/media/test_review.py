@@ -17,7 +17,7 @@ from tests.factories import make_article, make_section
 
 from .pictures import picture
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]
 
 
 def staff(username, group):

@@ -9,7 +9,7 @@ from samizdat.news.models import Agency, Correction
 from tests.factories import make_article, make_author, make_image, make_section
 from tests.news.conftest import built_once, render_once, soup
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]
 
 EMBED_URL = "https://video.example.org/watch/4411"
 

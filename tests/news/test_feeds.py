@@ -14,7 +14,7 @@ from samizdat.news.models import Agency, ArticlePage, Correction
 from tests.factories import make_article, make_author, make_image, make_section
 from tests.news.conftest import built_once, render_once, soup
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]
 
 FEEDS = [
     "/rss.xml",

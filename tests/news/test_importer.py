@@ -19,7 +19,7 @@ from samizdat.news.importing import import_directory
 from samizdat.news.models import ArticlePage, Author, SectionPage
 from tests.factories import make_author, make_section
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]
 
 FULL_ARTICLE = """\
 ---
@@ -478,9 +478,10 @@ def test_command_refuses_a_folder_that_does_not_exist(tmp_path):
 
 
 @pytest.mark.own_sqlite_site
-def test_samizdat_import_markdown_on_the_command_line(tmp_path):
+def test_samizdat_import_markdown_on_the_command_line(tmp_path, migrated_database):
     """The real command, in its own process and database, the way a newsroom runs it."""
-    env = {**os.environ, "SAMIZDAT_VAR_DIR": str(tmp_path / "var"), "MEDIA_ROOT": str(tmp_path / "media")}
+    var = migrated_database.copy_to(tmp_path / "var")
+    env = {**os.environ, "SAMIZDAT_VAR_DIR": str(var), "MEDIA_ROOT": str(tmp_path / "media")}
     env.pop("DATABASE_URL", None)
     samizdat = Path(sys.executable).parent / "samizdat"
     subprocess.run([samizdat, "migrate", "--noinput", "-v", "0"], env=env, check=True, capture_output=True)

@@ -7,7 +7,7 @@ from samizdat.core.render_cache import render_cache
 from samizdat.news.listing import public_path
 from tests.factories import home_page, make_article, make_section
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]
 
 
 def wagtails_path(page):

@@ -10,7 +10,7 @@ from samizdat.news.related import read_more
 from tests.factories import make_article, make_section
 from tests.news.conftest import soup
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]
 
 
 def titles(articles):

@@ -8,7 +8,7 @@ from samizdat.news.models import ArticlePage
 from samizdat.news.teasers import TEASER_TEMPLATE, render_teaser, teasers
 from tests.factories import make_article, make_author, make_image, make_section
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]
 
 
 @pytest.fixture

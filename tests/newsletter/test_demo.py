@@ -12,7 +12,7 @@ from samizdat.newsletter.demo import load_demo_newsletters
 from samizdat.newsletter.models import Edition, Newsletter
 from tests.factories import make_article, make_section
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]
 
 
 def test_the_demo_has_the_week_on_fridays_and_breaking_alerts_with_a_draft_ready(client):

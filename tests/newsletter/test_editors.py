@@ -16,7 +16,7 @@ from tests.factories import make_article, make_section
 
 from .conftest import subscribe
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

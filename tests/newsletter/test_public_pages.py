@@ -10,7 +10,7 @@ from samizdat.newsletter.models import Edition, EditionArticle
 from samizdat.newsletter.schedule import finish_if_done
 from tests.factories import home_page, make_article, make_section
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]
 
 
 def page(client, url, status=200):

@@ -12,7 +12,7 @@ from samizdat.publishing.check import last_checked_file
 from samizdat.publishing.rebuild import rebuild_site
 from tests.factories import make_article, make_section
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]
 
 
 def test_check_republishes_a_changed_a_deleted_and_a_stray_file_and_nothing_else(public, settings):

@@ -11,19 +11,21 @@ from django.core.management.base import CommandError
 from samizdat.publishing import rebuild
 from samizdat.publishing.rebuild import rebuild_site
 from tests.factories import make_article, make_author, make_section
+from tests.news.conftest import built_once, shared_media  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]
 
 
-@pytest.fixture
-def newsroom(public, settings):
-    settings.PUBLISHING_ENABLED = False  # built quietly; the tests publish it
-    news, opinion = make_section("News"), make_section("Opinion")
-    irina = make_author("Irina Volkova")
-    for n in range(25):
-        make_article(news if n % 2 else opinion, f"Story number {n}", tags=["port"] if n % 3 else ["jobs"],
-                     authors=[irina], minutes_ago=10 * n + 5)
-    settings.PUBLISHING_ENABLED = True
+@pytest.fixture(scope="module")
+def newsroom(django_db_setup, django_db_blocker, shared_media):
+    """Built once for the module, quietly (publishing off); each test publishes it with `public`."""
+    with built_once(django_db_blocker, shared_media):
+        news, opinion = make_section("News"), make_section("Opinion")
+        irina = make_author("Irina Volkova")
+        for n in range(25):
+            make_article(news if n % 2 else opinion, f"Story number {n}", tags=["port"] if n % 3 else ["jobs"],
+                         authors=[irina], minutes_ago=10 * n + 5)
+        yield
 
 
 def fingerprint(folder):

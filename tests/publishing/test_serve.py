@@ -18,9 +18,10 @@ from samizdat.publishing.management.commands.serve import Supervisor
 
 
 @pytest.fixture(scope="module")
-def site_env(tmp_path_factory):
+def site_env(tmp_path_factory, migrated_database):
     """Its own SQLite database in its own var/, migrated once for the module."""
-    env = dict(os.environ, SAMIZDAT_VAR_DIR=str(tmp_path_factory.mktemp("var")), PUBLISHING_ENABLED="0")
+    var = migrated_database.copy_to(tmp_path_factory.mktemp("var"))
+    env = dict(os.environ, SAMIZDAT_VAR_DIR=str(var), PUBLISHING_ENABLED="0")
     env.pop("DATABASE_URL", None)
     subprocess.run([sys.executable, "-m", "samizdat.cli", "migrate", "-v0"], env=env, check=True)
     return env

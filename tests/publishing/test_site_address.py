@@ -56,8 +56,8 @@ def wait_for_republish(server, seconds=120):
 
 
 @pytest.mark.own_sqlite_site
-def test_the_demo_names_the_port_it_is_served_on_even_after_a_restart_on_another(tmp_path):
-    var = tmp_path / "var"
+def test_the_demo_names_the_port_it_is_served_on_even_after_a_restart_on_another(tmp_path, migrated_database):
+    var = migrated_database.copy_to(tmp_path / "var")
     env = {key: value for key, value in os.environ.items() if key not in ("SITE_URL", "DATABASE_URL", "HOST")}
     env.update(SAMIZDAT_VAR_DIR=str(var), PORT=str(free_port()))
     first = f"127.0.0.1:{env['PORT']}"
@@ -91,12 +91,12 @@ def test_the_demo_names_the_port_it_is_served_on_even_after_a_restart_on_another
 
 
 @pytest.mark.own_sqlite_site
-def test_serve_answers_with_the_old_pages_while_it_republishes_for_its_address(tmp_path):
+def test_serve_answers_with_the_old_pages_while_it_republishes_for_its_address(tmp_path, migrated_database):
     """An existing install restarted on another address (or upgraded: no address on record yet)
     keeps answering during the republish, with the pages published before; afterwards every file
     names the new address. Deterministic: the test holds the builds folder's lock, which the
     republish needs to start and to swap its build in, until it has checked the site answers."""
-    var = tmp_path / "var"
+    var = migrated_database.copy_to(tmp_path / "var")
     env = {key: value for key, value in os.environ.items() if key not in ("SITE_URL", "DATABASE_URL", "HOST")}
     env.update(SAMIZDAT_VAR_DIR=str(var), SITE_URL="http://old.example")
     samizdat(env, "migrate", "--noinput", "-v0")

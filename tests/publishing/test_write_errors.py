@@ -12,7 +12,7 @@ from samizdat.publishing import output
 from samizdat.publishing.models import PublishingProblem
 from tests.factories import make_article, make_author, make_section
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]
 
 CAP_DAC_OVERRIDE = 1
 

@@ -7,7 +7,7 @@ from samizdat.support.models import Appeal, Donation
 
 from .conftest import donate, pay_with_test_provider
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]
 
 
 def test_the_demo_offers_test_payments_suggested_amounts_and_an_appeal(client, settings):

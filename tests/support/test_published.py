@@ -10,7 +10,7 @@ from samizdat.publishing.rebuild import rebuild_site
 from samizdat.support.models import Appeal, support_settings
 from tests.factories import make_article, make_section
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]
 
 
 def test_the_support_page_and_the_appeals_file_are_published_as_files(public):
