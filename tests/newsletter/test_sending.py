@@ -79,7 +79,9 @@ def test_each_sending_thread_keeps_one_connection_for_its_whole_batch(smtp, edit
     readers(the_week, 30)  # two batches of 25 and 5, two threads each
     send(edition)
     assert len(smtp.received) == 30
-    assert smtp.handler.connections == 4  # not one a reader
+    # Not one a reader (30): at most one a thread, and each batch its own. A thread the pool finds
+    # idle may take both halves of the small batch, so 3 is as right as 4.
+    assert 2 <= smtp.handler.connections <= 4
 
 
 def test_the_email_is_inlined_html_with_a_plain_text_part_and_nothing_third_party(smtp, edition, the_week):

@@ -2,6 +2,7 @@
 move from the shared Reader revenue settings into each provider's own settings, site by site."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.conf import settings
@@ -25,6 +26,7 @@ def migrate(targets):
 @pytest.fixture
 def before_upgrade():
     if not Site.objects.filter(is_default_site=True).exists():  # emptied by an earlier transactional test
+        ContentType.objects.clear_cache()  # the flush made the content types again, under new ids
         Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
         root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
         Site.objects.create(hostname="localhost", root_page=root, is_default_site=True)
