@@ -1,9 +1,6 @@
 """bench/newsletter.py's results as the table in bench/results/newsletter.md, and both files saved."""
 
-import json
-from datetime import datetime, timezone
-
-from bench.common import RESULTS
+from bench import common
 
 UNSIGNED = "unsigned"
 
@@ -70,14 +67,9 @@ def ratio_rows(runs, label, verified=None):
 
 
 def save(results, table):
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d")
-    results["date"] = stamp
-    (RESULTS / "newsletter.json").write_text(json.dumps(results, indent=2) + "\n")
-    (RESULTS / "newsletter.md").write_text(
-        f"# Newsletter benchmark ({stamp}, {results['machine']['cpus']} CPUs)\n\n`make bench`\n\n"
+    common.save(
+        "newsletter", results, "Newsletter benchmark",
         f"The sender: `samizdat newsletter send --processes {results['processes']}`, {results['concurrency']} connections per "
         f"process (NEWSLETTER_CONCURRENCY); the sink in a process of its own. Signed: DKIM with keys made for the run, "
-        f"a 2048-bit RSA key (rsa-sha256) and an Ed25519 key (ed25519-sha256, through Postfix only). Through Postfix: Debian's, on 127.0.0.1, delivering to one Maildir.\n\n{table}\n"
+        f"a 2048-bit RSA key (rsa-sha256) and an Ed25519 key (ed25519-sha256, through Postfix only). Through Postfix: Debian's, on 127.0.0.1, delivering to one Maildir.\n\n{table}",
     )
-    print(f"\nSaved to {RESULTS / 'newsletter.json'} and newsletter.md")

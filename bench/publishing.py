@@ -9,7 +9,6 @@ and p99 latency under `wrk -t2 -c32` for one article from the embedded server's 
 article rendered by Django, and the same file from Debian's nginx. Results go to bench/results/.
 """
 
-import json
 import os
 import re
 import shutil
@@ -18,10 +17,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
-from bench.common import RESULTS, ROOT, free_port, machine, step
+from bench import common
+from bench.common import ROOT, free_port, machine, step
 
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", "10000"))
 SECTIONS = int(os.environ.get("BENCH_SECTIONS", "10"))
@@ -291,14 +290,7 @@ def format_table(results):
 
 
 def save(results, table):
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d")
-    results["date"] = stamp
-    (RESULTS / "publishing.json").write_text(json.dumps(results, indent=2) + "\n")
-    (RESULTS / "publishing.md").write_text(
-        f"# Publishing benchmark ({stamp}, {results['machine']['cpus']} CPUs)\n\n`make bench`\n\n{table}\n"
-    )
-    print(f"\nSaved to {RESULTS / 'publishing.json'} and publishing.md")
+    common.save("publishing", results, "Publishing benchmark", table)
 
 
 if __name__ == "__main__":
