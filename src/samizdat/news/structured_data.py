@@ -43,7 +43,7 @@ def publisher():
     newsroom = newsroom_settings()
     data = {
         "@type": "NewsMediaOrganization",
-        "name": newsroom.name if newsroom else settings.WAGTAIL_SITE_NAME,
+        "name": newsroom_name(),
         "url": absolute_url("/"),
     }
     logo = rendition_url(newsroom.logo, "max-600x60") if newsroom else None

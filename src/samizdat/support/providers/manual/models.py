@@ -27,4 +27,3 @@ class ManualPaymentSettings(BaseSiteSetting):
     def public_urls(self):
         """The donate form (on /support/ and in appeals) offers this provider once it has details."""
         return support_urls()
-

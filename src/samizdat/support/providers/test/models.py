@@ -26,4 +26,3 @@ class TestPaymentSettings(BaseSiteSetting):
     def public_urls(self):
         """The donate form (on /support/ and in appeals) offers this provider when it is on."""
         return support_urls()
-
