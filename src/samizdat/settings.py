@@ -216,6 +216,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en-gb")
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
+# The reader's interface in other languages (docs/translation.md): one catalogue for every app.
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
+# Dates as each language writes them ("5 December 2026", "5 декабря 2026").
+FORMAT_MODULE_PATH = ["samizdat.core.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
