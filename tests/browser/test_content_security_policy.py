@@ -108,12 +108,12 @@ def read_donate_and_sign_up(reader, newsroom):
     reader.open("/support/")
     form = page.locator("main form.donate-form")
     form.get_by_text("Monthly", exact=True).click()
-    form.locator("[data-frequency=monthly]").get_by_text("10 EUR", exact=True).click()
+    form.locator("[data-frequency=monthly]").get_by_text("€10", exact=True).click()
     form.get_by_role("button", name="Continue").click()
-    expect(page.locator(".test-checkout-summary")).to_have_text("You are giving 10 EUR every month.")
+    expect(page.locator(".test-checkout-summary")).to_have_text("You are giving €10 every month.")
     page.get_by_label("Email").fill("giver@example.org")
-    page.get_by_role("button", name="Pay 10 EUR").click()
-    expect(page.locator("main")).to_contain_text("Your monthly donation of 10 EUR has arrived.")
+    page.get_by_role("button", name="Pay €10").click()
+    expect(page.locator("main")).to_contain_text("Your monthly donation of €10 has arrived.")
     assert Donation.objects.get().amount == 1000
 
 
@@ -220,7 +220,7 @@ def test_the_donate_form_sends_the_reader_on_to_stripe_checkout_which_the_policy
         reader.open("/support/")
         assert f"form-action 'self' {checkout_origin()}" in reader.policies[live_server.url + "/support/"]
         form = reader.page.locator("main form.donate-form")
-        form.locator("[data-frequency=once]").get_by_text("25 EUR", exact=True).click()
+        form.locator("[data-frequency=once]").get_by_text("€25", exact=True).click()
         form.get_by_text("Card and more (Stripe)").click()
         form.get_by_role("button", name="Continue").click()
         expect(reader.page.get_by_role("heading", name="Pay with Stripe")).to_be_visible()

@@ -64,17 +64,17 @@ def test_a_reader_gives_monthly_from_the_appeal_and_then_sees_no_more_appeals(ne
     reader.screenshot("appeal-article.png")
 
     appeal.get_by_text("Monthly", exact=True).click()
-    appeal.locator("[data-frequency=monthly]").get_by_text("10 EUR", exact=True).click()
+    appeal.locator("[data-frequency=monthly]").get_by_text("€10", exact=True).click()
     expect(appeal.locator("[data-frequency=once]")).to_be_hidden()  # only the chosen frequency's amounts
     appeal.get_by_role("button", name="Continue").click()
 
     expect(page.get_by_role("heading", name="Test payment")).to_be_visible()
-    expect(page.locator(".test-checkout-summary")).to_have_text("You are giving 10 EUR every month.")
+    expect(page.locator(".test-checkout-summary")).to_have_text("You are giving €10 every month.")
     page.get_by_label("Email").fill("reader@example.org")
-    page.get_by_role("button", name="Pay 10 EUR").click()
+    page.get_by_role("button", name="Pay €10").click()
 
     expect(page.get_by_role("heading", name="Thank you!")).to_be_visible()
-    expect(page.locator("main")).to_contain_text("Your monthly donation of 10 EUR has arrived.")
+    expect(page.locator("main")).to_contain_text("Your monthly donation of €10 has arrived.")
     reader.screenshot("appeal-thanks.png")
     donation = Donation.objects.get()
     assert (donation.amount, donation.frequency, donation.email) == (1000, "monthly", "reader@example.org")

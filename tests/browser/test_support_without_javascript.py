@@ -41,13 +41,13 @@ def test_a_reader_without_javascript_gives_monthly(test_payments, reader_without
     expect(form.locator("[data-frequency=once]")).to_be_visible()
     form.get_by_text("Monthly", exact=True).click()
     expect(form.locator("[data-frequency=once]")).to_be_hidden()  # CSS alone shows the chosen row
-    form.locator("[data-frequency=monthly]").get_by_text("20 EUR", exact=True).click()
+    form.locator("[data-frequency=monthly]").get_by_text("€20", exact=True).click()
     reader.screenshot("support-no-js.png")
     form.get_by_role("button", name="Continue").click()
-    expect(page.locator(".test-checkout-summary")).to_have_text("You are giving 20 EUR every month.")
+    expect(page.locator(".test-checkout-summary")).to_have_text("You are giving €20 every month.")
     page.get_by_label("Email").fill("offline@example.org")
-    page.get_by_role("button", name="Pay 20 EUR").click()
-    expect(page.locator("main")).to_contain_text("Your monthly donation of 20 EUR has arrived.")
+    page.get_by_role("button", name="Pay €20").click()
+    expect(page.locator("main")).to_contain_text("Your monthly donation of €20 has arrived.")
     assert Donation.objects.get().amount == 2000
     assert reader.foreign_requests() == [] and reader.page_errors == []
 
@@ -58,7 +58,7 @@ def test_a_wrong_amount_comes_back_explained_without_javascript(test_payments, r
     reader.open("/support/")
     page.get_by_label("Other amount (EUR)").fill("0.40")
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("alert")).to_have_text("That amount is below the minimum of 1 EUR.")
+    expect(page.get_by_role("alert")).to_have_text("That amount is below the minimum of €1.")
     expect(page.get_by_label("Other amount (EUR)")).to_have_value("0.40")
     assert not Donation.objects.exists()
 

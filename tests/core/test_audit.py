@@ -86,7 +86,7 @@ def test_confirming_a_manual_gift_is_in_the_site_history_without_the_donor(chief
                                    provider_payment_id="manual_1", email="eve@example.org", name="Eve")
     chief.post(f"/admin/support/donations/{gift.pk}/confirm/")
     [entry] = ModelLogEntry.objects.filter(action="samizdat.support.confirm_gift")
-    assert entry.label == "30 EUR by Bank transfer" and "eve" not in entry.label.lower()
+    assert entry.label == "€30 by Bank transfer" and "eve" not in entry.label.lower()
 
 
 def test_a_staff_correction_of_a_donor_is_in_the_site_history(chief):

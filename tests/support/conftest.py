@@ -85,7 +85,7 @@ def test_payments(db, settings):
 
 
 def donate(client, **fields):
-    """The donate form as a browser without JavaScript sends it: Monthly, 10 EUR, the test provider."""
+    """The donate form as a browser without JavaScript sends it: Monthly, €10, the test provider."""
     data = {"frequency": "monthly", "currency": "EUR", "amount_once": "10", "amount_monthly": "10",
             "amount_annual": "50", "other_amount": "", "provider": "test", "email": ""}
     data.update(fields)

@@ -52,10 +52,10 @@ def rows(response):
 def test_donations_are_listed_and_filtered_by_frequency_provider_status_and_date(staff, ledger):
     assert len(rows(staff.get("/admin/donations/"))) == 7
     monthly = rows(staff.get("/admin/donations/?frequency=monthly"))
-    assert len(monthly) == 2 and all("10 EUR" in row for row in monthly)
+    assert len(monthly) == 2 and all("€10" in row for row in monthly)
     assert len(rows(staff.get("/admin/donations/?provider=manual"))) == 1
     refunded = rows(staff.get("/admin/donations/?status=refunded"))
-    assert len(refunded) == 1 and "50 EUR" in refunded[0] and "Refunded" in refunded[0]
+    assert len(refunded) == 1 and "€50" in refunded[0] and "Refunded" in refunded[0]
     assert len(rows(staff.get("/admin/donations/?created_at__gte=2026-11-01&created_at__lte=2026-11-05"))) == 2
 
 
@@ -63,14 +63,14 @@ def test_a_donation_shows_its_donor_and_everything_they_gave(staff, ledger):
     donation = Donation.objects.get(amount=2500)
     page = BeautifulSoup(staff.get(f"/admin/donations/inspect/{donation.pk}/").content, "html.parser").get_text(" ", strip=True)
     assert "ana@example.org" in page
-    assert page.count("10 EUR") >= 2 and "25 EUR" in page  # her monthly payments and this gift
-    assert "10 EUR monthly from ana@example.org (active)" in page
+    assert page.count("€10") >= 2 and "€25" in page  # her monthly payments and this gift
+    assert "€10 monthly from ana@example.org (active)" in page
 
 
 def test_recurring_donations_are_listed_with_their_status(staff, ledger):
     listed = rows(staff.get("/admin/recurring_donations/"))
     assert len(listed) == 3
-    assert any("Cancelled" in row and "5 EUR" in row for row in listed)
+    assert any("Cancelled" in row and "€5" in row for row in listed)
     assert len(rows(staff.get("/admin/recurring_donations/?status=active"))) == 2
 
 
@@ -109,7 +109,7 @@ def test_staff_confirm_a_manual_gift_and_the_donor_gets_a_receipt(staff, ledger,
     pending.refresh_from_db()
     assert pending.status == "paid" and pending.confirmed_at is not None
     [receipt] = smtp.to("eve@example.org")
-    assert "30 EUR" in smtp.text(receipt)
+    assert "€30" in smtp.text(receipt)
     staff.post(f"/admin/support/donations/{pending.pk}/confirm/")
     assert len(smtp.messages) == 1, "confirming twice sends one receipt"
 
@@ -133,7 +133,7 @@ def test_the_revenue_report_page_draws_a_twelve_month_chart_inline(staff, ledger
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")
     summary = soup.select_one("#revenue-EUR").find_parent("section")
-    assert summary.select_one(".revenue-mrr").get_text() == "20 EUR"
+    assert summary.select_one(".revenue-mrr").get_text() == "€20"
     assert summary.select_one(".revenue-active").get_text() == "2"
     svg = summary.select_one("svg.revenue-chart")
     assert svg is not None
@@ -141,7 +141,7 @@ def test_the_revenue_report_page_draws_a_twelve_month_chart_inline(staff, ledger
     assert len(svg.select("rect.bar")) == 4  # October monthly; November once, monthly, annual
     assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", str(svg)), "nothing loads from elsewhere"
     first_row = summary.select("table.revenue-months tbody tr")[0].get_text(" ", strip=True)
-    assert first_row.startswith("November 2026") and "155 EUR" in first_row
+    assert first_row.startswith("November 2026") and "€155" in first_row
 
 
 BODY = '{"blocks":[{"key":"a1","type":"unstyled","text":"Please give.","depth":0,"inlineStyleRanges":[],"entityRanges":[]}],"entityMap":{}}'

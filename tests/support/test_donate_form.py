@@ -31,8 +31,8 @@ def test_support_page_offers_once_monthly_and_annual_with_the_staffs_amounts(cli
     assert form["action"] == "/support/donate/" and form["method"] == "post"
     assert [label.get_text() for label in form.select(".donate-frequency label")] == ["Once", "Monthly", "Annual"]
     amounts = {fs["data-frequency"]: [l.get_text() for l in fs.select("label")] for fs in form.select(".donate-amounts")}
-    assert amounts == {"once": ["15 EUR", "30 EUR", "Other"], "monthly": ["4 EUR", "8 EUR", "Other"], "annual": ["40 EUR", "Other"]}
-    assert "From 1 EUR to 10\u202f000 EUR." in form.get_text()
+    assert amounts == {"once": ["€15", "€30", "Other"], "monthly": ["€4", "€8", "Other"], "annual": ["€40", "Other"]}
+    assert "From €1 to €10,000." in form.get_text()
     assert [i["value"] for i in form.select("input[name=provider]")] == ["test"]
     assert not form.select("input[name=csrfmiddlewaretoken]"), "a published page can't carry a CSRF token"
 
@@ -42,7 +42,7 @@ def test_support_page_in_another_currency_suggests_that_currencys_amounts(client
     test_payments.save()
     soup = page(client.get("/support/?currency=USD"))
     assert soup.select_one("input[name=currency]")["value"] == "USD"
-    assert [l.get_text() for l in soup.select("[data-frequency=monthly] label")] == ["7 USD", "14 USD", "Other"]
+    assert [l.get_text() for l in soup.select("[data-frequency=monthly] label")] == ["US$7", "US$14", "Other"]
 
 
 @pytest.mark.parametrize(
@@ -51,9 +51,9 @@ def test_support_page_in_another_currency_suggests_that_currencys_amounts(client
         ({"amount_monthly": "other", "other_amount": "abc"}, "Please give the amount as a number, like 25 or 12.50."),
         ({"other_amount": "1e9"}, "Please give the amount as a number, like 25 or 12.50."),
         ({"other_amount": "-10"}, "The amount must be more than zero."),
-        ({"other_amount": "0.50"}, "That amount is below the minimum of 1 EUR."),
-        ({"other_amount": "10000.01"}, "That amount is above the maximum of 10\u202f000 EUR."),
-        ({"amount_monthly": "999999999"}, "That amount is above the maximum of 10\u202f000 EUR."),
+        ({"other_amount": "0.50"}, "That amount is below the minimum of €1."),
+        ({"other_amount": "10000.01"}, "That amount is above the maximum of €10,000."),
+        ({"amount_monthly": "999999999"}, "That amount is above the maximum of €10,000."),
         ({"amount_monthly": "other"}, "Please choose or enter an amount."),
         ({"currency": "XYZ"}, "We don't take donations in XYZ."),
         ({"currency": ""}, "Please choose a currency."),
@@ -103,7 +103,7 @@ def test_giving_with_the_test_provider_ends_on_the_thank_you_page(client, test_p
     assert paid.status_code == 303 and paid.headers["Location"].startswith("/support/thanks/?d=")
     thanks = page(client.get(paid.headers["Location"]))
     assert thanks.h1.get_text() == "Thank you!"
-    assert f"{minor // 100} EUR" in thanks.select_one("main").get_text()
+    assert f"€{minor // 100}" in thanks.select_one("main").get_text()
     donation = Donation.objects.get()
     assert (donation.amount, donation.currency, donation.frequency, donation.status) == (minor, "EUR", frequency, "paid")
     assert (donation.email, donation.name, donation.provider) == ("ana@example.org", "Ana Ruiz", "test")
@@ -111,7 +111,7 @@ def test_giving_with_the_test_provider_ends_on_the_thank_you_page(client, test_p
     [receipt] = smtp.to("ana@example.org")
     assert receipt["Subject"] == "Thank you for your donation to samizdat"
     body = smtp.text(receipt)
-    assert f"{minor // 100} EUR" in body
+    assert f"€{minor // 100}" in body
     assert ("/support/manage/" in body) == (frequency != "once")
 
 

@@ -28,7 +28,7 @@ def link_in(body, settings):
 
 @pytest.fixture
 def stripe_monthly(client, fake_stripe, smtp):
-    """A monthly Stripe donation of 10 EUR with two payments, and the receipt's link."""
+    """A monthly Stripe donation of €10 with two payments, and the receipt's link."""
     fake_stripe.add_subscription("sub_1", 1000)
     post_webhook(client, event("invoice.paid", invoice(subscription="sub_1", invoice_id="in_1", payment_intent="pi_1"), created=int(time.time()) - 60))
     post_webhook(client, event("invoice.paid", invoice(subscription="sub_1", invoice_id="in_2", payment_intent="pi_2")))
@@ -41,16 +41,16 @@ def test_the_receipt_link_shows_the_donors_donations(client, test_payments, smtp
     page = client.get(link_in(smtp.text(receipt), settings))
     assert page.status_code == 200
     soup = BeautifulSoup(page.content, "html.parser")
-    assert soup.h2.get_text() == "Monthly donation of 20 EUR"
+    assert soup.h2.get_text() == "Monthly donation of €20"
     assert soup.select_one(".manage-status").get_text() == "Active"
-    assert [td.get_text() for td in soup.select(".manage-history tbody tr td")][1:] == ["20 EUR", "Monthly", "Paid"]
+    assert [td.get_text() for td in soup.select(".manage-history tbody tr td")][1:] == ["€20", "Monthly", "Paid"]
     assert "ana@example.org" not in link_in(smtp.text(receipt), settings), "no email address in the link"
 
 
 def test_changing_the_amount_goes_through_stripe(client, stripe_monthly, fake_stripe, settings):
     response = client.post(manage_url(stripe_monthly).removeprefix(settings.SITE_URL), {"action": "amount", "amount": "15"})
     assert response.status_code == 200
-    assert "From the next payment on, you give 15 EUR monthly." in text(response)
+    assert "From the next payment on, you give €15 monthly." in text(response)
     [update] = fake_stripe.calls("POST", "/v1/subscriptions/sub_1")
     assert update["fields"]["items[0][id]"] == "si_sub_1"
     assert update["fields"]["items[0][price_data][unit_amount]"] == "1500"
@@ -65,8 +65,8 @@ def test_changing_the_amount_goes_through_stripe(client, stripe_monthly, fake_st
 @pytest.mark.parametrize(
     "amount, message",
     [("abc", "Please give the amount as a number, like 25 or 12.50."),
-     ("0.10", "That amount is below the minimum of 1 EUR."),
-     ("20000", "That amount is above the maximum of 10\u202f000 EUR."),
+     ("0.10", "That amount is below the minimum of €1."),
+     ("20000", "That amount is above the maximum of €10,000."),
      ("-3", "The amount must be more than zero.")],
 )
 def test_a_new_amount_we_cannot_take_is_explained_and_nothing_changes(client, stripe_monthly, fake_stripe, settings, amount, message):

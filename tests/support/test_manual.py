@@ -48,7 +48,7 @@ def test_the_transfer_page_shows_bank_details_and_a_qr_code_for_each_address(cli
 @pytest.mark.parametrize(
     "fields, message",
     [({"amount": "abc"}, "Please give the amount as a number, like 25 or 12.50."),
-     ({"amount": "0.2"}, "That amount is below the minimum of 1 EUR."),
+     ({"amount": "0.2"}, "That amount is below the minimum of €1."),
      ({"method": "Dogecoin"}, "Please say how you sent it."),
      ({"email": ""}, "Please give an email address, so we can confirm your gift.")],
 )
@@ -66,7 +66,7 @@ def test_the_gift_the_donor_reports_waits_for_staff_and_is_noted_once(client, ma
     for _ in range(2):
         response = client.post(url, {"amount": "30", "method": "Bitcoin", "email": "ana@example.org", "name": "Ana"})
         assert response.status_code == 200
-    assert "We have noted your gift of 30 EUR by bitcoin." in BeautifulSoup(response.content, "html.parser").get_text(" ", strip=True)
+    assert "We have noted your gift of €30 by bitcoin." in BeautifulSoup(response.content, "html.parser").get_text(" ", strip=True)
     donation = Donation.objects.get()
     assert (donation.amount, donation.status, donation.method, donation.provider) == (3000, "pending", "Bitcoin", "manual")
     assert smtp.messages == [], "the receipt waits until staff confirm the gift arrived"

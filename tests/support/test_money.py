@@ -36,18 +36,18 @@ def test_amounts_we_cannot_take_are_explained(text, currency, message):
 
 
 def test_amounts_are_shown_with_their_currency():
-    assert format_amount(1250, "EUR") == "12.50 EUR"
-    assert format_amount(1000, "EUR") == "10 EUR"
-    assert format_amount(1500, "JPY") == "1\u202f500 JPY"
-    assert format_amount(5, "USD") == "0.05 USD"
+    assert format_amount(1250, "EUR") == "€12.50"
+    assert format_amount(1000, "EUR") == "€10"
+    assert format_amount(1500, "JPY") == "JP¥1,500"
+    assert format_amount(5, "USD") == "US$0.05"
 
 
 def test_minimum_and_maximum_are_explained_in_the_currency(settings):
     settings.SUPPORT_MINIMUM = "1"
     settings.SUPPORT_MAXIMUM = "EUR:5000,10000"
-    with pytest.raises(AmountError, match=r"^That amount is below the minimum of 1 EUR\.$"):
+    with pytest.raises(AmountError, match=r"^That amount is below the minimum of €1\.$"):
         check_limits(99, "EUR")
-    with pytest.raises(AmountError, match="above the maximum of 5\u202f000 EUR"):
+    with pytest.raises(AmountError, match="above the maximum of €5,000"):
         check_limits(500001, "EUR")
     assert check_limits(500000, "EUR") == 500000
     assert check_limits(1000000, "USD") == 1000000

@@ -51,7 +51,7 @@ def test_new_suggested_amounts_rewrite_the_support_page(public):
     staff.suggested_amounts = "EUR once: 12, 24"
     staff.snooze_days = 3
     staff.save()
-    assert "12 EUR" in public.text("/support/") and "24 EUR" in public.text("/support/")
+    assert "€12" in public.text("/support/") and "€24" in public.text("/support/")
     assert json.loads(public.text("/support/appeals.json"))["snoozeDays"] == 3
 
 

@@ -86,7 +86,7 @@ def test_a_completed_one_off_checkout_stores_the_donation_and_sends_a_receipt(cl
     assert (donation.amount, donation.currency, donation.frequency, donation.status) == (2500, "EUR", "once", "paid")
     assert (donation.provider, donation.provider_payment_id, donation.email, donation.name) == ("stripe", "pi_9", "ana@example.org", "Ana Ruiz")
     [receipt] = smtp.to("ana@example.org")
-    assert "25 EUR" in smtp.text(receipt)
+    assert "€25" in smtp.text(receipt)
 
 
 def test_a_replayed_event_stores_the_donation_once(client, fake_stripe, smtp):

@@ -17,6 +17,7 @@ from email.utils import format_datetime, formataddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 
 from samizdat.core.links import absolute_url, site_domain
 from samizdat.core.models import newsroom_name
@@ -173,7 +174,7 @@ def confirmation_message(subscription):
         "confirm_url": absolute_url(f"/newsletter/confirm/{confirm_token(subscription.pk)}/"),
     }
     message = PreparedMessage(
-        subject=f"Confirm your subscription to {subscription.newsletter.name}",
+        subject=gettext("Confirm your subscription to %(name)s") % {"name": subscription.newsletter.name},
         body=render_to_string("newsletter/email/confirm.txt", context),
         from_email=sender(subscription.newsletter),
         to=[subscription.subscriber.email],

@@ -44,17 +44,17 @@ def normalise_email(value):
     """The address as we store it: trimmed, lower case (mail servers treat case alike in practice)."""
     email = (value or "").strip().lower()
     if not email:
-        raise SignupError("Please enter your email address.")
+        raise SignupError(gettext("Please enter your email address."))
     if len(email) > 254:
-        raise SignupError("That email address is too long.")
+        raise SignupError(gettext("That email address is too long."))
     try:
         validate_email(email)
     except ValidationError:
-        raise SignupError("That doesn't look like an email address. Please check it and try again.") from None
+        raise SignupError(gettext("That doesn't look like an email address. Please check it and try again.")) from None
     if '"' in email or "\\" in email:
         # A quoted name ("ana"@example.org) is valid but no reader types one, and each spelling of
         # it would count as another inbox against the per-inbox limits.
-        raise SignupError("Please type your email address without quotation marks.")
+        raise SignupError(gettext("Please type your email address without quotation marks."))
     return email
 
 
@@ -73,10 +73,14 @@ def privacy_policy_url():
 
 
 def signup_heading(newsletter):
-    return "Sign up for our free weekly newsletter" if newsletter.weekly else f"Sign up for {newsletter.name}"
+    if newsletter.weekly:
+        return gettext("Sign up for our free weekly newsletter")
+    return gettext("Sign up for %(name)s") % {"name": newsletter.name}
 
 
-CONSENT_LINE = "Subscribers agree to the Privacy Policy"
+def consent_line():
+    """The sentence under the signup form when no privacy page is set (the block links it when one is)."""
+    return gettext("Subscribers agree to the Privacy Policy")
 
 
 def consent_wording(newsletter):
@@ -85,7 +89,7 @@ def consent_wording(newsletter):
     if newsletter.description:
         parts.append(newsletter.description.strip())
     policy = privacy_policy_url()
-    parts.append(CONSENT_LINE + (f" ({absolute_url(policy)})." if policy else "."))
+    parts.append(consent_line() + (f" ({absolute_url(policy)})." if policy else "."))
     return " ".join(parts)
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
 
 from samizdat.core.cross_origin import readable_by_mirrors
 from samizdat.core.limits import limited
@@ -23,7 +24,10 @@ from .models import Edition, Newsletter, Subscriber, Subscription
 from .rendering import edition_items, intro_paragraphs, sample_items
 from .tokens import BadToken, preferences_token, read_confirm_token, read_preferences_token, read_unsubscribe_token
 
-CHECK_INBOX = "Thank you. Please check your inbox: we've sent you a link to confirm your subscription."
+
+
+def check_inbox():
+    return _("Thank you. Please check your inbox: we've sent you a link to confirm your subscription.")
 
 
 def index(request):
@@ -43,7 +47,7 @@ def signup(request):
     newsletter = subscriptions.newsletter_named(request.POST.get("newsletter", ""))
     error = None
     if newsletter is None:
-        error = "That newsletter doesn't exist any more. Please choose one on the newsletter page."
+        error = _("That newsletter doesn't exist any more. Please choose one on the newsletter page.")
     elif not request.POST.get("website"):  # a field people never see; bots fill it in
         try:
             subscriptions.sign_up(
@@ -53,8 +57,8 @@ def signup(request):
             error = str(problem)
     status = 400 if error else 200
     if wants_json:
-        return JsonResponse({"ok": not error, "message": error or CHECK_INBOX}, status=status)
-    context = {"error": error, "message": CHECK_INBOX, "newsletter": newsletter, "email": request.POST.get("email", "")[:254]}
+        return JsonResponse({"ok": not error, "message": error or check_inbox()}, status=status)
+    context = {"error": error, "message": check_inbox(), "newsletter": newsletter, "email": request.POST.get("email", "")[:254]}
     return render(request, "newsletter/signup_result.html", context, status=status)
 
 
@@ -72,8 +76,8 @@ def confirm(request, token):
     subscription = Subscription.objects.select_related("newsletter").filter(pk=link.subscription_id).first() if link else None
     if subscription is None:
         return render(request, "newsletter/message.html", {
-            "title": "This link has expired",
-            "text": "Confirmation links work for seven days. Please sign up again and follow the new link.",
+            "title": _("This link has expired"),
+            "text": _("Confirmation links work for seven days. Please sign up again and follow the new link."),
         }, status=400)
     try:
         subscriptions.check_link_still_valid(subscription, link.issued_at)
@@ -84,9 +88,9 @@ def confirm(request, token):
     except subscriptions.OutdatedLink:
         return render(request, "newsletter/link_outdated.html", {"newsletter": subscription.newsletter}, status=400)
     return render(request, "newsletter/message.html", {
-        "title": "You're subscribed",
-        "text": f"Thank you: you will get {subscription.newsletter.name} from now on. Every email has a link to unsubscribe.",
-        "links": [(subscription.newsletter.preview_url(), "Read the latest edition")],
+        "title": _("You're subscribed"),
+        "text": _("Thank you: you will get %(name)s from now on. Every email has a link to unsubscribe.") % {"name": subscription.newsletter.name},
+        "links": [(subscription.newsletter.preview_url(), _("Read the latest edition"))],
     })
 
 
@@ -100,16 +104,16 @@ def unsubscribe(request, token):
         subscriber_id, newsletter_id = read_unsubscribe_token(token)
     except BadToken:
         return render(request, "newsletter/message.html", {
-            "title": "This unsubscribe link is damaged",
-            "text": "Please use the link from the email once more, whole, or write to us and we will take you off the list.",
+            "title": _("This unsubscribe link is damaged"),
+            "text": _("Please use the link from the email once more, whole, or write to us and we will take you off the list."),
         }, status=400)
     newsletter = Newsletter.objects.filter(pk=newsletter_id).first()
     if request.method == "POST":
         newsletter = subscriptions.unsubscribe(subscriber_id, newsletter_id)
         return render(request, "newsletter/message.html", {
-            "title": "You've unsubscribed",
-            "text": f"You won't get {newsletter.name if newsletter else 'this newsletter'} any more.",
-            "links": [(f"/newsletter/preferences/{preferences_token(subscriber_id)}/", "Choose your newsletters")],
+            "title": _("You've unsubscribed"),
+            "text": _("You won't get %(name)s any more.") % {"name": newsletter.name} if newsletter else _("You won't get this newsletter any more."),
+            "links": [(f"/newsletter/preferences/{preferences_token(subscriber_id)}/", _("Choose your newsletters"))],
         })
     return render(request, "newsletter/unsubscribe.html", {"newsletter": newsletter})
 
@@ -124,9 +128,9 @@ def preferences(request, token):
         subscriber = None
     if subscriber is None:
         return render(request, "newsletter/message.html", {
-            "title": "This link doesn't work",
-            "text": "It may be damaged, or you are no longer on our lists. You can sign up again on the newsletter page.",
-            "links": [("/newsletter/", "Our newsletters")],
+            "title": _("This link doesn't work"),
+            "text": _("It may be damaged, or you are no longer on our lists. You can sign up again on the newsletter page."),
+            "links": [("/newsletter/", _("Our newsletters"))],
         }, status=400)
     saved, error = False, ""
     if request.method == "POST":
@@ -158,7 +162,7 @@ def preview(request, slug):
     edition = newsletter.editions.filter(status=Edition.SENT).order_by("-sent_at").first()
     if edition is not None:
         return _edition_response(request, edition, edition_items(edition), preview=True)
-    sample = Edition(newsletter=newsletter, subject=f"A sample of {newsletter.name}")
+    sample = Edition(newsletter=newsletter, subject=_("A sample of %(name)s") % {"name": newsletter.name})
     return _edition_response(request, sample, sample_items(), preview=True, sample=True)
 
 

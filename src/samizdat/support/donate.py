@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 from .models import Donation, Frequency, support_settings
 from .money import AmountError, check_limits, currencies, format_amount, format_number, maximum, minimum, parse_amount
@@ -60,7 +61,11 @@ class DonateForm:
 
     @property
     def limits(self):
-        return f"{format_amount(minimum(self.currency), self.currency)} to {format_amount(maximum(self.currency), self.currency)}"
+        """The range the form takes, as the sentence under the amount field."""
+        return _("From %(minimum)s to %(maximum)s.") % {
+            "minimum": format_amount(minimum(self.currency), self.currency),
+            "maximum": format_amount(maximum(self.currency), self.currency),
+        }
 
 
 def default_currency():
@@ -84,11 +89,13 @@ def read_donation(data):
     errors = {}
     currency = values["currency"].upper()
     if currency not in currencies():
-        errors["currency"] = f"We don't take donations in {currency or 'that currency'}." if currency else "Please choose a currency."
+        errors["currency"] = (
+            _("We don't take donations in %(currency)s.") % {"currency": currency} if currency else _("Please choose a currency.")
+        )
         currency = default_currency()
     frequency = values["frequency"]
     if frequency not in Frequency.values:
-        errors["frequency"] = "Please choose Once, Monthly or Annual."
+        errors["frequency"] = _("Please choose Once, Monthly or Annual.")
         frequency = Frequency.ONCE
     amount = None
     if "currency" not in errors:
@@ -102,9 +109,9 @@ def read_donation(data):
     if provider is not None and provider.refusal():
         errors["provider"] = provider.refusal()
     elif provider is None or provider.name not in [p.name for p in offered()]:
-        errors["provider"] = "Please choose a way to pay."
+        errors["provider"] = _("Please choose a way to pay.")
     elif frequency not in provider.frequencies:
-        errors["provider"] = f"{provider.label} is for one-off gifts: choose Once, or another way to pay."
+        errors["provider"] = _("%(provider)s is for one-off gifts: choose Once, or another way to pay.") % {"provider": provider.label}
     email = values["email"]
     if email:
         try:
@@ -112,7 +119,7 @@ def read_donation(data):
                 raise ValidationError("too long")
             validate_email(email)
         except ValidationError:
-            errors["email"] = "That email address doesn't look right."
+            errors["email"] = _("That email address doesn't look right.")
     name = re.sub(r"\s+", " ", values["name"])
     if errors:
         return None, DonateForm(currency=currency, values=values, errors=errors)

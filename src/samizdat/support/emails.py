@@ -6,6 +6,7 @@ from email.utils import formataddr, parseaddr
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from samizdat.core.links import absolute_url
 from samizdat.core.models import newsroom_name
@@ -24,7 +25,7 @@ def send_receipt(donation):
         "support_url": absolute_url("/support/"),
         "is_recurring": donation.frequency != Frequency.ONCE,
     }
-    subject = f"Thank you for your donation to {context['newsroom']}"
+    subject = _("Thank you for your donation to %(newsroom)s") % {"newsroom": context["newsroom"]}
     body = render_to_string("support/emails/receipt.txt", context)
     discreet = donation.discreet or bool(donation.recurring and donation.recurring.discreet)
     _message(subject, body, donation.email, discreet).send()
@@ -37,7 +38,7 @@ def send_manage_link(recurring):
         "manage_url": manage_url(recurring),
         "manage_days": settings.SUPPORT_MANAGE_LINK_DAYS,
     }
-    subject = f"Manage your donation to {context['newsroom']}"
+    subject = _("Manage your donation to %(newsroom)s") % {"newsroom": context["newsroom"]}
     body = render_to_string("support/emails/manage_link.txt", context)
     _message(subject, body, recurring.email, recurring.discreet).send()
 
@@ -47,6 +48,6 @@ def _message(subject, body, to, discreet):
     their shoulder, or on a seized phone, doesn't say whom they support."""
     if not discreet:
         return EmailMessage(subject, body, to=[to])
-    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     sender = formataddr((settings.SUPPORT_DISCREET_SENDER, address))
     return EmailMessage(settings.SUPPORT_DISCREET_SUBJECT, body, sender, to=[to])

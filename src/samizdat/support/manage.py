@@ -4,8 +4,9 @@ amount or cancels; the change goes through the provider first and is recorded on
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Donation, RecurringDonation
+from .models import Donation, Frequency, RecurringDonation
 from .money import check_limits, parse_amount
 from .providers import get_provider
 from .providers.errors import ProviderUnavailable
@@ -29,7 +30,7 @@ def donor_overview(recurring):
 def change_amount(recurring, text):
     """Change the amount of each future payment; ManageError with the reason if not."""
     if recurring.status == RecurringDonation.Status.CANCELLED:
-        raise ManageError("This donation is cancelled; you can start a new one on our support page.")
+        raise ManageError(_("This donation is cancelled; you can start a new one on our support page."))
     amount = parse_amount(text, recurring.currency)
     check_limits(amount, recurring.currency)
     if amount == recurring.amount:
@@ -41,6 +42,13 @@ def change_amount(recurring, text):
     RecurringDonation.objects.filter(pk=recurring.pk).update(amount=amount)
     recurring.amount = amount
     return recurring
+
+
+def changed_amount_notice(recurring):
+    """What the donor reads once the new amount is taken."""
+    if recurring.frequency == Frequency.MONTHLY:
+        return _("From the next payment on, you give %(amount)s monthly.") % {"amount": recurring.display_amount}
+    return _("From the next payment on, you give %(amount)s annually.") % {"amount": recurring.display_amount}
 
 
 def cancel(recurring):

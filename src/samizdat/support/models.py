@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
@@ -22,9 +23,9 @@ from .suggestions import parse_suggestions
 
 
 class Frequency(models.TextChoices):
-    ONCE = "once", "Once"
-    MONTHLY = "monthly", "Monthly"
-    ANNUAL = "annual", "Annual"
+    ONCE = "once", _("Once")
+    MONTHLY = "monthly", _("Monthly")
+    ANNUAL = "annual", _("Annual")
 
 
 RECURRING = (Frequency.MONTHLY, Frequency.ANNUAL)
@@ -52,10 +53,10 @@ class Donation(Amount, models.Model):
     """One payment from a reader: a one-off gift, or one month's or year's payment of a recurring one."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Awaiting confirmation"
-        PAID = "paid", "Paid"
-        REFUNDED = "refunded", "Refunded"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Awaiting confirmation")
+        PAID = "paid", _("Paid")
+        REFUNDED = "refunded", _("Refunded")
+        FAILED = "failed", _("Failed")
 
     amount = models.PositiveBigIntegerField(help_text="In minor units: 1250 is 12.50.")
     currency = models.CharField(max_length=3)
@@ -103,9 +104,9 @@ class RecurringDonation(Amount, models.Model):
     """A reader's standing monthly or annual gift, as the provider's subscription."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        PAST_DUE = "past_due", "Payment failed"
-        CANCELLED = "cancelled", "Cancelled"
+        ACTIVE = "active", _("Active")
+        PAST_DUE = "past_due", _("Payment failed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     provider = models.CharField(max_length=20)
     provider_subscription_id = models.CharField(max_length=255)

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
 
 from samizdat.core.limits import limited
 from samizdat.core.links import absolute_url
@@ -32,7 +33,7 @@ def support_page(request):
     if not settings.SUPPORT_ENABLED:
         raise Http404("Donations are switched off")
     form = blank_form(request.GET.get("currency", "").upper() or None)
-    notice = "You cancelled the payment. Nothing was charged." if request.GET.get("cancelled") else ""
+    notice = _("You cancelled the payment. Nothing was charged.") if request.GET.get("cancelled") else ""
     return render(request, "support/support_page.html", {"form": form, "notice": notice, "settings_": support_settings()})
 
 
@@ -78,7 +79,7 @@ def manage_request(request):
     if request.method == "POST":
         email = valid_email(request.POST.get("email"))
         if not email:
-            context["error"] = "That email address doesn't look right."
+            context["error"] = _("That email address doesn't look right.")
             return render(request, "support/manage_request.html", context, status=400)
         managing.send_links(email)
         context["sent"] = True
@@ -98,12 +99,12 @@ def manage(request, token):
         try:
             if request.POST.get("action") == "cancel":
                 managing.cancel(recurring)
-                context["notice"] = "Your donation is cancelled. No further payments will be taken. Thank you for your support."
+                context["notice"] = _("Your donation is cancelled. No further payments will be taken. Thank you for your support.")
             elif request.POST.get("action") == "amount":
                 managing.change_amount(recurring, request.POST.get("amount", ""))
-                context["notice"] = f"From the next payment on, you give {recurring.display_amount} {recurring.get_frequency_display().lower()}."
+                context["notice"] = managing.changed_amount_notice(recurring)
             else:
-                context["error"], status = "Please choose what to change.", 400
+                context["error"], status = _("Please choose what to change."), 400
         except (managing.ManageError, AmountError) as error:
             context["error"], status = str(error), 400
     context.update(managing.donor_overview(recurring))

@@ -5,11 +5,12 @@ from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from samizdat.core.render_cache import memoized
 
 from ..models import Newsletter
-from ..subscriptions import CONSENT_LINE, privacy_policy_url, signup_heading
+from ..subscriptions import consent_line, privacy_policy_url, signup_heading
 
 register = template.Library()
 
@@ -20,7 +21,7 @@ def newsletter_signup(slug=None):
     the publisher renders it once per batch of pages."""
     if not settings.NEWSLETTER_SIGNUP_ENABLED:
         return ""
-    return memoized(("newsletter_signup", slug), lambda: signup_block(slug))
+    return memoized(("newsletter_signup", slug, get_language()), lambda: signup_block(slug))
 
 
 def signup_block(slug=None):
@@ -31,6 +32,6 @@ def signup_block(slug=None):
     return mark_safe(render_to_string("newsletter/signup_block.html", {
         "newsletter": newsletter,
         "heading": signup_heading(newsletter),
-        "consent_line": CONSENT_LINE,
+        "consent_line": consent_line(),
         "privacy_url": privacy_policy_url(),
     }))

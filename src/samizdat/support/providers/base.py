@@ -8,6 +8,8 @@ receipts) is the same for every provider: see support/events.py.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from ..models import Frequency
 from .errors import ProviderUnavailable
 from .webhooks import WebhookView
@@ -66,8 +68,8 @@ class Provider:
 
     def change_amount(self, recurring, amount):
         """Ask the provider to charge `amount` (minor units) from the next payment on."""
-        raise ProviderUnavailable("This payment method can't change the amount: please contact us.")
+        raise ProviderUnavailable(_("This payment method can't change the amount: please contact us."))
 
     def cancel(self, recurring):
         """Ask the provider to stop the recurring donation at once."""
-        raise ProviderUnavailable("This payment method can't be cancelled here: please contact us.")
+        raise ProviderUnavailable(_("This payment method can't be cancelled here: please contact us."))

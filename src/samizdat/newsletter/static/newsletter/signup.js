@@ -11,7 +11,7 @@
       var status = form.querySelector(".newsletter-status");
       var button = form.querySelector("button[type=submit]");
       button.disabled = true;
-      status.textContent = "Sending…";
+      status.textContent = form.dataset.sending;  /* the page's language (signup_block.html) */
       fetch(form.action, { method: "POST", body: new FormData(form), headers: { Accept: "application/json" } })
         .then(function (response) {
           return response.json().then(function (answer) { return answer; });

@@ -3,6 +3,7 @@
 import secrets
 
 from django.core import signing
+from django.utils.translation import gettext, gettext_lazy
 
 from samizdat.core.models import for_default_site
 from samizdat.support.models import Frequency
@@ -15,7 +16,7 @@ SALT = "samizdat.support.manual"
 
 class ManualProvider(Provider):
     name = "manual"
-    label = "Bank transfer or crypto"
+    label = gettext_lazy("Bank transfer or crypto")
     frequencies = (Frequency.ONCE,)
     confirmed_by_staff = True
 
@@ -48,5 +49,5 @@ def crypto_addresses(text):
         label, _, address = line.strip().partition(":") if ":" in line else ("", "", line.strip())
         label, address = label.strip(), address.strip()
         if address:
-            found.append((label or f"Address {len(found) + 1}", address))
+            found.append((label or gettext("Address %(number)d") % {"number": len(found) + 1}, address))
     return found

@@ -4,6 +4,7 @@ us what they sent, and the gift waits, pending, for staff to confirm it arrived.
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -45,10 +46,10 @@ def transfer(request, token):
         errors["amount"] = str(error)
     method = request.POST.get("method", "")
     if method not in methods:
-        errors["method"] = "Please say how you sent it."
+        errors["method"] = gettext("Please say how you sent it.")
     email = valid_email(request.POST.get("email"))
     if not email:
-        errors["email"] = "Please give an email address, so we can confirm your gift."
+        errors["email"] = gettext("Please give an email address, so we can confirm your gift.")
     if errors:
         context["errors"] = errors
         return render(request, "support/transfer.html", context, status=400)

@@ -6,6 +6,7 @@ import logging
 
 import stripe
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from samizdat.support.models import Frequency
 from samizdat.support.providers.base import Provider
@@ -18,13 +19,15 @@ from .webhooks import StripeWebhook
 logger = logging.getLogger(__name__)
 
 INTERVALS = {Frequency.MONTHLY: "month", Frequency.ANNUAL: "year"}
-UNREACHABLE = "We couldn't reach our card payment provider just now. Nothing was charged: please try again in a few minutes."
-REFUSED = "Our card payment provider couldn't start the payment. Nothing was charged: please try again, or choose another way to pay."
+UNREACHABLE = _("We couldn't reach our card payment provider just now. Nothing was charged: please try again in a few minutes.")
+UNREACHABLE_NOTHING_CHANGED = _("We couldn't reach our card payment provider just now. Nothing changed: please try again in a few minutes.")
+REFUSED = _("Our card payment provider couldn't start the payment. Nothing was charged: please try again, or choose another way to pay.")
+CANCEL_REFUSED = _("Our payment provider couldn't cancel it just now. Please try again later.")
 
 
 class StripeProvider(Provider):
     name = "stripe"
-    label = "Card and more (Stripe)"
+    label = _("Card and more (Stripe)")
     webhook = StripeWebhook
 
     def is_available(self):
@@ -96,22 +99,22 @@ class StripeProvider(Provider):
                 },
             )
         except stripe.APIConnectionError:
-            raise ProviderUnavailable(UNREACHABLE.replace("Nothing was charged", "Nothing changed")) from None
+            raise ProviderUnavailable(UNREACHABLE_NOTHING_CHANGED) from None
         except (stripe.StripeError, KeyError, IndexError, TypeError):
             logger.warning("Stripe refused to change a subscription's amount")
-            raise ProviderUnavailable("Our payment provider couldn't change the amount. Nothing changed: please try again later.") from None
+            raise ProviderUnavailable(_("Our payment provider couldn't change the amount. Nothing changed: please try again later.")) from None
 
     def cancel(self, recurring):
         try:
             client().v1.subscriptions.cancel(recurring.provider_subscription_id)
         except stripe.APIConnectionError:
-            raise ProviderUnavailable(UNREACHABLE.replace("Nothing was charged", "Nothing changed")) from None
+            raise ProviderUnavailable(UNREACHABLE_NOTHING_CHANGED) from None
         except stripe.InvalidRequestError as error:
             if getattr(error, "code", "") == "resource_missing":
                 return  # already gone at Stripe
-            raise ProviderUnavailable("Our payment provider couldn't cancel it just now. Please try again later.") from None
+            raise ProviderUnavailable(CANCEL_REFUSED) from None
         except stripe.StripeError:
-            raise ProviderUnavailable("Our payment provider couldn't cancel it just now. Please try again later.") from None
+            raise ProviderUnavailable(CANCEL_REFUSED) from None
 
 
 def discreet_descriptor():

@@ -26,7 +26,7 @@ def allowed():
 
 class TestProvider(Provider):
     name = "test"
-    label = "Test payment (no money moves)"
+    label = gettext_lazy("Test payment (no money moves)")
     moves_money = False
 
     def is_available(self):

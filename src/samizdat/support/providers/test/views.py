@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
 
 from samizdat.support.donate import thanks_url, valid_email
 from samizdat.support.events import apply_event
@@ -31,14 +32,14 @@ def test_checkout(request, token):
     if outcome == "cancel":
         return HttpResponseRedirect("/support/?cancelled=1", status=303)
     if outcome == "decline":
-        context["error"] = "Your card was declined (a test decline). Nothing was charged."
+        context["error"] = _("Your card was declined (a test decline). Nothing was charged.")
         return render(request, "support/test_checkout.html", context, status=402)
     if outcome != "pay":
-        context["error"] = "Please choose Pay, Decline or Cancel."
+        context["error"] = _("Please choose Pay, Decline or Cancel.")
         return render(request, "support/test_checkout.html", context, status=400)
     email = valid_email(request.POST.get("email"))
     if not email:
-        context["error"] = "Please give an email address for your receipt."
+        context["error"] = _("Please give an email address for your receipt.")
         return render(request, "support/test_checkout.html", context, status=400)
     name = " ".join(request.POST.get("name", "").split())[:200]
     events = provider.complete(wanted, nonce, email, name)

@@ -18,6 +18,7 @@
   if (window.location.protocol === "file:") { return; }  /* a mirror read from disk: nothing to fetch */
   if (document.querySelector("main .donate-form")) { return; }  /* the page is an appeal already */
   var link = site.querySelector("a.support-link");
+  var words = site.dataset;  /* the page's own words, in its language (support/includes/site.html) */
   var endpoint = document.querySelector("form.support-endpoint");
   var shown = [];
 
@@ -63,16 +64,16 @@
       var give = document.createElement("a");
       give.className = "support-appeal-give";
       give.href = link.href;
-      give.textContent = "Support us";
+      give.textContent = words.give;
       box.appendChild(give);
     }
     var foot = document.createElement("p");
     foot.className = "support-later";
-    foot.appendChild(document.createTextNode("Not ready to support today? "));
+    foot.appendChild(document.createTextNode(words.notReady + " "));
     var button = document.createElement("button");
     button.type = "button";
     button.className = "support-later-button";
-    button.textContent = "Remind me later.";
+    button.textContent = words.later;
     button.addEventListener("click", later);
     foot.appendChild(button);
     box.appendChild(foot);
@@ -80,7 +81,7 @@
       var close = document.createElement("button");
       close.type = "button";
       close.className = "support-close";
-      close.textContent = "Close";
+      close.textContent = words.close;
       close.addEventListener("click", function () { box.close(); });
       box.insertBefore(close, box.firstChild);
     }
