@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export SAMIZDAT_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test test-sqlite test-postgres bench lint clean system-test-deps
+.PHONY: run test test-sqlite test-postgres bench lint clean system-test-deps messages
 
 # Debian splits venv out of Python; install it when it is missing (as root, or with sudo).
 $(BIN)/python:
@@ -51,6 +51,14 @@ test-sqlite: $(VENV)/.installed-test system-test-deps
 
 test-postgres: $(VENV)/.installed-test system-test-deps
 	env -u SAMIZDAT_VAR_DIR ./scripts/with-postgres $(BIN)/pytest $(PYTEST_ARGS)
+
+# The interface's catalogues (docs/translation.md): new strings into every locale's .po, then the
+# .mo files the site reads (committed, so a deploy needs no gettext). Run from src/samizdat, so
+# only our code is scanned.
+messages: $(VENV)/.installed
+	./scripts/apt-install gettext
+	cd src/samizdat && ../../$(BIN)/samizdat makemessages --all --no-location
+	cd src/samizdat && ../../$(BIN)/samizdat compilemessages
 
 # Benchmarks (bench/README.md): wrk, nginx and postfix from Debian, then each script; results in bench/results/.
 bench: $(VENV)/.installed-test
