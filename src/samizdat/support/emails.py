@@ -22,7 +22,7 @@ def send_receipt(donation):
         "recurring": donation.recurring,
         "manage_url": manage_url(donation.recurring) if donation.recurring else "",
         "manage_days": settings.SUPPORT_MANAGE_LINK_DAYS,
-        "support_url": absolute_url("/support/"),
+        "manage_request_url": absolute_url("/support/manage/"),
         "is_recurring": donation.frequency != Frequency.ONCE,
     }
     subject = _("Thank you for your donation to %(newsroom)s") % {"newsroom": context["newsroom"]}
