@@ -158,7 +158,8 @@ READER_ADDRESS = "chitatel@example.org"
 
 
 def english_in(text):
-    text = text.replace(SAMPLE_ADDRESS, "").replace(READER_ADDRESS, "")
+    """Latin words a reader reads; web addresses (an email's links) are not words."""
+    text = re.sub(r"https?://\S+", "", text.replace(SAMPLE_ADDRESS, "").replace(READER_ADDRESS, ""))
     return sorted({word for word in LATIN_RUN.findall(text) if word not in ALLOWED_LATIN})
 
 
@@ -244,7 +245,8 @@ def test_the_reader_pages_in_russian_carry_no_english(client, russian_newsroom):
         "manage": client.get("/support/manage/"),
         "not found": client.get("/no-such-page/"),
     }
-    assert pages["donate, amount refused"].status_code == 400
+    refused = {"signup, bad address": 400, "donate, amount refused": 400, "not found": 404}
+    assert {name: response.status_code for name, response in pages.items()} == {name: refused.get(name, 200) for name in pages}
     assert "Сумма должна быть больше нуля." in pages["donate, amount refused"].content.decode()
     assert pages["not found"].status_code == 404
     assert "Страница не найдена" in pages["not found"].content.decode()
@@ -258,7 +260,7 @@ def test_the_signup_confirmation_and_the_receipt_reach_a_russian_reader_in_russi
     answer = client.post("/newsletter/signup/", {"email": READER_ADDRESS, "newsletter": week.slug})
     assert "Проверьте почту" in answer.content.decode()
     [confirmation] = smtp.to(READER_ADDRESS)
-    assert confirmation.message["Subject"] == "Подтвердите подписку на «Неделя»"
+    assert confirmation.message["Subject"].strip() == "Подтвердите подписку на «Неделя»"
     for part in ("text/plain", "text/html"):
         assert not english_in(BeautifulSoup(confirmation.part(part), "html.parser").get_text(" ")), part
 
@@ -270,7 +272,7 @@ def test_the_signup_confirmation_and_the_receipt_reach_a_russian_reader_in_russi
     thanks = client.post(started.headers["Location"], {"outcome": "pay", "email": "donor@example.org", "name": "Анна"}, follow=True)
     assert "Ваше ежемесячное пожертвование" in thanks.content.decode() and not english_on_page(thanks)
     [receipt] = smtp.to("donor@example.org")
-    assert receipt.message["Subject"] == "Спасибо за пожертвование Самиздат"
+    assert receipt.message["Subject"].strip() == "Спасибо за пожертвование Самиздат"
     body = receipt.part("text/plain")
     assert "1\xa0000\xa0₽" in body
     assert not english_in(body.replace("donor@example.org", "")), body
