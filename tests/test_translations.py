@@ -19,6 +19,7 @@ from wagtail.models import Site
 
 import samizdat
 from samizdat.core.models import NewsroomSettings
+from samizdat.news.models import Correction
 from samizdat.newsletter.models import Newsletter, Subscriber, Subscription
 from samizdat.newsletter.tokens import confirm_token, preferences_token, unsubscribe_token
 from samizdat.support.money import format_amount
@@ -211,6 +212,7 @@ def russian_newsroom(db, russian):
         published_at=datetime(2026, 12, 5, 9, 30, tzinfo=dt_timezone.utc),
         standfirst="Краны стоят третий день.", body=[("paragraph", "<p>Докеры требуют повышения зарплат.</p>")],
     )
+    Correction.objects.create(page=strike, date=datetime(2026, 12, 6).date(), text="Краны стоят не второй, а третий день.")
     make_article(society, "Паром вернулся", authors=[author], tags=["забастовка"], minutes_ago=5,
                  standfirst="Рейсы возобновлены.", body=[("paragraph", "<p>Паром снова ходит.</p>")])
     week = Newsletter.objects.create(name="Неделя", slug="nedelya", description="Главное за неделю.", weekly=True,
@@ -301,3 +303,4 @@ def test_a_thousand_roubles_read_as_a_russian_reader_writes_them():
 def test_an_article_in_russian_is_dated_in_russian(client, russian_newsroom):
     page = client.get(russian_newsroom["strike"].url).content.decode()
     assert "5 декабря 2026, 09:30" in page and "Текст: " in page
+    assert "Исправление" in page and "6 декабря 2026" in page

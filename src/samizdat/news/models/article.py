@@ -5,6 +5,7 @@ modules that read them (listing.py, public_urls.py, related.py), which import th
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelsearch.tasks import insert_or_update_object_task
@@ -116,7 +117,7 @@ class ArticleAuthor(Orderable):
 class Correction(Orderable):
     CORRECTION = "correction"
     EDITORS_NOTE = "editors_note"
-    KINDS = [(CORRECTION, "Correction"), (EDITORS_NOTE, "Editor's note")]
+    KINDS = [(CORRECTION, _("Correction")), (EDITORS_NOTE, _("Editor's note"))]
 
     page = ParentalKey(ArticlePage, related_name="corrections", on_delete=models.CASCADE)
     kind = models.CharField(max_length=20, choices=KINDS, default=CORRECTION)
