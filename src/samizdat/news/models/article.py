@@ -5,7 +5,7 @@ modules that read them (listing.py, public_urls.py, related.py), which import th
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelsearch.tasks import insert_or_update_object_task
@@ -117,7 +117,8 @@ class ArticleAuthor(Orderable):
 class Correction(Orderable):
     CORRECTION = "correction"
     EDITORS_NOTE = "editors_note"
-    KINDS = [(CORRECTION, _("Correction")), (EDITORS_NOTE, _("Editor's note"))]
+    # Marked, not translated here: feeds keep plain strings (render_cache), so templates translate them.
+    KINDS = [(CORRECTION, gettext_noop("Correction")), (EDITORS_NOTE, gettext_noop("Editor's note"))]
 
     page = ParentalKey(ArticlePage, related_name="corrections", on_delete=models.CASCADE)
     kind = models.CharField(max_length=20, choices=KINDS, default=CORRECTION)
