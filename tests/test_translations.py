@@ -294,6 +294,15 @@ def test_dates_and_amounts_read_the_way_each_language_writes_them(language, date
 
 
 @pytest.mark.no_database
+@pytest.mark.parametrize("count, words", [(1, "1 результат"), (3, "3 результата"), (5, "5 результатов"),
+                                          (11, "11 результатов"), (21, "21 результат"), (22, "22 результата")])
+def test_counts_take_the_russian_plural_form_they_need(count, words):
+    with translation.override("ru"):
+        said = translation.ngettext("%(counter)s result for “%(query)s”", "%(counter)s results for “%(query)s”", count)
+    assert said % {"counter": count, "query": "порт"} == f"{words} по запросу «порт»"
+
+
+@pytest.mark.no_database
 def test_a_thousand_roubles_read_as_a_russian_reader_writes_them():
     with translation.override("ru"):
         assert format_amount(100000, "RUB") == "1\xa0000\xa0₽"
