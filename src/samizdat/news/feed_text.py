@@ -12,11 +12,10 @@ from wagtail.images import get_image_model
 from wagtail.images.shortcuts import get_rendition_or_not_found
 from wagtail.models import Page
 
-from samizdat.core.render_cache import kept_render, memoized_many
-
-from .listing import PICTURE_FIELDS, picture_key_of
+from .listing import PICTURE_FIELDS, picture_key_of, read_once_per_batch
 from .models.article import ArticlePage, Correction
 from .models.people import agency_credit_line
+from .pieces import render_kept
 
 FULL_TEXT_TEMPLATE = "news/feed_item.html"
 # The rendition feed_item.html and blocks/image.html show in feeds.
@@ -30,10 +29,10 @@ BODY_TEMPLATES = tuple(sorted(
 
 def full_text(pk):
     """The story's whole text as HTML; "" if it is gone."""
-    data = memoized_many("feed-full-text", [pk], read_full_texts).get(pk)
+    data = read_once_per_batch("feed-full-text", [pk], read_full_texts).get(pk)
     if data is None:
         return ""
-    return kept_render(FULL_TEXT_TEMPLATE, {"article": data}, also=BODY_TEMPLATES)
+    return render_kept(FULL_TEXT_TEMPLATE, {"article": data}, also=BODY_TEMPLATES)
 
 
 def read_full_texts(ids):

@@ -3,10 +3,9 @@ it. Empty when NEWSLETTER_SIGNUP_ENABLED is off or there is no newsletter to off
 
 from django import template
 from django.conf import settings
+from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-
-from samizdat.core.render_cache import memoized
 
 from ..models import Newsletter
 from ..subscriptions import CONSENT_LINE, privacy_policy_url, signup_heading
@@ -20,7 +19,7 @@ def newsletter_signup(slug=None):
     the publisher renders it once per batch of pages."""
     if not settings.NEWSLETTER_SIGNUP_ENABLED:
         return ""
-    return memoized(("newsletter_signup", slug), lambda: signup_block(slug))
+    return caches["batch"].get_or_set(("newsletter_signup", slug), lambda: signup_block(slug))
 
 
 def signup_block(slug=None):
