@@ -33,7 +33,15 @@ class KeptPieces(BaseCache):
 
     def __init__(self, location, params):
         super().__init__(params)
-        self.store = DjangoCache(location, params)
+        self.location, self.params = location, params
+        self.opened = None
+
+    @property
+    def store(self):
+        """Opened on first use in a batch: a page Django serves keeps nothing, so opens nothing."""
+        if self.opened is None:
+            self.opened = DjangoCache(self.location, self.params)
+        return self.opened
 
     def make_key(self, key, version=None):
         maker, data = key
@@ -110,4 +118,5 @@ class KeptPieces(BaseCache):
                 del memo[key]
 
     def close(self, **kwargs):
-        self.store.close(**kwargs)
+        if self.opened is not None:
+            self.opened.close(**kwargs)
