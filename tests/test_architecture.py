@@ -104,6 +104,15 @@ def test_apps_import_only_what_the_map_allows():
     assert not wrong, "\n".join(sorted(wrong))
 
 
+def test_the_batch_machinery_lives_in_publishing_behind_djangos_cache_api():
+    """news reaches the batch memo and kept pieces only through `caches["batch"]` and
+    `caches["pieces"]`; core holds none of it."""
+    assert not [name for name in MODULES if name.startswith("samizdat.core.") and "render_cache" in name]
+    assert {"samizdat.publishing.batch_cache", "samizdat.publishing.kept_pieces"} <= set(MODULES)
+    news_imports = {target for name in MODULES if app_of(name) == "news" for target in imports_of(name)[0]}
+    assert not {target for target in news_imports if app_of(target) == "publishing"}
+
+
 def test_no_import_circles():
     edges = graph()
     circles = [sorted(c) for c in strongly_connected(edges) if len(c) > 1]

@@ -245,10 +245,16 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Teasers and feed texts the publisher rendered, kept between batches and shared by its
-    # processes: on disk, so a restarted worker finds what the last rebuild made (core/render_cache.py).
-    "render": {
-        "BACKEND": "diskcache.DjangoCache",
+    # Filled by the publisher only, and only while it renders a batch of pages: outside one they
+    # keep nothing, so previews and pages Django serves are always fresh.
+    # "batch": what the batch's pages repeat (sections, counts, teaser data), in memory for the
+    # batch alone (publishing/batch_cache.py).
+    "batch": {"BACKEND": "samizdat.publishing.batch_cache.BatchCache"},
+    # "pieces": teasers, feed texts and feed items' XML, kept from one batch to the next under
+    # what they were made from, shared by the publisher's processes: on disk, so a restarted
+    # worker finds what the last rebuild made (publishing/kept_pieces.py).
+    "pieces": {
+        "BACKEND": "samizdat.publishing.kept_pieces.KeptPieces",
         "LOCATION": str(VAR_DIR / "render-cache"),
         "TIMEOUT": None,
         "SHARDS": 4,

@@ -126,7 +126,7 @@ def test_published_feeds_are_the_ones_django_serves(client, url, monkeypatch):
     writers give."""
     from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-    from samizdat.core.render_cache import render_cache
+    from samizdat.publishing.batch_cache import batch
     from samizdat.news import feeds
     from samizdat.publishing.render import Renderer
 
@@ -142,7 +142,7 @@ def test_published_feeds_are_the_ones_django_serves(client, url, monkeypatch):
         stock = client.get(url).content
     assert client.get(url).content == stock
     for _ in range(2):
-        with render_cache():
+        with batch():
             assert Renderer().render(url).content == stock
 
 

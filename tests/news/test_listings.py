@@ -117,12 +117,12 @@ def test_a_new_story_leaves_the_older_archive_pages_as_they_were(client, newsroo
 
 
 def as_published(url):
-    from samizdat.core.render_cache import render_cache
+    from samizdat.publishing.batch_cache import batch
     from samizdat.publishing.render import Renderer
 
     # A publishing batch: the front page is worked out from the story index, and listings find
     # their kept teasers from rows rather than stories.
-    with render_cache():
+    with batch():
         return Renderer().render(url).content
 
 

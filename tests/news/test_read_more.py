@@ -110,7 +110,7 @@ def test_read_more_while_publishing_agrees_with_read_more_for_one_reader(news, b
     story the same four as the database query a single reader's page uses, ties included."""
     import random
 
-    from samizdat.core.render_cache import render_cache
+    from samizdat.publishing.batch_cache import batch
     from samizdat.news.models import ArticlePage
     from samizdat.news.related import read_more_ids, read_more_ids_of
     from samizdat.news.story_index import story_index
@@ -124,10 +124,10 @@ def test_read_more_while_publishing_agrees_with_read_more_for_one_reader(news, b
     stories = list(ArticlePage.objects.live())
     # Outside a batch: on the stories near each one, read for it alone.
     nearby = {story.pk: read_more_ids(story) for story in stories}
-    with render_cache():  # the batch's story index
+    with batch():  # the batch's story index
         for story in stories:
             assert read_more_ids_of(story.pk) == nearby[story.pk], story.title
-    with render_cache():  # one batch: once its story index is read, Read more comes from it
+    with batch():  # one batch: once its story index is read, Read more comes from it
         story_index()
         for story in stories:
             assert [a["pk"] for a in read_more(story)] == nearby[story.pk], story.title
@@ -138,7 +138,7 @@ def test_a_storys_read_more_is_found_by_its_address_also_with_an_odd_slug(news):
     address, which for a Cyrillic slug is percent-encoded."""
     from django.test import RequestFactory
 
-    from samizdat.core.render_cache import render_cache
+    from samizdat.publishing.batch_cache import batch
     from samizdat.news.listing import public_path
     from samizdat.news.related import ReadMorePart
 
@@ -147,7 +147,7 @@ def test_a_storys_read_more_is_found_by_its_address_also_with_an_odd_slug(news):
     address = public_path(story)
     assert "%D0%BD" in address
     request = RequestFactory().get(address, HTTP_HOST="127.0.0.1:8000")
-    with render_cache():
+    with batch():
         part = ReadMorePart().render(request, address)
     assert part is not None and "Harbour cranes fall silent" in part
 

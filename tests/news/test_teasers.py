@@ -3,9 +3,9 @@ publishing batches under that data and their template."""
 
 import pytest
 
-from samizdat.core.render_cache import NotPlainData, kept_render, render_cache
 from samizdat.news.models import ArticlePage
-from samizdat.news.teasers import TEASER_TEMPLATE, render_teaser, teasers
+from samizdat.news.teasers import render_teaser, teasers
+from samizdat.publishing.batch_cache import batch
 from tests.factories import make_article, make_author, make_image, make_section
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]
@@ -29,16 +29,8 @@ def test_a_kept_teaser_is_the_teaser_rendered_afresh(story):
     """Twice in a batch of its own, the second time from what the first kept."""
     fresh = render_teaser(teasers([story.pk])[0], lead_teaser=True, level=2)
     for _ in range(2):
-        with render_cache():
+        with batch():
             assert render_teaser(teasers([story.pk])[0], lead_teaser=True, level=2) == fresh
-
-
-def test_a_kept_template_refuses_what_its_key_could_not_name(story):
-    """A story object could show any of its fields, and the key would not change with them."""
-    with pytest.raises(NotPlainData, match="plain data only"):
-        kept_render(TEASER_TEMPLATE, {"article": ArticlePage.objects.get(pk=story.pk)})
-    with render_cache(), pytest.raises(NotPlainData, match="plain data only"):
-        kept_render(TEASER_TEMPLATE, {"article": {"title": "x", "picture": story.lead_image}})
 
 
 def test_a_new_headline_or_byline_is_a_new_teaser(story):

@@ -8,10 +8,17 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
+from wagtail.documents import get_document_model
 
 import samizdat.news
+from samizdat.news.models import ArticlePage
+from samizdat.news.pieces import render_kept
+from samizdat.news.teasers import TEASER_TEMPLATE
+from samizdat.publishing.batch_cache import batch
+from samizdat.publishing.plain_data import NotPlainData
 from tests.factories import make_article, make_image, make_section
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +102,29 @@ def test_a_feed_shows_the_new_address_of_a_story_linked_from_a_text_and_a_pictur
     picture.save()
     text = feed_text(public.text("/rss.xml"), "Cranes fall silent")
     assert "Night_harbour" in text and "Cranes_at_dusk" not in text
+
+
+def test_a_feed_shows_the_new_link_of_a_document_a_text_links_to_given_a_new_file(public):
+    """A linked document is looked up by id when the text is rendered: its address is part of what
+    the kept text was made from, so the next change that publishes the feed shows the new one."""
+    news = make_section("News")
+    report = get_document_model().objects.create(title="Port report", file=ContentFile(b"%PDF-1.4", name="port-report.pdf"))
+    make_article(news, "Cranes fall silent", minutes_ago=120, body=[
+        ("paragraph", f'<p>Read <a linktype="document" id="{report.pk}">the report</a>.</p>'),
+    ])
+    assert f"/documents/{report.pk}/port-report.pdf" in feed_text(public.text("/rss.xml"), "Cranes fall silent")
+
+    report.file = ContentFile(b"%PDF-1.4 revised", name="harbour-report.pdf")
+    report.save()
+    make_article(news, "Ferry fares rise", minutes_ago=60)  # a change that publishes the feed again
+    text = feed_text(public.text("/rss.xml"), "Cranes fall silent")
+    assert f"/documents/{report.pk}/harbour-report.pdf" in text and "port-report.pdf" not in text
+
+
+def test_a_kept_template_refuses_what_its_key_could_not_name():
+    """A story object could show any of its fields, and the key would not change with them."""
+    story = make_article(make_section("News"), "Cranes fall silent", image=make_image())
+    with pytest.raises(NotPlainData, match="plain data only"):
+        render_kept(TEASER_TEMPLATE, {"article": ArticlePage.objects.get(pk=story.pk)})
+    with batch(), pytest.raises(NotPlainData, match="plain data only"):
+        render_kept(TEASER_TEMPLATE, {"article": {"title": "x", "picture": story.lead_image}})

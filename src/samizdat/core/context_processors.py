@@ -1,9 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
-from wagtail.models import Site
 
-from .models import NewsroomSettings
-from .render_cache import memoized
+from .models import NewsroomSettings, newsroom_settings
 
 
 def site_url(request):
@@ -13,9 +11,7 @@ def site_url(request):
 def site_settings(request):
     """`site_settings.core.NewsroomSettings` for every template, as Wagtail's `get_settings` gives
     it, read from the default site once per publishing batch rather than once per page."""
-
     def load():
-        site = Site.objects.filter(is_default_site=True).first()
-        return {"core": {"NewsroomSettings": NewsroomSettings.for_site(site) if site else NewsroomSettings()}}
+        return {"core": {"NewsroomSettings": newsroom_settings() or NewsroomSettings()}}
 
-    return {"site_settings": SimpleLazyObject(lambda: memoized("site-settings", load))}
+    return {"site_settings": SimpleLazyObject(load)}

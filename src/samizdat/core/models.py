@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.cache import caches
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -47,10 +48,21 @@ class NewsroomSettings(BaseSiteSetting):
         return ["*"]
 
 
+def newsroom_settings():
+    """The default site's NewsroomSettings, None before any site exists: read once per publishing
+    batch (Django's cache alias "batch"; anywhere else, every time)."""
+
+    def load():
+        site = default_site()
+        return NewsroomSettings.for_site(site) if site else None
+
+    return caches["batch"].get_or_set("newsroom-settings", load)
+
+
 def newsroom_name():
     """Who publishes the site, as readers see it in emails, feeds and structured data."""
-    site = default_site()
-    return NewsroomSettings.for_site(site).name if site else settings.WAGTAIL_SITE_NAME
+    newsroom = newsroom_settings()
+    return newsroom.name if newsroom else settings.WAGTAIL_SITE_NAME
 
 
 class StandardPage(Page):

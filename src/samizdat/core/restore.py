@@ -18,10 +18,10 @@ from pathlib import Path, PurePosixPath
 
 import pyrage
 from django.conf import settings
+from django.core.cache import caches
 
 from . import database_dump
 from .backup import AGE_MAGIC, CHECKSUMS, FORMAT, FORMAT_VERSION, MANIFEST, MEDIA, SECRET_KEY, BackupError
-from .render_cache import forget_kept_pieces
 
 NOT_A_BACKUP = "This file is not a samizdat backup."
 INCOMPLETE = (
@@ -67,7 +67,8 @@ def restore_backup(path, identity_file=None, force=False):
             raise BackupError(f"{error} Nothing was changed.") from None
         kept_aside += _put_media_in_place(staging / "media", replace=replacing)
         notes = _put_secret_key_in_place((staging / SECRET_KEY).read_text())
-    forget_kept_pieces()
+    # What the publisher kept (teasers, feed texts) was made from the site before the restore.
+    caches["pieces"].clear()
     return RestoreReport(manifest, media_files, kept_aside, notes)
 
 

@@ -2,9 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import caches
 from django.http import Http404
-
-from samizdat.core.render_cache import memoized
 
 from .listing import archive_page_count, archive_page_of, page_size
 from .teasers import teasers
@@ -44,7 +43,7 @@ def listing_front(queryset, base_path):
 def listing_count(queryset, base_path):
     """How many stories the listing at `base_path` has: counted once per publishing batch, not once
     for each of its hundreds of archive pages."""
-    return memoized(("listing-count", base_path), queryset.count)
+    return caches["batch"].get_or_set(("listing-count", base_path), queryset.count)
 
 
 def archive_page(queryset, base_path, number):

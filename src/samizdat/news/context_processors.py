@@ -1,4 +1,4 @@
-from samizdat.core.render_cache import memoized
+from django.core.cache import caches
 
 from .listing import public_path
 from .models import SectionPage
@@ -7,7 +7,7 @@ from .models import SectionPage
 def sections(request):
     """The section navigation shown in every page's header, each section with its `public_path`
     (once per batch when publishing, rather than a `pageurl` per link on every page)."""
-    return {"site_sections": memoized("site-sections", _menu_sections)}
+    return {"site_sections": caches["batch"].get_or_set("site-sections", _menu_sections)}
 
 
 def _menu_sections():

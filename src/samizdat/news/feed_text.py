@@ -2,21 +2,22 @@
 credit and corrections. Rendered from plain data (read_full_texts()), so the publisher can keep it
 from one change to the next under that data and the template's source: a story is in many feeds.
 
-The body is stored as ids (a picture's, a linked page's) that rendering looks up. What they stand
-for, the pictures' renditions and the pages' addresses, is read into the data too ("shows"), so a
-kept text changes when a linked story moves or a picture gets a new file."""
+The body is stored as ids (a picture's, a linked page's or document's) that rendering looks up.
+What they stand for, the pictures' renditions and the pages' and documents' addresses, is read into
+the data too ("shows"), so a kept text changes when a linked story moves, a linked document gets a
+new file or a picture a new one."""
 
 from collections import defaultdict
 
+from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.shortcuts import get_rendition_or_not_found
 from wagtail.models import Page
 
-from samizdat.core.render_cache import kept_render, memoized_many
-
-from .listing import PICTURE_FIELDS, picture_key_of
+from .listing import PICTURE_FIELDS, picture_key_of, read_once_per_batch
 from .models.article import ArticlePage, Correction
 from .models.people import agency_credit_line
+from .pieces import render_kept
 
 FULL_TEXT_TEMPLATE = "news/feed_item.html"
 # The rendition feed_item.html and blocks/image.html show in feeds.
@@ -30,10 +31,10 @@ BODY_TEMPLATES = tuple(sorted(
 
 def full_text(pk):
     """The story's whole text as HTML; "" if it is gone."""
-    data = memoized_many("feed-full-text", [pk], read_full_texts).get(pk)
+    data = read_once_per_batch("feed-full-text", [pk], read_full_texts).get(pk)
     if data is None:
         return ""
-    return kept_render(FULL_TEXT_TEMPLATE, {"article": data}, also=BODY_TEMPLATES)
+    return render_kept(FULL_TEXT_TEMPLATE, {"article": data}, also=BODY_TEMPLATES)
 
 
 def read_full_texts(ids):
@@ -68,25 +69,30 @@ def read_full_texts(ids):
 
 def what_texts_show(bodies, lead_images):
     """{story id: (("page", id, its url_path), ("picture", id, its feed rendition's url, width,
-    height), ...)}: what rendering the stories' texts looks up by id, found through the body
-    field's own extract_references() (as Wagtail's reference index does) and read for all at once."""
+    height), ("document", id, its url, its title), ...)}: what rendering the stories' texts looks
+    up by id, found through the body field's own extract_references() (as Wagtail's reference
+    index does) and read for all at once."""
     body_field = ArticlePage._meta.get_field("body")
-    image_model = get_image_model()
+    image_model, document_model = get_image_model(), get_document_model()
     named = {pk: {(model, int(object_id)) for model, object_id, _, _ in body_field.extract_references(body)}
              for pk, body in bodies.items()}
     for pk, image_id in lead_images.items():
         if image_id:
             named[pk].add((image_model, image_id))
-    page_ids = {object_id for refs in named.values() for model, object_id in refs if issubclass(model, Page)}
-    image_ids = {object_id for refs in named.values() for model, object_id in refs if issubclass(model, image_model)}
-    pages = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "url_path"))
-    images = image_model.objects.filter(pk__in=image_ids).prefetch_renditions(FEED_PICTURE)
+
+    def ids_of(kind):
+        return {object_id for refs in named.values() for model, object_id in refs if issubclass(model, kind)}
+
+    pages = dict(Page.objects.filter(pk__in=ids_of(Page)).values_list("pk", "url_path"))
+    documents = {doc.pk: (doc.url, doc.title) for doc in document_model.objects.filter(pk__in=ids_of(document_model))}
+    images = image_model.objects.filter(pk__in=ids_of(image_model)).prefetch_renditions(FEED_PICTURE)
     pictures = {image.pk: feed_picture(image) for image in images}
     shows = {}
     for pk, refs in named.items():
         shows[pk] = tuple(sorted(
             ("page", object_id, pages.get(object_id)) if issubclass(model, Page)
             else ("picture", object_id, pictures.get(object_id)) if issubclass(model, image_model)
+            else ("document", object_id, *documents.get(object_id, (None, None))) if issubclass(model, document_model)
             else (model._meta.label, object_id)
             for model, object_id in refs
         ))

@@ -7,12 +7,13 @@ from io import StringIO
 from typing import NamedTuple
 
 from django.contrib.syndication.views import Feed
+from django.core.cache import caches
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from samizdat.core.links import absolute_url
-from samizdat.core.render_cache import kept, kept_render, memoized_many
+from samizdat.core.models import newsroom_name
 
 from .listing import (
     MODIFIED_AT,
@@ -23,13 +24,13 @@ from .listing import (
     public_path,
     public_url,
     published_articles,
+    read_once_per_batch,
     tag_names,
     tag_path,
 )
 from .feed_text import full_text, read_full_texts
 from .models import ArticlePage
 from .models.people import agency_credit_line
-from .structured_data import newsroom_name
 
 FEED_SIZE = 30
 
@@ -63,7 +64,7 @@ class FeedItem(NamedTuple):
 def feed_items(queryset):
     """The FeedItem of each story in `queryset`, in its order; each read once per batch."""
     ids = list(queryset.values_list("pk", flat=True))
-    found = memoized_many("feed-item", ids, _read_items)
+    found = read_once_per_batch("feed-item", ids, _read_items)
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -92,7 +93,7 @@ class KeptItems:
 
     def write_items(self, handler):
         for item in self.items:
-            handler.ignorableWhitespace(kept(("code", type(self)), item, lambda item=item: self.item_xml(item)))
+            handler.ignorableWhitespace(caches["pieces"].get_or_set((type(self), item), lambda item=item: self.item_xml(item)))
 
     def item_xml(self, item):
         out = StringIO()
@@ -169,7 +170,7 @@ class NewsFeed(Feed):
     def items(self, scope):
         items = feed_items(self.articles(scope)[:FEED_SIZE])
         # Their full texts' data in one read for the whole feed, not one per story.
-        memoized_many("feed-full-text", [item.pk for item in items], read_full_texts)
+        read_once_per_batch("feed-full-text", [item.pk for item in items], read_full_texts)
         return items
 
     def item_title(self, article):

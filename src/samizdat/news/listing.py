@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Case, Count, DateTimeField, Exists, F, OuterRef, Q, When
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
@@ -15,10 +16,25 @@ from taggit.models import Tag
 from wagtail.models import Page, Site
 
 from samizdat.core.links import absolute_url
-from samizdat.core.render_cache import memoized
 
 from .models.article import ArticleAuthor, ArticlePage, ArticleTag
 from .models.people import Author
+
+
+def read_once_per_batch(kind, ids, fetch):
+    """{id: object} for those of `ids` that exist, `fetch(ids)` returning {id: object}: while the
+    publisher renders a batch (Django's cache alias "batch"), each id is fetched once for all its
+    pages, the ones not seen yet all in one go; anywhere else, all of them, afresh."""
+    cache = caches["batch"]
+    keys = {pk: (kind, pk) for pk in ids}
+    found = cache.get_many(keys.values())
+    missing = [pk for pk, key in keys.items() if key not in found]
+    if missing:
+        fetched = fetch(missing)
+        new = {keys[pk]: fetched.get(pk) for pk in missing}
+        cache.set_many(new)
+        found.update(new)
+    return {pk: found[key] for pk, key in keys.items() if found[key] is not None}
 
 
 def published_articles():
@@ -39,7 +55,7 @@ def _private_q():
     """What Wagtail's `.public()` leaves out. `.public()` asks the database for every view
     restriction each time; a publishing batch, which asks for published articles hundreds of
     times, asks once."""
-    return memoized("private-pages", lambda: Page.objects.all().private_q())
+    return caches["batch"].get_or_set("private-pages", lambda: Page.objects.all().private_q())
 
 
 def published_tags():
@@ -163,7 +179,7 @@ def public_path(page):
     The path is Wagtail's (`get_url_parts`), worked out without a `reverse()` per page: a sitemap
     page names a thousand (tests/news/test_public_path.py checks they agree).
     """
-    root_paths, prefix = memoized("public-path-parts", _public_path_parts)
+    root_paths, prefix = caches["batch"].get_or_set("public-path-parts", _public_path_parts)
     for root_path in root_paths:
         if page.url_path.startswith(root_path):
             rest = page.url_path[len(root_path) :]
@@ -172,7 +188,7 @@ def public_path(page):
             break
     if not isinstance(page, Page):  # a row read without its page (a sitemap's): Wagtail needs the page
         page = Page.objects.get(pk=page.pk)
-    parts = page.get_url_parts(memoized("site-root-paths-holder", SimpleNamespace))
+    parts = page.get_url_parts(caches["batch"].get_or_set("site-root-paths-holder", SimpleNamespace))
     return parts[2] if parts and parts[2] else None
 
 

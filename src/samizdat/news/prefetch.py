@@ -2,9 +2,8 @@
 (the samizdat_before_rendering hook, wagtail_hooks.py) before rendering each batch of a rebuild, so forty stories cost a
 handful of queries instead of forty handfuls."""
 
+from django.core.cache import caches
 from wagtail.models import Page, Site
-
-from samizdat.core.render_cache import memoized
 
 from .listing import with_bylines_and_tags
 from .teasers import teasers
@@ -25,7 +24,7 @@ def prepare_story_pages(request, urls):
     if len(pks) < 2:
         return
     for story in _fetch_stories(pks).values():
-        memoized(story_key(story.path[: -Page.steplen], story.slug), lambda story=story: story)
+        caches["batch"].add(story_key(story.path[: -Page.steplen], story.slug), story)
     teasers(sorted({shown for pk in pks for shown in read_more_ids_of(pk)}))
 
 

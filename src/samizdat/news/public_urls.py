@@ -137,8 +137,7 @@ def urls_showing(article_ids, feeds_only=False):
 
 def listing_urls_of(article):
     home = HomePage.objects.ancestor_of(article).first()
-    parent = article.get_parent()
-    section = parent.specific if parent else None
+    section = article.section
     listings = [home_urls(home, article)] if home else []
     if isinstance(section, SectionPage):
         listings.append(section_urls(section, article))

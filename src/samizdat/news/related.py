@@ -2,11 +2,10 @@
 
 from collections import defaultdict
 
+from django.core.cache import caches
 from django.db.models import Q
 from django.template.loader import render_to_string
 from wagtail.models import Page, Site
-
-from samizdat.core.render_cache import memoized, render_cache
 
 from .listing import public_path, published_articles
 from .models import ArticlePage, ArticleTag
@@ -54,8 +53,8 @@ def articles_whose_read_more_lists(article):
     Asked of the batch's story index (every live story's order, section and tags, read once),
     which the pages rendered next use too: asking the database story by story took over a second
     on a 10,000-story archive."""
-    with render_cache():  # one index for both questions, also outside a publishing batch
-        return story_index().rows(readers_of(article))
+    index = story_index()  # one index for both questions, also outside a publishing batch
+    return index.rows(readers_of(article, index=index))
 
 
 def read_more(article, limit=READ_MORE_COUNT):
@@ -84,14 +83,14 @@ def read_more_ids_of(pk, limit=READ_MORE_COUNT):
     """read_more_ids() of the live story `pk`, from the batch's story index alone (once per batch:
     a story's Read more is asked when its stories are fetched and again when it is rendered)."""
     index = story_index()
-    return memoized(("read-more-of", pk, limit), lambda: _chosen(index, pk, limit))
+    return caches["batch"].get_or_set(("read-more-of", pk, limit), lambda: _chosen(index, pk, limit))
 
 
-def readers_of(article, limit=READ_MORE_COUNT):
+def readers_of(article, limit=READ_MORE_COUNT, index=None):
     """Ids of the live stories whose Read more shows `article` now, or would if it were live: what
     the publisher asks when a story changes. Each candidate is asked by the same rule, with the
-    story counted in."""
-    index = story_index()
+    story counted in, on `index` (the batch's story index if not given)."""
+    index = story_index() if index is None else index
     pk, section = article.pk, article.path[: -Page.steplen]
     tag_ids = set(ArticleTag.objects.filter(content_object_id=pk).values_list("tag_id", flat=True))
     with index.counted_as_live(article, tag_ids):

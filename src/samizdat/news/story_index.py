@@ -7,10 +7,9 @@ from contextlib import contextmanager
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
+from django.core.cache import caches
 from django.db.models import Q
 from wagtail.models import Page
-
-from samizdat.core.render_cache import memoized, memoized_already
 
 from .listing import published_articles
 from .models.article import ArticleTag
@@ -23,12 +22,12 @@ class StoryRow(NamedTuple):
 
 def story_index():
     """The batch's index, read on first use (outside a batch, a fresh one)."""
-    return memoized("story-index", StoryIndex)
+    return caches["batch"].get_or_set("story-index", StoryIndex)
 
 
 def story_index_read():
     """Whether this batch has read its story index already: then it answers for every story."""
-    return memoized_already("story-index")
+    return "story-index" in caches["batch"]
 
 
 class StoryIndex:

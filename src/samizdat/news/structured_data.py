@@ -1,12 +1,9 @@
 """schema.org NewsArticle for search engines and link previews."""
 
-from django.conf import settings
 from wagtail.images.shortcuts import get_rendition_or_not_found
-from wagtail.models import Site
 
 from samizdat.core.links import absolute_url
-from samizdat.core.models import NewsroomSettings
-from samizdat.core.render_cache import memoized
+from samizdat.core.models import newsroom_name, newsroom_settings
 
 from .listing import public_url
 
@@ -24,19 +21,6 @@ def rendition_url(image, spec):
 
 def lead_image_url(article, spec="width-1200"):
     return rendition_url(article.lead_image, spec)
-
-
-def newsroom_settings():
-    def load():
-        site = Site.objects.filter(is_default_site=True).first()
-        return NewsroomSettings.for_site(site) if site else None
-
-    return memoized("newsroom-settings", load)
-
-
-def newsroom_name():
-    newsroom = newsroom_settings()
-    return newsroom.name if newsroom else settings.WAGTAIL_SITE_NAME
 
 
 def publisher():

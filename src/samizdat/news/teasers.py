@@ -1,15 +1,14 @@
 """A story's teaser (picture, headline, standfirst, bylines, date), as listings, the front page and
 Read more show it: rendered from plain data (teasers()), which is all the template can read, so
 the publisher can keep each one from one batch to the next under that data and the template's
-source (core.render_cache.kept_render)."""
+source (pieces.render_kept)."""
 
 from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
-from samizdat.core.render_cache import kept_render, memoized_many
-
-from .listing import PICTURE_FIELDS, byline_names, picture_key_of, public_path
+from .listing import PICTURE_FIELDS, byline_names, picture_key_of, public_path, read_once_per_batch
 from .models.article import ArticlePage
+from .pieces import render_kept
 
 TEASER_TEMPLATE = "news/includes/teaser.html"
 
@@ -17,7 +16,7 @@ TEASER_TEMPLATE = "news/includes/teaser.html"
 def teasers(ids):
     """The teaser data of each story among `ids`, in this order: read as rows for many stories at
     once (a Read more part names hundreds), once per batch."""
-    found = memoized_many("teaser", list(ids), _read_teasers)
+    found = read_once_per_batch("teaser", ids, _read_teasers)
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -57,4 +56,4 @@ class ArticleRow:
 
 def render_teaser(teaser, lead_teaser=False, level=3):
     """The teaser of a story, from its teasers() data."""
-    return mark_safe(kept_render(TEASER_TEMPLATE, {"article": teaser, "lead_teaser": lead_teaser, "level": level}))
+    return mark_safe(render_kept(TEASER_TEMPLATE, {"article": teaser, "lead_teaser": lead_teaser, "level": level}))

@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils.http import http_date
 
 from samizdat.core.limits import limited
+from samizdat.core.models import newsroom_name
 
 from .feeds import AuthorFeed, SectionFeed, SiteFeed, TagFeed, xml_safe
 from .archive import listing_page
@@ -13,7 +14,6 @@ from .listing import articles_by, articles_tagged, published_tag, tag_path
 from .models import Author, SectionPage
 from .search import search_articles
 from .sitemaps import SITEMAPS, news_sitemap_entries, sitemap_index_entries, urlset
-from .structured_data import newsroom_name
 from .teasers import teasers
 
 

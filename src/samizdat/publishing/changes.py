@@ -8,8 +8,7 @@ import os
 from django.conf import settings
 from django.db import connections
 
-from samizdat.core.render_cache import render_cache
-
+from .batch_cache import batch
 from .models import PublishedSource
 from .publish import PARALLEL_FROM, publish_urls, publish_urls_in_processes
 from .rebuild import rebuild_site
@@ -25,7 +24,7 @@ def publish_change(key, also=(), progress=None):
     is shared among processes when there is enough of it. `progress` is called now and then
     while it works (the task's heartbeat)."""
     # One memo for the whole change, inherited by the processes that render the rest.
-    with render_cache():
+    with batch():
         obj = object_for(key)
         record = PublishedSource.objects.filter(key=key).first()
         before = record.urls if record else []

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connections, transaction
 from django.utils import timezone
 from wagtail.models import Page
 
-from samizdat.core.render_cache import memoized, render_cache
-
 from . import output
+from .batch_cache import batch
 from .children import die_with_parent
 from .hooks import before_rendering, page_parts
 from .models import PublishingProblem
@@ -61,7 +61,7 @@ def publish_urls(urls, root=None, renderer=None, progress=None):
     renderer = renderer or shared_renderer()
     report = Report()
     # A page that saves something while rendering must not publish again.
-    with paused(), render_cache():
+    with paused(), batch():
         _publish_each(urls, root, renderer, report, progress)
     report.seconds = time.monotonic() - started
     return report
@@ -263,7 +263,7 @@ def warm_up(renders=12):
     page = Page.objects.live().filter(depth__gt=1).order_by("-last_published_at").first()
     if page is None:
         return
-    with paused(), render_cache():
+    with paused(), batch():
         urls = [address(url) for url in urls_of(page.specific) if url != EVERYTHING]
         # The first few (the page, its listings) and a spread of the rest (feeds, sitemaps, ...).
         step = max(1, len(urls) // renders)
@@ -299,7 +299,8 @@ def _clear_problem(url):
 
 
 def _known_problems():
-    return memoized("publishing-problems", lambda: set(PublishingProblem.objects.values_list("url", flat=True)))
+    problems = PublishingProblem.objects.values_list("url", flat=True)
+    return caches["batch"].get_or_set("publishing-problems", lambda: set(problems))
 
 
 __all__ = ["Report", "publish_urls", "publish_urls_in_processes", "retry_delay"]

@@ -7,12 +7,12 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connections
 from django.utils import timezone
 
-from samizdat.core.render_cache import forget_kept_pieces, keep_render_cache_for_this_process
-
 from . import output
+from .batch_cache import keep_batch_for_this_process
 from .children import die_with_parent
 from .models import PublishedSource
 from .publish import Report, publish_urls
@@ -35,7 +35,7 @@ def rebuild_site(processes=None, progress=None):
     started_at, started = timezone.now(), time.monotonic()
     output.remove_abandoned_builds()
     urls = list(every_url())
-    forget_kept_pieces()
+    caches["pieces"].clear()  # trusts nothing made before it (a purged rendition, say)
     build = output.new_build_dir()
     processes = processes or settings.PUBLISH_PROCESSES or os.cpu_count() or 1
     report = Report()
@@ -84,5 +84,5 @@ def _render_chunk(urls, build):
     if not _started:
         _started = True
         connections.close_all()
-        keep_render_cache_for_this_process()  # teasers and feed texts shared by all its pages
+        keep_batch_for_this_process()  # teasers and feed texts shared by all its pages
     return publish_urls(urls, root=build)

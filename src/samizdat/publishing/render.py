@@ -12,9 +12,6 @@ from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
 from django.core.signals import request_finished
 from django.db import close_old_connections
-from wagtail.models import Site
-
-from samizdat.core.render_cache import memoized
 
 logger = logging.getLogger(__name__)
 
@@ -70,10 +67,7 @@ class Renderer:
 
     def request_for(self, url):
         """The anonymous reader's request for `url` that the publisher renders."""
-        request = PublisherRequest(self._environ(url))
-        # Every address is rendered for the same host: find its Wagtail Site once per batch.
-        request._wagtail_site = memoized("publisher-site", lambda: Site.find_for_request(request))
-        return request
+        return PublisherRequest(self._environ(url))
 
     def render(self, url):
         request = self.request_for(url)

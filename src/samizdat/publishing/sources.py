@@ -16,8 +16,7 @@ from typing import NamedTuple
 from django.apps import apps
 from wagtail.models import Page
 
-from samizdat.core.render_cache import render_cache
-
+from .batch_cache import batch
 from .hooks import addresses_for, listed_elsewhere, page_parts, published_urls
 
 EVERYTHING = "*"
@@ -95,7 +94,7 @@ def every_url():
     """Every address of the public site, for a full rebuild: all live pages, then what the
     samizdat_published_urls hooks add (tags, authors, feeds, sitemaps), without repeats."""
     seen = set()
-    with render_cache():  # one batch of questions: the site's root paths looked up once, say
+    with batch():  # one batch of questions: the site's root paths looked up once, say
         pages = Page.objects.live().public().filter(depth__gt=1).order_by("depth", "path").specific(defer=True)
         sources = [url for page in pages.iterator(chunk_size=1000) for url in own_urls(page)]
         sources += list(published_urls())

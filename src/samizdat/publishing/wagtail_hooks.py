@@ -1,9 +1,8 @@
+from django.core.cache import caches
 from django.http import Http404
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import PageViewRestriction
-
-from samizdat.core.render_cache import memoized
 
 from .models import PublishingProblem
 from .output import remove_abandoned_builds
@@ -39,7 +38,7 @@ def private_pages_are_not_published(callback):
     def inner(page, request, serve_args, serve_kwargs):
         if (
             isinstance(request, PublisherRequest)
-            and memoized("any-view-restrictions", PageViewRestriction.objects.exists)
+            and caches["batch"].get_or_set("any-view-restrictions", PageViewRestriction.objects.exists)
             and page.get_view_restrictions().exists()
         ):
             raise Http404("private page")

@@ -2,6 +2,7 @@
 are in index_pages.py; where stories are shown (listings, feeds, Read more) is worked out by the
 modules that read them (listing.py, public_urls.py, related.py), which import this one."""
 
+from django.core.cache import caches
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -77,6 +78,11 @@ class ArticlePage(Page):
 
     @property
     def section(self):
+        """The section the story is in; in a publishing batch, found once for all its stories (the
+        cache alias "batch"), by its place in the page tree."""
+        return caches["batch"].get_or_set(("section-at", self.path[: -self.steplen]), self._find_section)
+
+    def _find_section(self):
         parent = self.get_parent()
         return parent.specific if parent else None
 

@@ -1,22 +1,21 @@
 """The index pages: the front page and the sections, which list the stories below them. They
 read the stories through listing.py, front_page.py and archive.py, which import article.py."""
 
+from django.core.cache import caches
 from django.db import models
 from django.http import Http404
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
-from samizdat.core.render_cache import memoized
-
 from ..archive import listing_page
 from ..front_page import front_page_context, latest_context
 from ..listing import public_path, published_articles
-from .article import ArticlePage
 
 
 def story_key(section_path, slug):
-    """The publisher's memo key for the story `slug` under the section at `section_path`."""
+    """The key in Django's cache alias "batch" of the story `slug` under the section at
+    `section_path`, fetched with others for a batch of story pages (news/prefetch.py)."""
     return ("story-page", section_path, slug)
 
 
@@ -51,19 +50,13 @@ class HomePage(RoutablePageMixin, Page):
         publishing batch: every story's address passes through one of them."""
         if not path_components or own_route(self, path_components):
             return super().route(request, path_components)
-        child = memoized(("home-child", self.pk, path_components[0]), lambda: self._child(path_components[0]))
+        slug = path_components[0]
+        child = caches["batch"].get_or_set(
+            ("home-child", self.pk, slug), lambda: self.get_children().filter(slug=slug).specific().first()
+        )
         if child is None:
             raise Http404
         return child.route(request, path_components[1:])
-
-    def _child(self, slug):
-        child = self.get_children().filter(slug=slug).first()
-        if child is None:
-            return None
-        child._cached_parent_obj = self
-        specific = child.specific
-        specific._cached_parent_obj = self
-        return specific
 
     @path("")
     def front_page(self, request):
@@ -94,14 +87,11 @@ class SectionPage(RoutablePageMixin, Page):
         return ["*"]
 
     def route(self, request, path_components):
-        """Wagtail's routing, with a story found in one query instead of two (a page row, then
-        its article row): publishing a whole site routes ten thousand of them."""
-        if len(path_components) == 1 and not own_route(self, path_components):
-            slug = path_components[0]
-            # A batch of story pages may have fetched them all at once (news/prefetch.py).
-            article = memoized(story_key(self.path, slug), lambda: ArticlePage.objects.child_of(self).filter(slug=slug).first())
-            if article is not None:
-                article._cached_parent_obj = self
+        """Wagtail's routing, except for a story fetched with the others of a batch of story pages
+        (news/prefetch.py): publishing a whole site routes ten thousand of them, two queries each."""
+        if len(path_components) == 1:
+            article = caches["batch"].get(story_key(self.path, path_components[0]))
+            if article is not None and not own_route(self, path_components):
                 return article.route(request, [])
         return super().route(request, path_components)
 

@@ -3,11 +3,10 @@ it. Empty when NEWSLETTER_SIGNUP_ENABLED is off or there is no newsletter to off
 
 from django import template
 from django.conf import settings
+from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-
-from samizdat.core.render_cache import memoized
 
 from ..models import Newsletter
 from ..subscriptions import consent_line, privacy_policy_url, signup_heading
@@ -21,7 +20,7 @@ def newsletter_signup(slug=None):
     the publisher renders it once per batch of pages."""
     if not settings.NEWSLETTER_SIGNUP_ENABLED:
         return ""
-    return memoized(("newsletter_signup", slug, get_language()), lambda: signup_block(slug))
+    return caches["batch"].get_or_set(("newsletter_signup", slug, get_language()), lambda: signup_block(slug))
 
 
 def signup_block(slug=None):
