@@ -123,7 +123,7 @@ class ArticleAuthor(Orderable):
 class Correction(Orderable):
     CORRECTION = "correction"
     EDITORS_NOTE = "editors_note"
-    # Marked, not translated here: feeds keep plain strings (render_cache), so templates translate them.
+    # Marked, not translated here: kept feed texts are rendered from plain data (publishing/kept_pieces.py), so templates translate them.
     KINDS = [(CORRECTION, gettext_noop("Correction")), (EDITORS_NOTE, gettext_noop("Editor's note"))]
 
     page = ParentalKey(ArticlePage, related_name="corrections", on_delete=models.CASCADE)
