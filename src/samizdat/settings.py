@@ -288,7 +288,8 @@ TASKS = {
 }
 
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "samizdat")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database search with word forms per language (core/search_backends.py, docs/search.md).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "samizdat.core.search_backends"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls home from the admin
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # No Gravatar pictures in the admin: each would tell gravatar.com a hash of a staff member's email

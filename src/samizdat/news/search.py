@@ -4,6 +4,7 @@ import re
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from wagtail.models import Locale
 
 from .listing import published_articles
 
@@ -36,7 +37,9 @@ def search_articles(raw_query, raw_page="1", per_page=None):
     if not query:
         return query, None
     # The search backend ranks by relevance; the listing's date ordering is dropped, as some
-    # backends refuse to order by fields they have not indexed.
-    results = published_articles().order_by().search(query, operator="and")
+    # backends refuse to order by fields they have not indexed. The backend reads the query in the
+    # active language, so only that edition's stories are searched.
+    stories = published_articles().filter(locale=Locale.get_active()).order_by()
+    results = stories.search(query, operator="and")
     paginator = Paginator(results, per_page or settings.NEWS_PAGE_SIZE)
     return query, paginator.get_page(page_number(raw_page))
