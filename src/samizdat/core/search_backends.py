@@ -47,10 +47,16 @@ class StemmedSQLiteIndex(SQLiteIndex):
 
 
 class StemmedSQLiteQueryCompiler(SQLiteSearchQueryCompiler):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Results are fetched lazily, perhaps once another language is active: the query is read
+        # in the language it was made in.
+        self.language = active_language()
+
     def get_config(self, backend):
-        """The Snowball stemmer of the active language; Wagtail passes it to
+        """The Snowball stemmer of the query's language; Wagtail passes it to
         build_search_query_content as `config`."""
-        return snowball_algorithm(active_language())
+        return snowball_algorithm(self.language)
 
     def build_search_query_content(self, query, config=None):
         """The words of plain and phrase queries stemmed like the index; And, Or and Not come back

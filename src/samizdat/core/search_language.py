@@ -56,11 +56,17 @@ def _stemmer(algorithm):
     return Stemmer.Stemmer(algorithm)
 
 
+def without_loose_marks(text):
+    """The text with accents joined to their letters ("é" one character) and marks that join no
+    letter dropped, so "забасто́вка" is "забастовка"."""
+    return LOOSE_MARKS.sub("", unicodedata.normalize("NFC", text))
+
+
 def stem_text(text, algorithm):
     """The text with each word lower-cased and cut to its stem; spaces and punctuation stay where
     they were, so phrases still match word by word. With no algorithm, the words are only
     lower-cased."""
-    text = LOOSE_MARKS.sub("", unicodedata.normalize("NFC", text))
+    text = without_loose_marks(text)
     if algorithm is None:
         return text.lower()
     stemmer = _stemmer(algorithm)

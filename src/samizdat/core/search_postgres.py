@@ -49,9 +49,15 @@ class LanguagePostgresIndex(PostgresIndex):
 
 
 class LanguagePostgresQueryCompiler(PostgresSearchQueryCompiler):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Results are fetched lazily, perhaps once another language is active: the query is read
+        # in the language it was made in.
+        self.language = active_language()
+
     def get_config(self, backend):
-        """The configuration of the active language, for the query and its ranking."""
-        return text_search_config(active_language(), self.queryset.db)
+        """The configuration of the query's language, for the query and its ranking."""
+        return text_search_config(self.language, self.queryset.db)
 
 
 class LanguagePostgresSearchBackend(PostgresSearchBackend):

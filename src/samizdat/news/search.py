@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from wagtail.models import Locale
 
+from samizdat.core.search_language import without_loose_marks
+
 from .listing import published_articles
 
 MAX_QUERY_LENGTH = 200
@@ -15,8 +17,10 @@ SYNTAX_WORDS = {"AND", "OR", "NOT", "NEAR"}
 
 
 def clean_query(raw):
-    """Keep words only: search syntax, control characters and floods of text are dropped."""
-    words = [word for word in re.findall(r"\w+", raw[: MAX_QUERY_LENGTH * 4]) if word not in SYNTAX_WORDS]
+    """Keep words only: search syntax, control characters and floods of text are dropped, and a
+    stress mark no longer splits a word in two."""
+    text = without_loose_marks(raw[: MAX_QUERY_LENGTH * 4])
+    words = [word for word in re.findall(r"\w+", text) if word not in SYNTAX_WORDS]
     return " ".join(words)[:MAX_QUERY_LENGTH].strip()
 
 
