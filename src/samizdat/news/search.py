@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from wagtail.models import Locale
 
-from samizdat.core.search_language import without_loose_marks
+from samizdat.core.search_backends.language import without_loose_marks
 
 from .listing import published_articles
 

@@ -15,7 +15,7 @@ from modelsearch.backends.database.postgres.postgres import (
 )
 from wagtail.models import Locale
 
-from .search_language import active_language, language_name, language_of
+from .language import active_language, language_name, language_of
 
 FALLBACK_CONFIG = "simple"  # lower-cases, no stems, no stop words
 
@@ -63,3 +63,6 @@ class LanguagePostgresQueryCompiler(PostgresSearchQueryCompiler):
 class LanguagePostgresSearchBackend(PostgresSearchBackend):
     query_compiler_class = LanguagePostgresQueryCompiler
     index_class = LanguagePostgresIndex
+
+
+SearchBackend = LanguagePostgresSearchBackend  # the name Wagtail looks a backend module up by

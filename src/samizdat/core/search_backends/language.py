@@ -1,5 +1,5 @@
 """Which language a text is searched in, and its words cut to their stems (Snowball), for the search
-backends in search_backends.py. "забастовку" and "забастовка" both become "забастовк"; "ferries" and
+backends in this package. "забастовку" and "забастовка" both become "забастовк"; "ferries" and
 "ferry" both "ferri"."""
 
 import re

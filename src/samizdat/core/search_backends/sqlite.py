@@ -1,6 +1,6 @@
 """Wagtail's SQLite search (FTS5) with word forms: FTS5 has no stemmer but English "porter", and
 Python's sqlite3 cannot add one, so words are cut to their Snowball stems in Python before they are
-written to the index, and again in every query (search_language.py)."""
+written to the index, and again in every query (language.py)."""
 
 from modelsearch.backends.database.sqlite.sqlite import (
     SQLiteIndex,
@@ -11,7 +11,7 @@ from modelsearch.query import Phrase, PlainText
 from modelsearch.utils import get_content_type_pk
 from wagtail.models import Locale
 
-from .search_language import active_language, language_of, snowball_algorithm, stem_text
+from .language import active_language, language_of, snowball_algorithm, stem_text
 
 
 class StemmedSQLiteIndex(SQLiteIndex):
@@ -63,3 +63,6 @@ class StemmedSQLiteQueryCompiler(SQLiteSearchQueryCompiler):
 class StemmedSQLiteSearchBackend(SQLiteSearchBackend):
     query_compiler_class = StemmedSQLiteQueryCompiler
     index_class = StemmedSQLiteIndex
+
+
+SearchBackend = StemmedSQLiteSearchBackend  # the name Wagtail looks a backend module up by
