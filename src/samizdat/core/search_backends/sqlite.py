@@ -21,6 +21,7 @@ class StemmedSQLiteIndex(SQLiteIndex):
         Wagtail's SQLite index builds its rows with no hook for the text before it is written, so
         the rows are rewritten in one bulk update (the FTS5 table follows through Wagtail's
         triggers); the autocomplete column keeps whole words for prefix matching."""
+        objs = list(objs)
         super().add_items(model, objs)
         if not objs or not model.get_search_fields():
             return
