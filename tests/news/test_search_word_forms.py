@@ -103,6 +103,13 @@ def test_a_reader_finds_only_stories_of_the_edition_they_read(client):
     assert found_in("ru", "ferries") == []
 
 
+def test_staff_searching_in_english_find_a_russian_story_by_another_form_of_its_words():
+    """The admin searches every locale, in the staff member's language and the site's others."""
+    with translation.override("en-gb"):
+        titles = sorted(article.title for article in published_articles().search("забастовки"))
+    assert titles == ["Докеры объявили забастовку", "Забастовка закончилась"]
+
+
 def test_the_english_edition_page_says_a_russian_word_is_not_found(client):
     body = soup(client.get("/search/", {"q": "забастовка"})).get_text()
     assert "No articles match “забастовка”." in body

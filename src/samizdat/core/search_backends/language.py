@@ -9,6 +9,8 @@ from functools import cache
 import Stemmer
 from django.conf import settings
 from django.utils.translation import get_language, get_language_info
+from modelsearch.query import Phrase, PlainText
+from wagtail.models import Locale
 
 # What SQLite's FTS5 (tokenizer unicode61) takes for one word: letters and digits.
 WORD = re.compile(r"[^\W_]+")
@@ -35,6 +37,21 @@ def language_name(language_code):
 def active_language():
     """The language a reader searches in: the request's, else the site's."""
     return get_language() or settings.LANGUAGE_CODE
+
+
+def query_languages(language):
+    """The languages a query is read in: its own first, then every other language the site has a
+    locale for. Each is tried and any may match, so staff with the admin in English find a Russian
+    story by another form of a Russian word; a reader's search is kept to its edition by a filter."""
+    codes = Locale.objects.order_by("pk").values_list("language_code", flat=True)
+    return list(dict.fromkeys([language, *codes]))
+
+
+def reworded(query, text):
+    """A plain or phrase query with other words."""
+    if isinstance(query, Phrase):
+        return Phrase(text)
+    return PlainText(text, operator=query.operator, boost=query.boost)
 
 
 def language_of(obj, languages_by_locale):

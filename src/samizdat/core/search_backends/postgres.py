@@ -4,8 +4,9 @@ object's locale when indexing and from the active language when searching. Wagta
 takes one SEARCH_CONFIG for everything."""
 
 import copy
+import operator
 from collections import defaultdict
-from functools import cache
+from functools import cache, reduce
 
 from django.db import connections
 from modelsearch.backends.database.postgres.postgres import (
@@ -13,9 +14,10 @@ from modelsearch.backends.database.postgres.postgres import (
     PostgresSearchBackend,
     PostgresSearchQueryCompiler,
 )
+from modelsearch.query import Phrase, PlainText
 from wagtail.models import Locale
 
-from .language import active_language, language_name, language_of
+from .language import active_language, language_name, language_of, query_languages
 
 FALLBACK_CONFIG = "simple"  # lower-cases, no stems, no stop words
 
@@ -51,13 +53,23 @@ class LanguagePostgresIndex(PostgresIndex):
 class LanguagePostgresQueryCompiler(PostgresSearchQueryCompiler):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Results are fetched lazily, perhaps once another language is active: the query is read
-        # in the language it was made in.
-        self.language = active_language()
+        # Read now: results are fetched lazily, perhaps once another language is active.
+        languages = query_languages(active_language())
+        self.configs = list(dict.fromkeys(text_search_config(language, self.queryset.db) for language in languages))
 
     def get_config(self, backend):
-        """The configuration of the query's language, for the query and its ranking."""
-        return text_search_config(self.language, self.queryset.db)
+        """The configuration of the query's own language (for `.search(fields=...)`)."""
+        return self.configs[0]
+
+    def build_tsquery_content(self, query, config=None, invert=False):
+        """Plain and phrase queries once per language the query is read in, any of them matching
+        (under a Not, none of them). And, Or and Not come back here for their parts."""
+        if not isinstance(query, (PlainText, Phrase)):
+            return super().build_tsquery_content(query, config=config, invert=invert)
+        build = super().build_tsquery_content
+        forms = [build(query, config=each, invert=invert) for each in self.configs]
+        forms = [form for form in forms if form is not None]
+        return reduce(operator.and_ if invert else operator.or_, forms) if forms else None
 
 
 class LanguagePostgresSearchBackend(PostgresSearchBackend):

@@ -2,6 +2,9 @@
 Python's sqlite3 cannot add one, so words are cut to their Snowball stems in Python before they are
 written to the index, and again in every query (language.py)."""
 
+import operator
+from functools import reduce
+
 from modelsearch.backends.database.sqlite.sqlite import (
     SQLiteIndex,
     SQLiteSearchBackend,
@@ -11,7 +14,7 @@ from modelsearch.query import Phrase, PlainText
 from modelsearch.utils import get_content_type_pk
 from wagtail.models import Locale
 
-from .language import active_language, language_of, snowball_algorithm, stem_text
+from .language import active_language, language_of, query_languages, reworded, snowball_algorithm, stem_text
 
 
 class StemmedSQLiteIndex(SQLiteIndex):
@@ -42,23 +45,20 @@ class StemmedSQLiteIndex(SQLiteIndex):
 class StemmedSQLiteQueryCompiler(SQLiteSearchQueryCompiler):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Results are fetched lazily, perhaps once another language is active: the query is read
-        # in the language it was made in.
-        self.language = active_language()
-
-    def get_config(self, backend):
-        """The Snowball stemmer of the query's language; Wagtail passes it to
-        build_search_query_content as `config`."""
-        return snowball_algorithm(self.language)
+        # Read now: results are fetched lazily, perhaps once another language is active.
+        languages = query_languages(active_language())
+        self.algorithms = list(dict.fromkeys(snowball_algorithm(language) for language in languages))
 
     def build_search_query_content(self, query, config=None):
-        """The words of plain and phrase queries stemmed like the index; And, Or and Not come back
-        here for their parts."""
-        if isinstance(query, PlainText):
-            query = PlainText(stem_text(query.query_string, config), operator=query.operator, boost=query.boost)
-        elif isinstance(query, Phrase):
-            query = Phrase(stem_text(query.query_string, config))
-        return super().build_search_query_content(query, config=config)
+        """Plain and phrase queries stemmed like the index, once per language the query is read in,
+        any of them matching. And, Or and Not come back here for their parts."""
+        if not isinstance(query, (PlainText, Phrase)):
+            return super().build_search_query_content(query, config=config)
+        build = super().build_search_query_content
+        texts = dict.fromkeys(stem_text(query.query_string, algorithm) for algorithm in self.algorithms)
+        forms = [build(reworded(query, text), config=config) for text in texts]
+        forms = [form for form in forms if form is not None]
+        return reduce(operator.or_, forms) if forms else None
 
 
 class StemmedSQLiteSearchBackend(SQLiteSearchBackend):
