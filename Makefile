@@ -66,6 +66,7 @@ bench: $(VENV)/.installed-test
 	./scripts/apt-install postfix || echo "bench: no postfix; the newsletter bench leaves Postfix out"
 	$(BIN)/python -m bench.publishing
 	$(BIN)/python -m bench.newsletter
+	$(BIN)/python -m bench.search
 
 clean:
 	rm -rf $(VENV) var

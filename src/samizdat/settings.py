@@ -298,7 +298,13 @@ TASKS = {
 }
 
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "samizdat")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database search with word forms per language, one module per database
+# (core/search_backends/, docs/search.md).
+search_backend = {
+    "django.db.backends.postgresql": "samizdat.core.search_backends.postgres",
+    "django.db.backends.sqlite3": "samizdat.core.search_backends.sqlite",
+}.get(DATABASES["default"]["ENGINE"], "wagtail.search.backends.database")
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": search_backend}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls home from the admin
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # No Gravatar pictures in the admin: each would tell gravatar.com a hash of a staff member's email

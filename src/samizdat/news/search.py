@@ -4,6 +4,9 @@ import re
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from wagtail.models import Locale
+
+from samizdat.core.search_backends.language import without_loose_marks
 
 from .listing import published_articles
 
@@ -14,8 +17,10 @@ SYNTAX_WORDS = {"AND", "OR", "NOT", "NEAR"}
 
 
 def clean_query(raw):
-    """Keep words only: search syntax, control characters and floods of text are dropped."""
-    words = [word for word in re.findall(r"\w+", raw[: MAX_QUERY_LENGTH * 4]) if word not in SYNTAX_WORDS]
+    """Keep words only: search syntax, control characters and floods of text are dropped, and a
+    stress mark no longer splits a word in two."""
+    text = without_loose_marks(raw[: MAX_QUERY_LENGTH * 4])
+    words = [word for word in re.findall(r"\w+", text) if word not in SYNTAX_WORDS]
     return " ".join(words)[:MAX_QUERY_LENGTH].strip()
 
 
@@ -36,7 +41,9 @@ def search_articles(raw_query, raw_page="1", per_page=None):
     if not query:
         return query, None
     # The search backend ranks by relevance; the listing's date ordering is dropped, as some
-    # backends refuse to order by fields they have not indexed.
-    results = published_articles().order_by().search(query, operator="and")
+    # backends refuse to order by fields they have not indexed. The backend reads the query in the
+    # active language, so only that edition's stories are searched.
+    stories = published_articles().filter(locale=Locale.get_active()).order_by()
+    results = stories.search(query, operator="and")
     paginator = Paginator(results, per_page or settings.NEWS_PAGE_SIZE)
     return query, paginator.get_page(page_number(raw_page))
