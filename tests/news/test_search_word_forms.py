@@ -162,7 +162,10 @@ def test_stop_words_punctuation_floods_and_odd_unicode_find_nothing_and_say_so(c
         body = soup(client.get("/search/", {"q": query})).get_text()
     assert len(query_used) <= 200
     assert results is None or results.paginator.count == 0
-    said = "Type a word or two to search the articles." if results is None else f"No articles match “{query_used}”."
+    if language == "ru":  # the page speaks the reader's language
+        said = "Введите слово или два, чтобы найти статьи." if results is None else f"По запросу «{query_used}» ничего не нашлось."
+    else:
+        said = "Type a word or two to search the articles." if results is None else f"No articles match “{query_used}”."
     assert said in body
 
 

@@ -13,7 +13,8 @@ class AuthorViewSet(SnippetViewSet):
     model = Author
     icon = "user"
     list_display = ["name", "role"]
-    search_fields = ["name"]
+    # No search_fields here: Author is indexed (models/people.py), and naming fields makes Wagtail's
+    # SQLite backend look for a "name" column its full-text table doesn't have (a 500).
     menu_order = 200
     add_to_admin_menu = True
 

@@ -6,6 +6,7 @@ import operator
 from functools import reduce
 
 from modelsearch.backends.database.sqlite.sqlite import (
+    SQLiteAutocompleteQueryCompiler,
     SQLiteIndex,
     SQLiteSearchBackend,
     SQLiteSearchQueryCompiler,
@@ -55,14 +56,29 @@ class StemmedSQLiteQueryCompiler(SQLiteSearchQueryCompiler):
         if not isinstance(query, (PlainText, Phrase)):
             return super().build_search_query_content(query, config=config)
         build = super().build_search_query_content
-        texts = dict.fromkeys(stem_text(query.query_string, algorithm) for algorithm in self.algorithms)
+        # Wagtail puts each word between double quotes in FTS5's query syntax without doubling the
+        # quotes inside it, so a '"' typed into the admin's search was an error (a 500).
+        texts = dict.fromkeys(
+            stem_text(query.query_string, algorithm).replace('"', '""') for algorithm in self.algorithms
+        )
         forms = [build(reworded(query, text), config=config) for text in texts]
         forms = [form for form in forms if form is not None]
         return reduce(operator.or_, forms) if forms else None
 
 
+class QuotedAutocompleteQueryCompiler(SQLiteAutocompleteQueryCompiler):
+    """Autocomplete (the admin's listings) as Wagtail does it, whole words, with a typed '"'
+    doubled as FTS5 wants it inside a quoted word."""
+
+    def build_search_query_content(self, query, config=None):
+        if isinstance(query, (PlainText, Phrase)):
+            query = reworded(query, query.query_string.replace('"', '""'))
+        return super().build_search_query_content(query, config=config)
+
+
 class StemmedSQLiteSearchBackend(SQLiteSearchBackend):
     query_compiler_class = StemmedSQLiteQueryCompiler
+    autocomplete_query_compiler_class = QuotedAutocompleteQueryCompiler
     index_class = StemmedSQLiteIndex
 
 
