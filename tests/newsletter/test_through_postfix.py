@@ -1,12 +1,14 @@
 """Through Debian's Postfix as the newsroom's relay: what a real relay refuses, as it words it, pauses
 the edition with nobody suppressed; a dead address the relay learns of later comes back as its
-delivery-status report to the reader's return path, and suppresses that reader only."""
+delivery-status report to the reader's return path, and suppresses that reader only. A run of
+copies goes as fast whatever the edition's size (smtp.acknowledge_at_once)."""
 
 import io
 import sys
 import time
 
 import pytest
+from django.core.mail import EmailMessage, get_connection
 from django.core.management import call_command
 
 from samizdat.core.management.commands.worker import run_periodic_commands
@@ -126,3 +128,46 @@ def test_the_worker_reads_the_reports_from_the_bounce_mailbox_over_imap(smtp, re
         assert bounce_reports.process_mailbox() == []  # nothing read twice
     finally:
         mailbox.stop()
+
+
+def copies_whose_end_and_next_envelope_come_to(remainder, count):
+    """`count` messages sized so that each message's end and the next one's envelope, written
+    together, come to `remainder` bytes more than a multiple of 4 KiB: Postfix's smtpd reads 4 KiB
+    at a time, so with a remainder shorter than the envelope it answers the end and the envelope
+    in two writes."""
+    readers = [f"reader{n}@example.org" for n in range(10, 10 + count)]  # all the same length
+    padding = 0
+    connection = get_connection(fail_silently=False)
+    connection.open()
+    try:
+        for _ in range(4):  # the envelope's SIZE grows with the padding: settle both
+            message = EmailMessage("The Week", "x" * padding + "\n", "week@courier.example", [readers[0]])
+            envelope, body = connection.prepared(message)
+            padding += (remainder - len(envelope) - len(body)) % 4096
+            padding %= 4096
+    finally:
+        connection.close()
+    return [EmailMessage("The Week", "x" * padding + "\n", "week@courier.example", [to]) for to in readers]
+
+
+def seconds_to_send(messages):
+    connection = get_connection(fail_silently=False)
+    started = time.monotonic()
+    try:
+        assert connection.send_run(messages) == [None] * len(messages)
+    finally:
+        connection.close()
+    return time.monotonic() - started
+
+
+def test_a_run_through_postfix_goes_as_fast_whatever_the_size_of_the_edition(smtp, relay):
+    """An edition whose size makes Postfix answer one message's end apart from the next envelope
+    goes as fast as any other: the sender acknowledges the first answer at once, so Postfix's
+    second write (held by Nagle's algorithm until then) isn't left for the 40 ms delayed-ACK
+    timer, once per copy."""
+    count = 40
+    seconds_to_send(copies_whose_end_and_next_envelope_come_to(2000, 2))  # Postfix's daemons started
+    other_sizes = seconds_to_send(copies_whose_end_and_next_envelope_come_to(2000, count))
+    split_answers = seconds_to_send(copies_whose_end_and_next_envelope_come_to(40, count))
+    assert (split_answers - other_sizes) / count < 0.02, (split_answers, other_sizes)
+    wait_until_relayed(smtp, 2 + 2 * count, relay)
