@@ -37,6 +37,12 @@ def read_once_per_batch(kind, ids, fetch):
     return {pk: found[key] for pk, key in keys.items() if found[key] is not None}
 
 
+def site_of(request):
+    """The Wagtail Site `request` is for, found once per batch for each host: a batch asks it of
+    every Read more part it renders, and each lookup is a query Wagtail builds afresh."""
+    return caches["batch"].get_or_set(("site-for-host", request.get_host()), lambda: Site.find_for_request(request))
+
+
 def published_articles():
     """Live, public articles, newest first. Drafts and scheduled articles are not live.
 

@@ -3,9 +3,9 @@
 handful of queries instead of forty handfuls."""
 
 from django.core.cache import caches
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
-from .listing import with_bylines_and_tags
+from .listing import site_of, with_bylines_and_tags
 from .teasers import teasers
 from .models import ArticlePage
 from .models.index_pages import story_key
@@ -16,7 +16,7 @@ from .story_index import story_index
 def prepare_story_pages(request, urls):
     """The live stories among `urls` with their picture, agency, bylines and tags, kept where
     their section's routing finds them, and every story their Read mores show."""
-    site = Site.find_for_request(request)
+    site = site_of(request)
     if site is None:
         return
     index = story_index()

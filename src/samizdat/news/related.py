@@ -5,9 +5,9 @@ from collections import defaultdict
 from django.core.cache import caches
 from django.db.models import Q
 from django.template.loader import render_to_string
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
-from .listing import public_path, published_articles
+from .listing import public_path, published_articles, site_of
 from .models import ArticlePage, ArticleTag
 from .story_index import story_index, story_index_read
 from .teasers import teasers
@@ -30,7 +30,7 @@ class ReadMorePart:
     def render(self, request, url):
         """The part of the story at `url` as its page shows it; None if no live story is there.
         Worked out from the batch's story index, without loading the story itself."""
-        site = Site.find_for_request(request)
+        site = site_of(request)
         pk = story_index().story_at(site, url) if site else None
         if pk is None:
             return None
@@ -39,7 +39,7 @@ class ReadMorePart:
     def prepare(self, request, urls):
         """What every story the parts show needs for its teaser, read in one go rather than a few
         at a time for each."""
-        site = Site.find_for_request(request)
+        site = site_of(request)
         if site is None:
             return
         index = story_index()
