@@ -106,7 +106,10 @@ if "--gc-children" in sys.argv:
     publish_module._publish_part = gc_part
 
 
-from samizdat.core import render_cache as rc_module  # noqa: E402
+try:
+    from samizdat.core import render_cache as rc_module  # noqa: E402
+except ImportError:
+    from samizdat.publishing import fingerprints as rc_module  # noqa: E402
 
 timed = {}
 
