@@ -61,8 +61,8 @@ def test_a_draft_takes_only_stories_since_the_last_edition(the_week, stories):
 )
 def test_the_next_slot_is_friday_nine_in_the_newsrooms_time_zone(the_week, settings, now, expected):
     settings.TIME_ZONE = "Europe/Berlin"
-    timezone.activate(BERLIN)
-    assert schedule.next_slot(the_week, now) == expected
+    with timezone.override(BERLIN):  # activate() would leave Berlin on for every later test in the process
+        assert schedule.next_slot(the_week, now) == expected
 
 
 def test_an_approved_edition_waits_for_its_slot_then_goes_out(smtp, the_week, stories):
