@@ -8,8 +8,8 @@ story indexed again as a publish does it (median of 50), a reader's search (medi
 BENCH_QUERIES: a word and a story's number, the first page of 10 and the count, as /search/ asks),
 and how many stories "ferry" and "ferries" find. The archive's stories are made of the same 26
 words, so a reader's query is one of them and a story's number (one story matches, as with a rare
-word), and a query of one common word (every story matches) is timed apart: Wagtail's SQLite
-backend ranks each match by a query of its own, which makes that slow. Each database runs in a process of its own
+word), and a query of one common word (every story matches) is timed apart: Wagtail's stock SQLite
+backend ranks each match by a query of its own, which makes that slow (samizdat's ranks in one pass). Each database runs in a process of its own
 (PostgreSQL through scripts/with-postgres). Results go to bench/results/search.{json,md}.
 """
 
