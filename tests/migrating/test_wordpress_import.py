@@ -352,3 +352,11 @@ def test_a_refused_post_gives_exit_code_one_and_the_others_are_imported(tmp_path
     assert error is not None and error.returncode == 1
     assert 'page 1 "Ferry": refused' in output
     assert ArticlePage.objects.filter(slug="fine").exists()
+
+
+def test_an_embed_that_is_not_a_web_address_is_left_out_and_reported(tmp_path):
+    content = '<!-- wp:embed {"url":"javascript:alert(1)"} -->\n<figure class="wp-block-embed"></figure>\n<!-- /wp:embed -->'
+    output, error = run(write_export(tmp_path, author("irina", "Irina Volkova"), item(1, "Ferry", name="ferry", content=content)))
+    assert error is None
+    assert len(ArticlePage.objects.get().body) == 0
+    assert "is not a web address; left out" in output

@@ -14,7 +14,9 @@ from html import unescape
 
 import nh3
 
-from samizdat.news.importing.body import html_body_blocks, plain_text_of_html
+from django.core.exceptions import ValidationError
+
+from samizdat.news.importing.body import html_body_blocks, is_web_address, plain_text_of_html
 
 BLOCK_COMMENT = re.compile(r"<!--\s*(?P<close>/)?wp:(?P<name>[a-z0-9][a-z0-9/_-]*)(?P<attrs>\s+\{.*?\})?\s*(?P<void>/)?-->", re.S)
 SHORTCODE = re.compile(r"\[(?P<name>[a-zA-Z][\w-]*)(?P<params>[^\]]*)\](?:(?P<inner>.*?)\[/(?P=name)\])?", re.S)
@@ -55,6 +57,15 @@ class Converted:
         paragraphs becomes one paragraph block as it does from Markdown."""
         self.flush()
         self.blocks.append(block)
+
+    def embed(self, url):
+        """A link to the embedded page; an address that is not http(s) stays out (javascript:…)."""
+        try:
+            is_web_address(url)
+        except ValidationError:
+            self.notes.append(f"embed {url[:60]!r} is not a web address; left out")
+            return
+        self.add(("embed", {"url": url, "title": ""}))
 
     def flush(self):
         if self.pending_html:
@@ -136,7 +147,7 @@ def _block(name, attrs, inner, converted):
     elif name == "embed" or name.startswith("embed/") or name.startswith("core-embed/"):
         url = attrs.get("url") or _first_address(inner)
         if url:
-            converted.add(("embed", {"url": url, "title": ""}))
+            converted.embed(url)
     else:
         converted.unknown_name(f"<!-- wp:{name} -->")
         _classic(inner, converted)
@@ -162,7 +173,7 @@ def _classic(source, converted):
         elif name == "embed":
             url = _first_address(inner)
             if url:
-                converted.add(("embed", {"url": url, "title": ""}))
+                converted.embed(url)
         position = match.end()
     _html(source[position:], converted)
 
@@ -175,7 +186,7 @@ def _html(source, converted):
     for chunk in _paragraph_chunks(source):
         address = WEB_ADDRESS.match(chunk)
         if address:
-            converted.add(("embed", {"url": unescape(address.group(1)), "title": ""}))
+            converted.embed(unescape(address.group(1)))
             continue
         if not chunk.strip():
             continue

@@ -160,8 +160,10 @@ class WordPressImport:
             return (WOULD_UPDATE if record_for(SYSTEM, kind, entry.post_id) else WOULD_CREATE), None
         if kind == ImportedItem.PAGE:
             body = page_html(converted.blocks, created_files)
+            # A plain page has no schedule: one WordPress would publish later waits as a draft.
+            live = not draft and (posts.published_at(entry) or timezone.now()) <= timezone.now()
             return save_plain_page(
-                SYSTEM, entry.post_id, self.home, title=title, slug=slug, body=body, live=not draft,
+                SYSTEM, entry.post_id, self.home, title=title, slug=slug, body=body, live=live,
                 privacy=(privacy, password), old=old,
             )  # fmt: skip
         section, other_categories = self.mapping.section_for([t for t in entry.terms if t.kind == "category"])
