@@ -99,6 +99,7 @@ class WordPressImport:
         self.bylines = {}  # login -> the name shown
         self.terms = {}  # (kind, slug) -> Term, as used by posts
         self.sticky = []  # (published_at, page)
+        self.checked_images = {}  # uploads path -> LocalImage, or why it was left out
 
     def mapping_lines(self):
         lines = []
@@ -202,16 +203,25 @@ class WordPressImport:
             if self.media is None:
                 notes.append(f"image {shown(relative)} left out: no --media folder given")
                 return None
-            if not (self.media / relative).is_file():
-                notes.append(f"image {shown(relative)} is not in the media folder; left out")
+            if relative not in self.checked_images:
+                self.checked_images[relative] = self.check_image(relative, where)
+            found = self.checked_images[relative]
+            if isinstance(found, str):
+                notes.append(found)
                 return None
-            try:
-                return find_image("/" + relative, field=where, markdown_file=self.media / "export", root=self.media)
-            except Rejected as error:
-                notes.append(f"{error.reason}; left out")
-                return None
+            return found
 
         return find
+
+    def check_image(self, relative, where):
+        """The LocalImage for a file of the media folder, or the note saying why it is left out.
+        Checked once per run: an archive's posts share their pictures."""
+        if not (self.media / relative).is_file():
+            return f"image {shown(relative)} is not in the media folder; left out"
+        try:
+            return find_image("/" + relative, field=where, markdown_file=self.media / "export", root=self.media)
+        except Rejected as error:
+            return f"{error.reason}; left out"
 
     def gallery_urls(self, ids):
         return [self.attachments[str(i)].url for i in ids if str(i) in self.attachments]
