@@ -97,7 +97,7 @@ class WordPressImport:
         self.home, self.media, self.dry_run = home, media, dry_run
         self.report = MigrationReport()
         self.bylines = {}  # login -> the name shown
-        self.terms = {}  # (kind, slug) -> Term, as used by posts
+        self.terms = {}  # (kind, slug) -> Term named by a post, declared in the channel or not
         self.sticky = []  # (published_at, page)
         self.checked_images = {}  # uploads path -> LocalImage, or why it was left out
 
@@ -168,6 +168,7 @@ class WordPressImport:
                 privacy=(privacy, password), old=old,
             )  # fmt: skip
         section, other_categories = self.mapping.section_for([t for t in entry.terms if t.kind == "category"])
+        self.terms.update({(t.kind, t.slug): t for t in entry.terms if t.slug})
         tags = self.tag_names([t for t in entry.terms if t.kind == "post_tag"] + other_categories)
         authors = posts.byline(entry, self.site.people, notes)
         self.bylines.update({entry.creator: authors[0]} if authors else {})
@@ -187,7 +188,6 @@ class WordPressImport:
     def tag_names(self, terms):
         names, seen = [], set()
         for term in terms:
-            self.terms[(term.kind, term.slug)] = term
             name = " ".join(term.name.split())[:TAG_LENGTH]
             if name and name.casefold() not in seen:
                 seen.add(name.casefold())
@@ -252,7 +252,7 @@ class WordPressImport:
                 self.report.mapping.append("the newest sticky post now leads the front page")
             for login, name in self.bylines.items():
                 keep_author(SYSTEM, login, name, old=[f"/author/{login}/"] if "@" not in login else [])
-            for term in self.site.terms.values():
+            for term in {**self.terms, **self.site.terms}.values():
                 self.keep_term(term)
 
     def keep_term(self, term):
