@@ -67,6 +67,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.publishing
 	$(BIN)/python -m bench.newsletter
 	$(BIN)/python -m bench.search
+	$(BIN)/python -m bench.wordpress_import
 
 clean:
 	rm -rf $(VENV) var

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "samizdat.support.providers.manual",
     "samizdat.support.providers.test",
     "samizdat.media",
+    "samizdat.migrating",
     "samizdat.demo",
     "samizdat.staff",
     "wagtail.contrib.settings",

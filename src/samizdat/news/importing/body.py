@@ -55,11 +55,22 @@ def body_blocks(body, *, first_line, find_image):
     return reader.blocks()
 
 
+def html_body_blocks(html, *, find_image):
+    """Blocks from an HTML body exported by another system (src/samizdat/migrating/), sanitised and
+    cut the way a Markdown body is. An image inside text is lifted out after its paragraph rather
+    than refused: an export can't be edited by hand the way a Markdown file can. `find_image` may
+    return None for a file that is missing; the image is then left out."""
+    reader = _BodyReader(html, 1, find_image, lift_inline_images=True)
+    reader.add_html(html)
+    return reader.out
+
+
 class _BodyReader:
-    def __init__(self, body, first_line, find_image):
+    def __init__(self, body, first_line, find_image, lift_inline_images=False):
         self.body = body
         self.first_line = first_line
         self.find_image = find_image
+        self.lift_inline_images = lift_inline_images
         self.out = []
 
     def line(self, position):
@@ -117,6 +128,8 @@ class _BodyReader:
         if not values.get("src"):
             raise Rejected(where, 'the figure has no src="…" image path')
         image = self.find_image(values["src"], f"{where}, figure src")
+        if image is None:
+            return
         caption = plain_text(values.get("caption") or values.get("title") or "")
         self.out.append(
             (
@@ -139,8 +152,11 @@ class _BodyReader:
             raise Rejected(
                 f"body line {self.line(start + stray.start())}", "a shortcode is not closed with >}}"
             )
+        self.add_html(markdown.markdown(source))
+
+    def add_html(self, html):
         html = nh3.clean(
-            markdown.markdown(source),
+            html,
             tags=STRUCTURE_TAGS,
             attributes={"a": {"href"}, "img": {"src", "alt", "title"}},
             clean_content_tags={"script", "style"},
@@ -159,6 +175,9 @@ class _BodyReader:
             tag = node.tag
             if tag in ("p", "ul", "ol"):
                 if self.standalone_image(node, paragraphs):
+                    continue
+                if self.lift_inline_images:
+                    self.lift_images(node, paragraphs)
                     continue
                 self.refuse_inline_images(node)
                 paragraphs.append(node.html())
@@ -209,10 +228,20 @@ class _BodyReader:
         position = self.body.find(src)
         where = f"body line {self.line(position)}" if position >= 0 else "body"
         image = self.find_image(src, f"{where}, image")
+        if image is None:
+            return
         caption = node.attrs.get("title") or ""
         self.out.append(
             ("image", {"image": image, "alt": node.attrs.get("alt") or "", "caption": caption, "credit": ""})
         )
+
+    def lift_images(self, node, paragraphs):
+        images = list(node.find_all("img"))
+        paragraphs.append(node.without("img").html())
+        if images:
+            self.flush(paragraphs)
+        for image in images:
+            self.image(image)
 
     def refuse_inline_images(self, node):
         image = next(node.find_all("img"), None)

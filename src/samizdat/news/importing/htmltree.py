@@ -24,6 +24,11 @@ class Element:
             "\n" if isinstance(c, Element) and c.tag == "br" else text_of(c) for c in self.children
         )
 
+    def without(self, tag):
+        """A copy with every `tag` element (and what is inside it) left out."""
+        children = [c if isinstance(c, str) else c.without(tag) for c in self.children]
+        return Element(self.tag, self.attrs, [c for c in children if isinstance(c, str) or c.tag != tag])
+
     def find_all(self, tag):
         for child in self.children:
             if isinstance(child, Element):

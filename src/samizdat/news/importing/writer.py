@@ -15,12 +15,15 @@ CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 LIVE, SCHEDULED, DRAFT = "live", "scheduled", "draft"
 
 
-def save_article(source, home, created_files):
+def save_article(source, home, created_files, *, existing=None):
     """Create or update the article `source` describes; returns (status, page).
 
-    Call inside a transaction: an error half-way must leave nothing behind.
+    The article to update is found by slug, or given as `existing` by an import that keys articles
+    by the other system's id (src/samizdat/migrating/). Call inside a transaction: an error
+    half-way must leave nothing behind.
     """
-    existing = _existing_article(home, source.slug)
+    if existing is None:
+        existing = _existing_article(home, source.slug)
     section = section_named(home, source.section)
     values = _page_values(source, created_files)
     wanted = _wanted_state(source)
