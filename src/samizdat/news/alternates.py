@@ -38,8 +38,14 @@ class Version:
 
     @property
     def language_name(self):
-        """The language's name in itself ("Русский", "English"), as a reader of it looks for it."""
-        return translation.get_language_info(self.language)["name_local"]
+        """The language's name in itself, as a reader of it looks for it: "Русский", "English"
+        (not "British English", unless another edition is in another English)."""
+        generic = self.language.split("-")[0]
+        alike = [language for language in edition_languages() if language.split("-")[0] == generic]
+        try:
+            return translation.get_language_info(generic if len(alike) < 2 else self.language)["name_local"]
+        except KeyError:  # a language Django has no name for: its own
+            return translation.get_language_info(self.language)["name_local"]
 
 
 def default_language():
