@@ -8,10 +8,10 @@ from django.utils.http import http_date
 from samizdat.core.limits import limited
 from samizdat.core.models import newsroom_name
 
-from .alternates import edition_home, edition_paths
+from .alternates import edition_paths
 from .feeds import AuthorFeed, SectionFeed, SiteFeed, TagFeed, xml_safe
 from .archive import listing_page
-from .listing import articles_by, articles_tagged, published_tag, tag_path
+from .listing import articles_by, articles_tagged, in_edition, published_tag, tag_path
 from .models import Author, SectionPage
 from .search import search_articles
 from .sitemaps import SITEMAPS, edition_sitemaps, news_language, news_sitemap_entries, sitemap_index_entries, urlset
@@ -37,10 +37,7 @@ def site_feed(request, kind):
 
 
 def section_feed(request, section, kind):
-    home = edition_home()
-    if home is None:
-        raise Http404("No front page in this edition")
-    page = get_object_or_404(SectionPage.objects.child_of(home).live().public(), slug=section)
+    page = get_object_or_404(in_edition(SectionPage.objects.live().public()), slug=section, depth=3)
     return SectionFeed(page, kind)(request)
 
 
