@@ -101,3 +101,21 @@ def test_each_edition_advertises_its_own_feeds(client):
     head = soup(client.get("/ru/news/krany-zamolchali/")).head
     feeds = {link["type"]: link["href"] for link in head.find_all("link", rel="alternate", type=True)}
     assert feeds == {"application/rss+xml": "/ru/rss.xml", "application/atom+xml": "/ru/atom.xml"}
+
+
+@pytest.mark.parametrize("path, language", [
+    ("/", "en-gb"), ("/ru/", "ru"), ("/news/cranes-fall-silent/", "en-gb"), ("/ru/news/krany-zamolchali/", "ru"),
+    ("/ru/news/", "ru"), ("/tags/port/", "en-gb"), ("/ru/tags/port/", "ru"),
+])
+def test_a_pages_canonical_address_is_the_one_its_hreflang_names_for_itself(client, path, language):
+    canonical = soup(client.get(path)).head.find("link", rel="canonical")["href"]
+    assert canonical == site(path) == alternates(client, path)[language]
+
+
+def test_a_russian_tag_page_and_a_russian_storys_tags_stay_in_the_russian_edition(client):
+    tag_page = soup(client.get("/ru/tags/port/"))
+    feeds = {link["type"]: link["href"] for link in tag_page.head.find_all("link", rel="alternate", type=True)}
+    assert feeds["application/rss+xml"] == "/ru/tags/port/rss.xml"
+    assert [a["href"] for a in tag_page.select(".feeds a")] == ["/ru/tags/port/rss.xml", "/ru/tags/port/atom.xml"]
+    story = soup(client.get("/ru/news/krany-zamolchali/"))
+    assert [a["href"] for a in story.select("a[rel=tag]")] == ["/ru/tags/port/"]

@@ -1,16 +1,13 @@
 """Two editions for the tests of linked translations: English, and its Russian translation."""
 
-from django.conf import settings
 from wagtail.models import Locale
 
-from samizdat.news.models import HomePage
-from tests.factories import make_article, make_author, make_section
+from tests.factories import make_article, make_author, make_section, translate_home
 
 
 def translate(page, language, **changes):
     """`page`'s translation into `language`, published, with `changes` (a title, a slug) made."""
-    locale, _created = Locale.objects.get_or_create(language_code=language)  # made by migrate; kept if not
-    copy = page.copy_for_translation(locale)
+    copy = page.copy_for_translation(Locale.objects.get(language_code=language))
     for name, value in changes.items():
         setattr(copy, name, value)
     copy.save_revision().publish()
@@ -25,7 +22,7 @@ def build_two_editions():
     irina = make_author("Irina Volkova")
     cranes = make_article(news, "Cranes fall silent", tags=["port"], authors=[irina], minutes_ago=10)
     ferry = make_article(news, "Ferry fares rise", minutes_ago=20)
-    translate(HomePage.objects.get(locale__language_code=settings.LANGUAGE_CODE), "ru")
+    translate_home("ru")
     ru_news = translate(news, "ru", title="Новости")
     ru_cranes = translate(cranes, "ru", title="Краны замолчали", slug="krany-zamolchali")
     ru_only = make_article(ru_news, "Только по-русски", slug="tolko-po-russki", tags=["port"], minutes_ago=30)

@@ -17,9 +17,10 @@ from taggit.models import Tag
 from wagtail.coreutils import get_content_languages, get_supported_content_language_variant
 from wagtail.models import Page, TranslatableMixin
 
+from samizdat.core.editions import active_locale
 from samizdat.core.links import absolute_url
 
-from .listing import public_path, published_authors, published_tag, published_tags
+from .listing import public_path, published_authors, published_tags, tag_path
 from .models.index_pages import HomePage
 from .models.people import Author
 
@@ -55,10 +56,8 @@ def default_language():
 def active_language():
     """The language of the edition being shown, or None when the interface speaks a language
     that no edition is written in."""
-    try:
-        return get_supported_content_language_variant(translation.get_language())
-    except LookupError:
-        return None
+    locale = active_locale()
+    return locale.language_code if locale else None
 
 
 def edition_fronts():
@@ -92,8 +91,8 @@ def edition_paths(url_name):
 
 def edition_home():
     """The front page of the edition being shown, None if it has none."""
-    language = active_language()
-    return HomePage.objects.live().public().filter(locale__language_code=language).first() if language else None
+    locale = active_locale()
+    return HomePage.objects.live().public().filter(locale=locale).first() if locale else None
 
 
 def versions_of(thing):
@@ -152,13 +151,9 @@ def tag_versions(slugs):
     in_edition = {}
     for language in edition_languages():
         with translation.override(language):
-            for slug in published_tags().filter(slug__in=slugs).values_list("slug", flat=True):
-                in_edition.setdefault(slug, {})[language] = slug
-    return {slug: _in_edition_order(editions, _tag_path) for slug, editions in in_edition.items()}
-
-
-def _tag_path(slug):
-    return reverse("news:tag", kwargs={"slug": slug})
+            for tag in published_tags().filter(slug__in=slugs):
+                in_edition.setdefault(tag.slug, {})[language] = tag
+    return {slug: _in_edition_order(editions, tag_path) for slug, editions in in_edition.items()}
 
 
 def _in_edition_order(by_language, path_of):

@@ -124,7 +124,8 @@ def articles_tagged(tag):
 
 
 def tag_path(tag):
-    return f"/tags/{tag.slug}/"
+    """The tag's page in the active language's edition ("/tags/port/", "/ru/tags/port/")."""
+    return reverse("news:tag", kwargs={"slug": tag.slug})
 
 
 def with_bylines_and_tags(articles):
