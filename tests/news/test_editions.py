@@ -11,7 +11,7 @@ from wagtail.models import Locale
 from samizdat.core.editions import create_locales
 from samizdat.news.listing import public_path
 from samizdat.publishing.batch_cache import batch
-from tests.factories import home_page, make_article, make_section, translate_home
+from tests.factories import home_page, make_article, make_author, make_section, translate_home, translated
 from tests.news.conftest import soup
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +74,23 @@ def test_the_admin_and_webhooks_stay_unprefixed(client):
     assert client.get("/ru/admin/").status_code == 404
     assert reverse("wagtailadmin_home") == "/admin/"
     assert settings.LANGUAGE_CODE == "en-gb" and [code for code, _ in settings.LANGUAGES][:2] == ["en-gb", "ru"]
+
+
+def test_a_translated_story_is_bylined_by_the_authors_translation_on_its_own_author_page(client):
+    irina = make_author("Irina Volkova", slug="irina-volkova")
+    irina_in_russian = irina.copy_for_translation(Locale.objects.get(language_code="ru"))
+    irina_in_russian.name = "Ирина Волкова"
+    irina_in_russian.save()
+    news = make_section("News")
+    translate_home("ru")
+    translated(news, title="Новости", slug="novosti")
+    story = translated(make_article(news, "Cranes fall silent", authors=[irina]), title="Краны остановились",
+                       standfirst="Краны стоят.")
+    assert [author.name for author in story.authors] == ["Ирина Волкова"]
+    assert story.get_latest_revision_as_object().authors == [irina_in_russian]  # the draft an editor opens
+    russian = soup(client.get("/ru/authors/irina-volkova/"))
+    assert "Ирина Волкова" in russian.get_text() and "Краны остановились" in russian.get_text()
+    assert "Cranes fall silent" not in russian.get_text()
+    english = soup(client.get("/authors/irina-volkova/")).get_text()
+    assert "Irina Volkova" in english and "Краны остановились" not in english
+    assert irina_in_russian.get_absolute_url() == "/ru/authors/irina-volkova/"

@@ -84,9 +84,9 @@ def published_tag(slug):
 
 
 def published_authors():
-    """Authors with a byline on at least one published article."""
+    """The active edition's authors with a byline on at least one of its published articles."""
     live = ArticleAuthor.objects.filter(author=OuterRef("pk"), page__in=published_articles().values("pk"))
-    return Author.objects.filter(Exists(live))
+    return in_edition(Author.objects.filter(Exists(live)))
 
 
 def page_size():
@@ -124,8 +124,13 @@ def articles_tagged(tag):
 
 
 def tag_path(tag):
-    """The tag's page in the active language's edition ("/tags/port/", "/ru/tags/port/")."""
-    return reverse("news:tag", kwargs={"slug": tag.slug})
+    """A tag's page in the active edition (/tags/port/, /ru/tags/порт/)."""
+    return f"{edition_prefix()}tags/{tag.slug}/"
+
+
+def edition_prefix():
+    """Where the active edition's addresses start: "/" for the first, "/ru/" for Russian."""
+    return caches["batch"].get_or_set("edition-prefix", lambda: _serve_prefix(translation.get_language()) or "/")
 
 
 def with_bylines_and_tags(articles):

@@ -19,7 +19,7 @@ from .teasers import teasers
 
 
 def author_page(request, slug, number=None):
-    author = get_object_or_404(Author, slug=slug)
+    author = get_object_or_404(in_edition(Author.objects.all()), slug=slug)
     articles = articles_by(author)
     page = listing_page(articles, author.get_absolute_url(), number)
     return render(request, "news/author_page.html", {"author": author, "articles": page})
@@ -42,7 +42,7 @@ def section_feed(request, section, kind):
 
 
 def author_feed(request, slug, kind):
-    return AuthorFeed(get_object_or_404(Author, slug=slug), kind)(request)
+    return AuthorFeed(get_object_or_404(in_edition(Author.objects.all()), slug=slug), kind)(request)
 
 
 def tag_feed(request, slug, kind):
