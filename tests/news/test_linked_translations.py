@@ -63,12 +63,20 @@ def test_front_pages_sections_and_tags_name_the_other_editions_equivalent(client
     }
 
 
-def test_an_author_with_bylines_in_one_edition_only_names_no_alternates(client):
-    assert alternates(client, "/authors/irina-volkova/") in ({}, {
+def test_an_author_and_her_translation_name_each_other(client):
+    pair = {
         "en-gb": site("/authors/irina-volkova/"),
         "ru": site("/ru/authors/irina-volkova/"),
         "x-default": site("/authors/irina-volkova/"),
-    })
+    }
+    assert alternates(client, "/authors/irina-volkova/") == pair
+    assert alternates(client, "/ru/authors/irina-volkova/") == pair
+    assert "Ирина Волкова" in soup(client.get("/ru/authors/irina-volkova/")).h1.get_text()
+
+
+def test_an_author_in_one_edition_only_names_no_alternates_and_switches_to_the_front_page(client):
+    assert alternates(client, "/authors/tomas-brandt/") == {}
+    assert switcher(client, "/authors/tomas-brandt/") == [("Русский", "/ru/", "ru", "ru")]
 
 
 def test_the_switcher_goes_from_a_story_to_its_translation_and_back(client):
