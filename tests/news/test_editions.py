@@ -5,11 +5,13 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
-from wagtail.models import Locale
+from wagtail.models import Locale, Page
 
 from samizdat.core.editions import create_locales
 from samizdat.news.listing import public_path
+from samizdat.news.models import HomePage
 from samizdat.publishing.batch_cache import batch
 from tests.factories import home_page, make_article, make_author, make_section, translate_home, translated
 from tests.news.conftest import soup
@@ -28,7 +30,9 @@ def test_every_language_of_the_settings_has_its_edition_after_migrate(settings):
 def test_the_russian_edition_without_its_own_front_page_is_not_found(client):
     make_article(make_section("News"), "Cranes fall silent")
     assert client.get("/").status_code == 200
-    for address in ["/ru/", "/ru/news/", "/ru/news/cranes-fall-silent/"]:
+    make_article(make_section("Sport"), "Ferry fares rise", tags=["port"])
+    for address in ["/ru/", "/ru/news/", "/ru/news/cranes-fall-silent/", "/ru/rss.xml", "/ru/sitemap.xml",
+                    "/ru/news-sitemap.xml", "/ru/tags/port/", "/ru/search/?q=ferry", "/ru/news/rss.xml"]:
         assert client.get(address).status_code == 404, address
 
 
@@ -94,3 +98,9 @@ def test_a_translated_story_is_bylined_by_the_authors_translation_on_its_own_aut
     english = soup(client.get("/authors/irina-volkova/")).get_text()
     assert "Irina Volkova" in english and "Краны остановились" not in english
     assert irina_in_russian.get_absolute_url() == "/ru/authors/irina-volkova/"
+
+
+def test_a_second_front_page_in_one_edition_is_refused_with_a_reason():
+    with pytest.raises(ValidationError, match="This edition has a front page already"):
+        Page.get_first_root_node().add_child(instance=HomePage(title="Another front page", slug="another"))
+    assert translate_home("ru").locale.language_code == "ru"  # the other edition's is welcome

@@ -10,6 +10,7 @@ from samizdat.news.pieces import render_kept
 from samizdat.publishing.batch_cache import batch
 from samizdat.publishing.output import current_root, target
 from samizdat.publishing.publish import publish_urls
+from samizdat.publishing.rebuild import rebuild_site
 from samizdat.publishing.serving import StaticFirst
 from tests.factories import make_article, make_section, translate_home, translated
 
@@ -83,3 +84,14 @@ def test_the_russian_edition_is_served_from_its_published_files(public, settings
         found = fast_path.find(url.encode().decode("latin-1"))
         assert found is not None and found[0].read_bytes() == target(current_root(), url).read_bytes(), url
     assert 'lang="ru"' in fast_path.find("/ru/")[0].read_text()
+
+
+def test_an_edition_without_a_live_front_page_publishes_nothing(public, settings):
+    settings.PUBLISHING_ENABLED = False
+    make_article(make_section("News"), "Cranes fall silent", tags=["port"])
+    rebuild_site(processes=1)
+    assert public.has("/") and public.has("/rss.xml")
+    assert not (public.path / "ru").exists()
+    translate_home("ru")
+    rebuild_site(processes=1)
+    assert public.has("/ru/") and public.has("/ru/rss.xml") and public.has("/ru/sitemap.xml")

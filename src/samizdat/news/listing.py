@@ -56,6 +56,17 @@ def published_articles():
     return in_edition(articles).order_by("-published_at", "-id")
 
 
+def edition_is_open():
+    """Whether the active edition has a live front page (a live page at the top of the tree in its
+    Locale): until an editor publishes one, the edition shows and publishes nothing."""
+    locale = active_locale()
+    if locale is None:  # a language no edition is written in: the pages are the first edition's
+        return True
+    return caches["batch"].get_or_set(
+        "edition-is-open", lambda: Page.objects.filter(depth=2, live=True, locale=locale).exists()
+    )
+
+
 def in_edition(rows):
     """Those of `rows` (pages, authors, agencies) in the active language's edition."""
     locale = active_locale()

@@ -26,6 +26,7 @@ from .listing import (
     archive_page_of,
     articles_by,
     articles_tagged,
+    edition_is_open,
     public_path,
     published_articles,
     published_authors,
@@ -197,7 +198,8 @@ def extra_public_urls():
     and tags' pages."""
     urls = []
     for _language in each_edition():
-        urls += edition_extra_urls()
+        if edition_is_open():
+            urls += edition_extra_urls()
     return list(dict.fromkeys(urls))
 
 
