@@ -8,29 +8,14 @@ import feedparser
 import pytest
 from django.conf import settings
 
-from tests.news.conftest import built_once, text, xml
-from tests.news.two_editions import build_two_editions
+from tests.news.conftest import text, xml
+from tests.news.two_editions import media_in_tmp, newsroom, site  # noqa: F401 (the module's newsroom)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
-
-
-@pytest.fixture(scope="module")
-def newsroom(django_db_setup, django_db_blocker, shared_media):
-    with built_once(django_db_blocker, shared_media):
-        yield build_two_editions()
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, shared_media, newsroom):
-    settings.MEDIA_ROOT = shared_media
-
-
-def site(path):
-    return settings.SITE_URL + path
 
 
 def sitemap_urls(client, path):

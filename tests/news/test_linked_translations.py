@@ -3,27 +3,11 @@ an author or a tag named with `hreflang` (and `x-default`, the English), and a s
 to the same story in the other edition, else to that edition's front page."""
 
 import pytest
-from django.conf import settings
 
-from tests.news.conftest import built_once, soup
-from tests.news.two_editions import build_two_editions
+from tests.news.conftest import soup
+from tests.news.two_editions import media_in_tmp, newsroom, site  # noqa: F401 (the module's newsroom)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index_not_kept")]
-
-
-@pytest.fixture(scope="module")
-def newsroom(django_db_setup, django_db_blocker, shared_media):
-    with built_once(django_db_blocker, shared_media):
-        yield build_two_editions()
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, shared_media, newsroom):
-    settings.MEDIA_ROOT = shared_media
-
-
-def site(path):
-    return settings.SITE_URL + path
 
 
 def alternates(client, path):

@@ -1,8 +1,12 @@
-"""Two editions for the tests of linked translations: English, and its Russian translation."""
+"""Two editions for the tests of linked translations: English, and its Russian translation, built
+once per test module (import `newsroom` and `media_in_tmp` into the module to use them)."""
 
+import pytest
+from django.conf import settings
 from wagtail.models import Locale
 
 from tests.factories import make_article, make_author, make_section, translate_home, translated
+from tests.news.conftest import built_once
 
 
 def build_two_editions():
@@ -21,3 +25,18 @@ def build_two_editions():
     ru_cranes = translated(cranes, title="Краны замолчали", slug="krany-zamolchali")
     ru_only = make_article(ru_news, "Только по-русски", slug="tolko-po-russki", tags=["port"], minutes_ago=30)
     return {"cranes": cranes, "ru_cranes": ru_cranes, "ferry": ferry, "ru_only": ru_only}
+
+
+@pytest.fixture(scope="module")
+def newsroom(django_db_setup, django_db_blocker, shared_media):
+    with built_once(django_db_blocker, shared_media):
+        yield build_two_editions()
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, shared_media, newsroom):
+    settings.MEDIA_ROOT = shared_media
+
+
+def site(path):
+    return settings.SITE_URL + path
