@@ -1,13 +1,16 @@
 """RSS 2.0 and Atom feeds for the site, each section, each tag and each author: full text, images
-with their credits."""
+with their credits. Each edition has its own (`/rss.xml`, `/ru/rss.xml`): its stories, in its
+language (Django's feeds take the active one)."""
 
 import re
 from datetime import datetime
 from io import StringIO
 from typing import NamedTuple
+from uuid import uuid5
 
 from django.contrib.syndication.views import Feed
 from django.core.cache import caches
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.xmlutils import SimplerXMLGenerator
@@ -15,6 +18,7 @@ from django.utils.xmlutils import SimplerXMLGenerator
 from samizdat.core.links import absolute_url
 from samizdat.core.models import newsroom_name
 
+from .alternates import default_language
 from .listing import (
     MODIFIED_AT,
     PICTURE_FIELDS,
@@ -52,6 +56,7 @@ class FeedItem(NamedTuple):
     title: str
     standfirst: str
     translation_key: object
+    language: str
     published_at: datetime | None
     modified_at: datetime | None
     last_published_at: datetime | None
@@ -71,8 +76,8 @@ def feed_items(queryset):
 def _read_items(ids):
     bylines, tags = byline_names(ids), tag_names(ids)
     rows = ArticlePage.objects.filter(pk__in=ids).annotate(modified=MODIFIED_AT).values_list(
-        "pk", "url_path", "title", "standfirst", "translation_key", "published_at", "modified", "last_published_at",
-        "credit_line", "agency__name", "agency__credit", *PICTURE_FIELDS,
+        "pk", "url_path", "title", "standfirst", "translation_key", "locale__language_code", "published_at", "modified",
+        "last_published_at", "credit_line", "agency__name", "agency__credit", *PICTURE_FIELDS,
     )
     items = {}
     for *fields, credit_line, agency, agency_wording, image_file, x, y, width, height in rows:
@@ -145,7 +150,7 @@ class NewsFeed(Feed):
         return ""
 
     def scope_path(self, scope):
-        return "/"
+        return reverse("wagtail_serve", args=("",))  # the edition's front page
 
     def title(self, scope):
         name = newsroom_name()
@@ -180,7 +185,12 @@ class NewsFeed(Feed):
         return public_url(article)
 
     def item_guid(self, article):
-        return f"urn:uuid:{article.translation_key}"
+        """The same for a story whatever its headline or address; translations share a
+        translation_key, so each edition but the default language's derives its own from it (the
+        default's stayed what it was before there were editions)."""
+        if article.language == default_language():
+            return f"urn:uuid:{article.translation_key}"
+        return f"urn:uuid:{uuid5(article.translation_key, article.language)}"
 
     def item_description(self, article):
         if self.kind == "atom":

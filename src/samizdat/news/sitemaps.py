@@ -1,4 +1,6 @@
-"""sitemap.xml (an index of sitemap-<part>.xml) and a Google News sitemap of the last 48 hours.
+"""sitemap.xml (an index of sitemap-<part>.xml) and a Google News sitemap of the last 48 hours,
+each edition its own (`/sitemap.xml`, `/ru/sitemap.xml`): the active language's stories and pages,
+each `<url>` with the `hreflang` alternates of its versions in the other editions.
 
 Every address is built from SITE_URL, never from the request's host or a Wagtail Site's hostname.
 """
@@ -11,9 +13,18 @@ from xml.sax.saxutils import escape
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from samizdat.core.links import absolute_url, site_domain, site_scheme
+from .alternates import (
+    active_language,
+    author_versions,
+    edition_home,
+    edition_paths,
+    hreflang_links,
+    page_versions,
+    tag_versions,
+)
 from .feeds import xml_safe
 from .listing import (
     MODIFIED_AT,
@@ -25,7 +36,7 @@ from .listing import (
     rank_from_oldest,
     tag_path,
 )
-from .models import ArticlePage, HomePage
+from .models import ArticlePage
 
 NEWS_SITEMAP_WINDOW = timedelta(hours=48)
 NEWS_SITEMAP_LIMIT = 1000  # Google reads no more than this from a news sitemap
@@ -40,6 +51,22 @@ class SiteSitemap(Sitemap):
     def get_protocol(self, protocol=None):
         return site_scheme()
 
+    def get_urls(self, page=1, site=None, protocol=None):
+        """Django's, each address with its `hreflang` pairs (an empty list when it is in one
+        edition only), the versions of the whole page read at once."""
+        urls = super().get_urls(page, site, protocol)
+        versions = self.versions([url["item"] for url in urls])
+        for url in urls:
+            url["hreflang"] = hreflang_links(versions.get(self.version_key(url["item"]), []))
+        return urls
+
+    def versions(self, items):
+        """{version_key(item): [alternates.Version]} of `items`."""
+        return page_versions([item.translation_key for item in items])
+
+    def version_key(self, item):
+        return item.translation_key
+
 
 class ArticleSitemap(SiteSitemap):
     # Oldest first, a thousand a page, like the archive pages: publishing a story rewrites the
@@ -52,7 +79,7 @@ class ArticleSitemap(SiteSitemap):
             published_articles()
             .order_by("published_at", "id")
             .annotate(modified_at=MODIFIED_AT)
-            .values_list("pk", "url_path", "modified_at", named=True)
+            .values_list("pk", "url_path", "translation_key", "modified_at", named=True)
         )
 
     def location(self, article):
@@ -71,7 +98,7 @@ class PageSitemap(SiteSitemap):
     """Front page, sections and plain pages: every live page of the newsroom that is not an article."""
 
     def items(self):
-        home = HomePage.objects.first()
+        home = edition_home()
         if home is None:
             return []
         pages = home.get_descendants(inclusive=True).live().public().not_type(ArticlePage)
@@ -91,6 +118,12 @@ class AuthorSitemap(SiteSitemap):
     def location(self, author):
         return author.get_absolute_url()
 
+    def versions(self, authors):
+        return author_versions(authors)
+
+    def version_key(self, author):
+        return author.pk
+
 
 class TagSitemap(SiteSitemap):
     def items(self):
@@ -99,6 +132,12 @@ class TagSitemap(SiteSitemap):
     def location(self, tag):
         return tag_path(tag)
 
+    def versions(self, tags):
+        return tag_versions([tag.slug for tag in tags])
+
+    def version_key(self, tag):
+        return tag.slug
+
 
 SITEMAPS = {"pages": PageSitemap, "articles": ArticleSitemap, "authors": AuthorSitemap, "tags": TagSitemap}
 
@@ -106,13 +145,20 @@ SITEMAPS = {"pages": PageSitemap, "articles": ArticleSitemap, "authors": AuthorS
 def urlset(urls):
     """The XML of one sitemap page from Sitemap.get_urls(), as Django's sitemap.xml template has it,
     written out directly: a page names a thousand addresses and is rewritten at every publication."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+    ]
     for url in urls:
         lastmod = url["lastmod"]
         if isinstance(lastmod, datetime) and timezone.is_aware(lastmod):
             lastmod = timezone.localtime(lastmod)  # as the template's date filter shows it
         lastmod = f"<lastmod>{lastmod:%Y-%m-%d}</lastmod>" if lastmod else ""
-        lines.append(f"<url><loc>{escape(url['location'])}</loc>{lastmod}</url>")
+        alternates = "".join(
+            f'<xhtml:link rel="alternate" hreflang="{hreflang}" href="{escape(href)}"/>'
+            for hreflang, href in url.get("hreflang", ())
+        )
+        lines.append(f"<url><loc>{escape(url['location'])}</loc>{lastmod}{alternates}</url>")
     lines.append("</urlset>\n")
     return "\n".join(lines)
 
@@ -173,6 +219,21 @@ class NewsEntry:
 def recent_news():
     since = timezone.now() - NEWS_SITEMAP_WINDOW
     return published_articles().filter(published_at__gte=since)
+
+
+def news_language():
+    """The edition's language as the News sitemap names it: its ISO 639 code ("en", "ru"), but
+    Chinese as Google asks for it ("zh-cn", "zh-tw")."""
+    language = active_language() or translation.get_language()
+    return CHINESE.get(language, language.split("-")[0])
+
+
+CHINESE = {"zh-hans": "zh-cn", "zh-hant": "zh-tw"}
+
+
+def edition_sitemaps():
+    """The addresses of every edition's sitemap index and News sitemap, for the root robots.txt."""
+    return [absolute_url(path) for path in edition_paths("news:sitemap") + edition_paths("news:news_sitemap")]
 
 
 def news_sitemap_entries():

@@ -10,12 +10,13 @@ from django.utils.http import http_date
 from samizdat.core.limits import limited
 from samizdat.core.models import newsroom_name
 
+from .alternates import edition_paths
 from .feeds import AuthorFeed, SectionFeed, SiteFeed, TagFeed, xml_safe
 from .archive import listing_page
 from .listing import articles_by, articles_tagged, edition_is_open, in_edition, published_tag, tag_path
 from .models import Author, SectionPage
 from .search import search_articles
-from .sitemaps import SITEMAPS, news_sitemap_entries, sitemap_index_entries, urlset
+from .sitemaps import SITEMAPS, edition_sitemaps, news_language, news_sitemap_entries, sitemap_index_entries, urlset
 from .teasers import teasers
 
 
@@ -114,13 +115,15 @@ def news_sitemap(request):
     return render(
         request,
         "news/news_sitemap.xml",
-        {"articles": news_sitemap_entries(), "publication": xml_safe(newsroom_name())},
+        {"articles": news_sitemap_entries(), "publication": xml_safe(newsroom_name()), "language": news_language()},
         content_type="application/xml",
     )
 
 
 def robots_txt(request):
-    return render(request, "news/robots.txt", content_type="text/plain")
+    """Every edition's sitemaps and search pages, read from the site's root."""
+    context = {"sitemaps": edition_sitemaps(), "searches": edition_paths("news:search")}
+    return render(request, "news/robots.txt", context, content_type="text/plain")
 
 
 def _published_tag_or_404(slug):
