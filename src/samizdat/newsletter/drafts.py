@@ -6,9 +6,8 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from samizdat.news.listing import published_articles
-
 from .models import Edition, EditionArticle, Newsletter
+from .rendering import newest_articles
 
 DRAFT_ARTICLES = 8
 
@@ -25,7 +24,7 @@ def recent_articles(newsletter, now, limit=DRAFT_ARTICLES):
     last = newsletter.editions.filter(status=Edition.SENT).order_by("-sent_at").values_list("sent_at", flat=True).first()
     if last and last > since:
         since = last
-    return list(published_articles().filter(published_at__gt=since, published_at__lte=now)[:limit])
+    return list(newest_articles(newsletter).filter(published_at__gt=since, published_at__lte=now)[:limit])
 
 
 def ensure_weekly_drafts(now=None):
