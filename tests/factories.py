@@ -7,6 +7,7 @@ from django.core.files.images import ImageFile
 from django.utils import timezone
 from PIL import Image as PILImage
 from wagtail.images.models import Image
+from wagtail.models import Locale, Site
 
 from samizdat.news.models import ArticlePage, Author, HomePage, SectionPage
 
@@ -18,11 +19,20 @@ def make_image(title="Harbour at dawn", size=(1600, 900), colour=(40, 90, 140)):
 
 
 def home_page():
-    return HomePage.objects.get()
+    """The first edition's front page, the site's root."""
+    return Site.objects.get(is_default_site=True).root_page.specific
 
 
-def make_section(title="News", slug=None):
-    home = home_page()
+def translate_home(language="ru"):
+    """The front page of the edition in `language`: the first one's translation, published (what
+    an editor's "Translate" and "Publish" make)."""
+    translation = home_page().copy_for_translation(Locale.objects.get(language_code=language))
+    translation.save_revision().publish()
+    return HomePage.objects.get(pk=translation.pk)
+
+
+def make_section(title="News", slug=None, home=None):
+    home = home or home_page()
     section = SectionPage(title=title, slug=slug or title.lower().replace(" ", "-").replace("&", "and"), show_in_menus=True)
     home.add_child(instance=section)
     section.save_revision().publish()

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.template.base import Lexer, TokenType
 from django.utils import translation
 from django.utils.formats import date_format
-from wagtail.models import Site
+from wagtail.models import Locale, Site
 
 import samizdat
 from samizdat.core.models import NewsroomSettings
@@ -199,6 +199,11 @@ def smtp(settings):
 
 @pytest.fixture
 def russian_newsroom(db, russian):
+    # A newsroom set up in Russian from the start: its first edition, the unprefixed one, is
+    # Russian, as Wagtail's first Locale is LANGUAGE_CODE's on a new site.
+    Locale.objects.filter(language_code="ru").delete()
+    Locale.objects.filter(language_code="en-gb").update(language_code="ru")
+    Site.clear_site_root_paths_cache()
     newsroom = NewsroomSettings.for_site(Site.objects.get(is_default_site=True))
     newsroom.name, newsroom.tagline = "Самиздат", "Новости без цензуры"
     newsroom.save()

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from django.utils.translation import get_language_info
 
 from samizdat.core.links import address_of_server
 from samizdat.staff.axes_client import client_as_address, username_as_counted
@@ -75,6 +76,9 @@ INSTALLED_APPS = [
     "samizdat.demo",
     "samizdat.staff",
     "wagtail.contrib.settings",
+    "wagtail.locales",
+    # "Translate" on a page copies it, every field, into a draft in another edition's locale.
+    "wagtail.contrib.simple_translation",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -109,6 +113,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The edition from the address (/ru/...); an address without a prefix is LANGUAGE_CODE's,
+    # whatever the browser asks for, so published files are the same for every reader.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -216,6 +223,23 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en-gb")
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
+
+
+def editions(codes):
+    """LANGUAGES from language codes: each named in its own language ("Русский"), so a switcher
+    reads the same in every edition."""
+    return [(code, get_language_info(code)["name_local"]) for code in codes]
+
+
+# The editions, one per language, each under its prefix (/ru/); the first is LANGUAGE_CODE's,
+# unprefixed. A third language is a code here and a catalogue in locale/ (docs/translation.md).
+LANGUAGES = editions(
+    dict.fromkeys([LANGUAGE_CODE, *os.environ.get("SAMIZDAT_LANGUAGES", "en-gb ru").split()])
+)
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Staff choose the admin's language among the editions' (Wagtail ships its Russian).
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 # The reader's interface in other languages (docs/translation.md): one catalogue for every app.
 LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
 # Dates as each language writes them ("5 December 2026", "5 декабря 2026").

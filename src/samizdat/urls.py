@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.static import serve
@@ -18,13 +19,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("mirrors/", publishing_views.mirrors, name="mirrors"),
-    path("support/", include("samizdat.support.urls")),
     # Bounce and complaint webhooks of email services, e.g. /newsletter/webhooks/postmark/tracking/
     path("newsletter/webhooks/", include("samizdat.newsletter.webhooks")),
-    path("newsletter/", include(newsletter_urls)),
-    path("", include(news_urls)),
 ]
-
 
 
 def media(request, path):
@@ -37,4 +34,12 @@ def media(request, path):
 if settings.SERVE_MEDIA:
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", media)]
 
-urlpatterns += [path("", include(wagtail_urls))]
+# What readers read, once per edition: the default language's unprefixed, the others under their
+# prefix (/ru/). An unprefixed address is always LANGUAGE_CODE's, never the browser's choice.
+urlpatterns += i18n_patterns(
+    path("support/", include("samizdat.support.urls")),
+    path("newsletter/", include(newsletter_urls)),
+    path("", include(news_urls)),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
@@ -8,5 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import logs
+        from .editions import create_locales
 
         logs.install()
+        post_migrate.connect(create_locales, sender=self)

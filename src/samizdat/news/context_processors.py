@@ -1,6 +1,6 @@
 from django.core.cache import caches
 
-from .listing import public_path
+from .listing import in_edition, public_path
 from .models import SectionPage
 
 
@@ -11,7 +11,7 @@ def sections(request):
 
 
 def _menu_sections():
-    menu = list(SectionPage.objects.live().public().in_menu().order_by("path"))
+    menu = list(in_edition(SectionPage.objects.live().public().in_menu()).order_by("path"))
     for section in menu:
         section.public_path = public_path(section)
     return menu

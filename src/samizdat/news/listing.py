@@ -12,9 +12,11 @@ from django.core.cache import caches
 from django.db.models import Case, Count, DateTimeField, Exists, F, OuterRef, Q, When
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from taggit.models import Tag
 from wagtail.models import Page, Site
 
+from samizdat.core.editions import active_locale
 from samizdat.core.links import absolute_url
 
 from .models.article import ArticleAuthor, ArticlePage, ArticleTag
@@ -44,17 +46,20 @@ def site_of(request):
 
 
 def published_articles():
-    """Live, public articles, newest first. Drafts and scheduled articles are not live.
+    """Live, public articles of the active language's edition, newest first. Drafts and scheduled
+    articles are not live. (In a language no edition is written in: every edition's.)
 
     Ordered only by fields the search index can filter on ("id", not "pk"), so the same queryset
     can be searched with `.search(q, order_by_relevance=False)` for newest-first results.
     """
-    return (
-        ArticlePage.objects.live()
-        .exclude(_private_q())
-        .filter(published_at__isnull=False)
-        .order_by("-published_at", "-id")
-    )
+    articles = ArticlePage.objects.live().exclude(_private_q()).filter(published_at__isnull=False)
+    return in_edition(articles).order_by("-published_at", "-id")
+
+
+def in_edition(rows):
+    """Those of `rows` (pages, authors, agencies) in the active language's edition."""
+    locale = active_locale()
+    return rows if locale is None else rows.filter(locale=locale)
 
 
 def _private_q():
@@ -185,8 +190,7 @@ def public_path(page):
     The path is Wagtail's (`get_url_parts`), worked out without a `reverse()` per page: a sitemap
     page names a thousand (tests/news/test_public_path.py checks they agree).
     """
-    root_paths, prefix = caches["batch"].get_or_set("public-path-parts", _public_path_parts)
-    for root_path in root_paths:
+    for root_path, prefix in caches["batch"].get_or_set("public-path-parts", _public_path_parts):
         if page.url_path.startswith(root_path):
             rest = page.url_path[len(root_path) :]
             if prefix is not None and _SERVED_PATH.fullmatch(rest):
@@ -198,19 +202,26 @@ def public_path(page):
     return parts[2] if parts and parts[2] else None
 
 
-# What Wagtail's `wagtail_serve` URL accepts; the rest (and i18n, or no trailing slashes) is left
-# to Wagtail itself.
+# What Wagtail's `wagtail_serve` URL accepts; the rest (or no trailing slashes) is left to Wagtail.
 _SERVED_PATH = re.compile(r"(?:[\w\-]+/)*")
 
 
 def _public_path_parts():
-    root_paths = [root.root_path for root in Site.get_site_root_paths()]
-    if getattr(settings, "WAGTAIL_I18N_ENABLED", False) or not getattr(settings, "WAGTAIL_APPEND_SLASH", True):
-        return root_paths, None
-    try:
-        return root_paths, reverse("wagtail_serve", args=("",))
-    except NoReverseMatch:
-        return root_paths, None
+    """[(a site root's path, the address prefix of the pages below it: "/" or "/ru/")], one
+    reverse() per root and edition (Wagtail lists a root's translations as roots of their own),
+    not one per page."""
+    roots = Site.get_site_root_paths()
+    if not getattr(settings, "WAGTAIL_APPEND_SLASH", True):
+        return [(root.root_path, None) for root in roots]
+    return [(root.root_path, _serve_prefix(root.language_code)) for root in roots]
+
+
+def _serve_prefix(language_code):
+    with translation.override(language_code):
+        try:
+            return reverse("wagtail_serve", args=("",))
+        except NoReverseMatch:
+            return None
 
 
 def public_url(page):

@@ -10,7 +10,7 @@ from samizdat.core.models import newsroom_name
 
 from .feeds import AuthorFeed, SectionFeed, SiteFeed, TagFeed, xml_safe
 from .archive import listing_page
-from .listing import articles_by, articles_tagged, published_tag, tag_path
+from .listing import articles_by, articles_tagged, in_edition, published_tag, tag_path
 from .models import Author, SectionPage
 from .search import search_articles
 from .sitemaps import SITEMAPS, news_sitemap_entries, sitemap_index_entries, urlset
@@ -36,7 +36,7 @@ def site_feed(request, kind):
 
 
 def section_feed(request, section, kind):
-    page = get_object_or_404(SectionPage.objects.live().public(), slug=section, depth=3)
+    page = get_object_or_404(in_edition(SectionPage.objects.live().public()), slug=section, depth=3)
     return SectionFeed(page, kind)(request)
 
 

@@ -7,12 +7,17 @@ per batch, and nothing outlives the batch, so nothing goes stale.
 
 Outside a batch (a preview, a page Django serves) the cache keeps nothing: `get` answers the
 default, `add` and `set` do nothing, so `get_or_set` computes every time and the page is fresh.
+
+One batch renders every edition (/x/ and /ru/x/): each key is kept under the active language,
+added here rather than by each caller, so a memo worked out for one edition (its sections, its
+front page's stories, its Locale) is never handed to another.
 """
 
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.utils.translation import get_language
 
 _current = ContextVar("samizdat_publishing_batch", default=None)
 _MISSING = object()
@@ -57,17 +62,19 @@ class BatchCache(BaseCache):
         super().__init__(params)
 
     def make_key(self, key, version=None):
-        return key
+        """The key as kept: the caller's, in the active language."""
+        return (get_language(), key)
 
     def validate_key(self, key):
         hash(key)  # a TypeError for a key a dict can't hold, as soon as it is used
 
     def get(self, key, default=None, version=None):
         memo = _current.get()
-        return default if memo is None else memo.get(key, default)
+        return default if memo is None else memo.get(self.make_key(key), default)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         memo = _current.get()
+        key = self.make_key(key)
         if memo is None or key in memo:
             return False
         memo[key] = value
@@ -76,7 +83,7 @@ class BatchCache(BaseCache):
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         memo = _current.get()
         if memo is not None:
-            memo[key] = value
+            memo[self.make_key(key)] = value
         return memo is not None
 
     def get_or_set(self, key, default, timeout=DEFAULT_TIMEOUT, version=None):
@@ -84,6 +91,7 @@ class BatchCache(BaseCache):
         memo = _current.get()
         if memo is None:
             return default() if callable(default) else default
+        key = self.make_key(key)
         value = memo.get(key, _MISSING)
         if value is _MISSING:
             value = memo[key] = default() if callable(default) else default
@@ -91,25 +99,27 @@ class BatchCache(BaseCache):
 
     def has_key(self, key, version=None):
         memo = _current.get()
-        return memo is not None and key in memo
+        return memo is not None and self.make_key(key) in memo
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         return self.has_key(key)
 
     def delete(self, key, version=None):
         memo = _current.get()
-        return memo is not None and memo.pop(key, _MISSING) is not _MISSING
+        return memo is not None and memo.pop(self.make_key(key), _MISSING) is not _MISSING
 
     def get_many(self, keys, version=None):
         memo = _current.get()
         if memo is None:
             return {}
-        return {key: memo[key] for key in keys if key in memo}
+        language = get_language()
+        return {key: memo[(language, key)] for key in keys if (language, key) in memo}
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         memo = _current.get()
         if memo is not None:
-            memo.update(data)
+            language = get_language()
+            memo.update({(language, key): value for key, value in data.items()})
         return []
 
     def clear(self):

@@ -6,7 +6,9 @@ A key is `(maker, data)`: `maker` is what makes the piece, a template name (or a
 template and those it renders other than by {% include %}, a StreamField's blocks') or a class
 (its code); `data` is all it is made from, plain (str, numbers, dates, and tuples, lists and dicts
 of them). The key actually stored is derived from both (fingerprints.fingerprint(maker) and
-plain_data.plain_key(data)), never typed by hand, so a piece can't outlive what made it.
+plain_data.plain_key(data)), never typed by hand, so a piece can't outlive what made it. The
+active language is part of it too (derived here, as in batch_cache), so a teaser made for one
+edition is never served in another, from the batch's memo or from disk.
 
     caches["pieces"].get_or_set((TEMPLATE, data), lambda: render_to_string(TEMPLATE, data))
 
@@ -18,6 +20,7 @@ import hashlib
 
 from diskcache import DjangoCache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.utils.translation import get_language
 
 from .batch_cache import current_batch
 from .fingerprints import fingerprint
@@ -45,13 +48,13 @@ class KeptPieces(BaseCache):
 
     def make_key(self, key, version=None):
         maker, data = key
-        return ("kept", maker, plain_key(data))
+        return ("kept", maker, plain_key(data), get_language())
 
     def validate_key(self, key):
         pass  # make_key() refuses data it can't name (NotPlainData)
 
     def stored_name(self, kept_key):
-        _, maker, data_key = kept_key
+        _, maker, data_key, _language = kept_key  # fingerprint() holds the active language
         return "piece:" + hashlib.sha256(fingerprint(maker).encode() + b"\0" + data_key).hexdigest()
 
     def get(self, key, default=None, version=None):

@@ -2,14 +2,18 @@
 read the stories through listing.py, front_page.py and archive.py, which import article.py."""
 
 from django.core.cache import caches
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
 from ..archive import listing_page
 from ..front_page import front_page_context, latest_context
+from samizdat.core.editions import active_locale
+
 from ..listing import public_path, published_articles
 
 
@@ -28,7 +32,8 @@ def own_route(page, path_components):
 
 
 class HomePage(RoutablePageMixin, Page):
-    """The front page: the lead story, then the latest from each section."""
+    """The front page: the lead story, then the latest from each section. One per edition: the
+    other editions' are translations of the first ("Translate" in the admin), its siblings."""
 
     lead_article = models.ForeignKey(
         "news.ArticlePage",
@@ -43,11 +48,20 @@ class HomePage(RoutablePageMixin, Page):
     content_panels = Page.content_panels + [FieldPanel("lead_article"), FieldPanel("description")]
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["news.SectionPage", "core.StandardPage"]
-    max_count = 1
+
+    def clean(self):
+        super().clean()
+        others = HomePage.objects.filter(locale_id=self.locale_id).exclude(pk=self.pk)
+        if self.locale_id and others.exists():
+            raise ValidationError(_("This edition has a front page already: each language has one."))
 
     def route(self, request, path_components):
         """Wagtail's routing, with the front page's children (the sections) looked up once per
-        publishing batch: every story's address passes through one of them."""
+        publishing batch: every story's address passes through one of them. An edition without a
+        live front page of its own answers 404: Wagtail would hand it the first edition's."""
+        edition = active_locale()
+        if edition is not None and edition.pk != self.locale_id:
+            raise Http404
         if not path_components or own_route(self, path_components):
             return super().route(request, path_components)
         slug = path_components[0]
