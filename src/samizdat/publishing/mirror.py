@@ -27,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from samizdat.core.content_security import meta_policy
@@ -112,7 +113,8 @@ def build_mirror(folder, base_url, api_origin=None, languages=None):
             continue
         content = path.read_bytes()
         if path.suffix == ".html":
-            text, used = mirror.page(content.decode("utf-8"), relative)
+            with translation.override(edition_of("/" + relative)):  # the note on forms, in the page's language
+                text, used = mirror.page(content.decode("utf-8"), relative)
             content = text.encode("utf-8")
             assets |= used
         elif path.suffix in (".xml", ".txt"):
