@@ -12,6 +12,7 @@ lines stay within 76 characters and an "=" in a value can't be read as an escape
 
 import re
 from datetime import datetime, timezone
+from email.header import Header
 from email.utils import format_datetime, formataddr
 
 from django.conf import settings
@@ -52,6 +53,11 @@ class PreparedMessage(EmailMultiAlternatives):
         """The message's bytes before signing: 7-bit when it is to be signed, its 8-bit parts made
         quoted-printable through `encode`."""
         mime = super().message()
+        if not str(self.subject).isascii():
+            # Django folds an encoded subject after an empty "Subject:" line when its first encoded
+            # word won't fit beside the name, and mail programs then read it with a leading space.
+            # A Header that knows its name starts on that line.
+            mime.replace_header("Subject", Header(str(self.subject), "utf-8", header_name="Subject"))
         if signing():
             to_seven_bit(mime, encode)
         return mime.as_bytes(linesep="\r\n")
