@@ -4,7 +4,8 @@ for the editors to curate (reorder, cut, add blurbs, write the intro)."""
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext
 
 from .models import Edition, EditionArticle, Newsletter
 from .rendering import newest_articles
@@ -44,12 +45,11 @@ def ensure_weekly_drafts(now=None):
 
 
 def weekly_draft(newsletter, monday, now):
-    edition = Edition.objects.create(
-        newsletter=newsletter,
-        week_of=monday,
-        subject=f"{newsletter.name}: the week of {monday:%-d %B %Y}",
-        intro="",
-    )
+    with translation.override(newsletter.language):  # the subject readers get, in their language
+        subject = gettext("%(name)s: the week of %(date)s") % {
+            "name": newsletter.name, "date": formats.date_format(monday, "DATE_FORMAT"),
+        }
+    edition = Edition.objects.create(newsletter=newsletter, week_of=monday, subject=subject, intro="")
     refill(edition, now)
     return edition
 
