@@ -113,7 +113,8 @@ def test_an_edition_with_a_story_of_another_edition_is_refused_with_a_clear_erro
     }
     EditionForm = get_edit_handler(Edition).get_form_class()  # the admin's form, as editors get it
     form = EditionForm(data, instance=Edition())
-    assert not form.is_valid()
+    with translation.override("en-gb"):  # an editor whose admin is in English
+        assert not form.is_valid()
     [error] = form.formsets["articles"].forms[0].errors["article"]
     assert "Cranes fall silent" in error and "another edition" in error
     data["newsletter"] = the_week.pk
