@@ -1,13 +1,25 @@
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.test.utils import override_settings
+from django.urls import clear_url_caches
 
 from tests.subprocesses import MigratedDatabase
 
 
 # pytest-django's fixtures through which a test reaches the test database (all ask for django_db_setup).
 DATABASE_FIXTURES = {"django_db_setup", "db", "transactional_db", "live_server"}
+
+
+@receiver(setting_changed)
+def unprefixed_edition_changed(setting, **kwargs):
+    """Django reverses i18n_patterns through a cache per language holding its prefix, worked out
+    from LANGUAGE_CODE once (a running site never changes it): a test that changes it must start
+    it afresh, and so must the tests after it."""
+    if setting in ("LANGUAGE_CODE", "LANGUAGES"):
+        clear_url_caches()
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m picks the tests, so `-m "not no_database"` sees the mark

@@ -31,6 +31,17 @@ def translate_home(language="ru"):
     return HomePage.objects.get(pk=translation.pk)
 
 
+def translated(page, language="ru", **fields):
+    """`page` translated into the edition in `language` (Wagtail's "Translate"), these fields
+    changed, then published."""
+    copy = page.copy_for_translation(Locale.objects.get(language_code=language))
+    for name, value in fields.items():
+        setattr(copy, name, value)
+    copy.save_revision().publish()
+    copy.refresh_from_db()
+    return copy
+
+
 def make_section(title="News", slug=None, home=None):
     home = home or home_page()
     section = SectionPage(title=title, slug=slug or title.lower().replace(" ", "-").replace("&", "and"), show_in_menus=True)

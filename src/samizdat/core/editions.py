@@ -4,6 +4,7 @@ after every migrate (`create_locales`)."""
 
 from django.conf import settings
 from django.core.cache import caches
+from django.utils import translation
 from django.utils.translation import get_language
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale
@@ -28,3 +29,27 @@ def _active_locale():
     except LookupError:
         return None
     return Locale.objects.filter(language_code=code).first()
+
+
+def language_of(obj):
+    """The language code of the edition `obj` (a page, an author, an agency: anything with a
+    `locale_id`) belongs to; Locales read once per publishing batch."""
+    languages = caches["batch"].get_or_set(
+        "edition-languages", lambda: dict(Locale.objects.values_list("pk", "language_code"))
+    )
+    if obj.locale_id not in languages:  # a Locale made since the batch read them
+        return Locale.objects.get(pk=obj.locale_id).language_code
+    return languages[obj.locale_id]
+
+
+def in_edition_of(obj):
+    """Work in the edition of `obj`: its language active, so listings, addresses and dates are
+    that edition's (`with in_edition_of(story): ...`)."""
+    return translation.override(language_of(obj))
+
+
+def each_edition():
+    """Each edition's language code in turn, active while the caller works in it."""
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            yield code

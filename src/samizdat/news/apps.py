@@ -8,6 +8,10 @@ class NewsConfig(AppConfig):
     verbose_name = "News"
 
     def ready(self):
+        from wagtail.signals import copy_for_translation_done
+
         from .permissions import apply_newsroom_permissions
+        from .translation_copies import bylines_in_its_edition
 
         post_migrate.connect(apply_newsroom_permissions, sender=self)
+        copy_for_translation_done.connect(bylines_in_its_edition)

@@ -56,6 +56,17 @@ def published_articles():
     return in_edition(articles).order_by("-published_at", "-id")
 
 
+def edition_is_open():
+    """Whether the active edition has a live front page (a live page at the top of the tree in its
+    Locale): until an editor publishes one, the edition shows and publishes nothing."""
+    locale = active_locale()
+    if locale is None:  # a language no edition is written in: the pages are the first edition's
+        return True
+    return caches["batch"].get_or_set(
+        "edition-is-open", lambda: Page.objects.filter(depth=2, live=True, locale=locale).exists()
+    )
+
+
 def in_edition(rows):
     """Those of `rows` (pages, authors, agencies) in the active language's edition."""
     locale = active_locale()
@@ -84,9 +95,9 @@ def published_tag(slug):
 
 
 def published_authors():
-    """Authors with a byline on at least one published article."""
+    """The active edition's authors with a byline on at least one of its published articles."""
     live = ArticleAuthor.objects.filter(author=OuterRef("pk"), page__in=published_articles().values("pk"))
-    return Author.objects.filter(Exists(live))
+    return in_edition(Author.objects.filter(Exists(live)))
 
 
 def page_size():
@@ -124,7 +135,13 @@ def articles_tagged(tag):
 
 
 def tag_path(tag):
-    return f"/tags/{tag.slug}/"
+    """A tag's page in the active edition (/tags/port/, /ru/tags/порт/)."""
+    return f"{edition_prefix()}tags/{tag.slug}/"
+
+
+def edition_prefix():
+    """Where the active edition's addresses start: "/" for the first, "/ru/" for Russian."""
+    return caches["batch"].get_or_set("edition-prefix", lambda: _serve_prefix(translation.get_language()) or "/")
 
 
 def with_bylines_and_tags(articles):

@@ -18,6 +18,8 @@ MEDIA = Q(content_type__app_label__in=["wagtailimages", "wagtaildocs"], codename
 WRITER_COLLECTION_PERMISSIONS = ["add_image", "choose_image", "add_document", "choose_document"]
 EDITOR_COLLECTION_PERMISSIONS = WRITER_COLLECTION_PERMISSIONS + ["change_image", "change_document"]
 NEWSROOM_SNIPPETS_VIEW = Q(content_type__app_label="news", codename__in=["view_author", "view_agency"])
+# "Translate": a page or an author copied into a draft in another edition, to be adapted there.
+TRANSLATE = Q(content_type__app_label="simple_translation", codename="submit_translation")
 NEWSROOM_SNIPPETS_ALL = Q(content_type__app_label="news", content_type__model__in=["author", "agency"])
 
 
@@ -31,8 +33,8 @@ def apply_newsroom_permissions(**kwargs):
         {"Writers": WRITER_COLLECTION_PERMISSIONS, "Editors": EDITOR_COLLECTION_PERMISSIONS}
     )
     rules = {
-        "Writers": (WRITER_PAGE_PERMISSIONS, ADMIN_ACCESS | MEDIA | NEWSROOM_SNIPPETS_VIEW),
-        "Editors": (EDITOR_PAGE_PERMISSIONS, ADMIN_ACCESS | MEDIA | NEWSROOM_SNIPPETS_ALL),
+        "Writers": (WRITER_PAGE_PERMISSIONS, ADMIN_ACCESS | MEDIA | NEWSROOM_SNIPPETS_VIEW | TRANSLATE),
+        "Editors": (EDITOR_PAGE_PERMISSIONS, ADMIN_ACCESS | MEDIA | NEWSROOM_SNIPPETS_ALL | TRANSLATE),
         "Administrators": (ADMIN_PAGE_PERMISSIONS, Q()),
     }
     for name, (page_codenames, model_permissions) in rules.items():

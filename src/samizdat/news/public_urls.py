@@ -7,19 +7,26 @@ two questions (docs/publishing.md), registered as the samizdat_addresses hook in
 The models themselves don't know: this module reads them, so they can't import it.
 Addresses come in the order readers should get them: the story first, a listing's front before
 its archive pages. `extra_public_urls()` lists the addresses that are not pages, for a full rebuild.
+Each object is answered for in its own edition (`in_its_edition`): a Russian story's listings are
+the Russian edition's (/ru/...), and its translations' pages, which link to it, are republished too.
 """
+
+import functools
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
+from django.urls import reverse
 from taggit.models import Tag
 from wagtail.models import Page, ReferenceIndex
 
+from samizdat.core.editions import each_edition, in_edition_of
 
 from .listing import (
     archive_page_count,
     archive_page_of,
     articles_by,
     articles_tagged,
+    edition_is_open,
     public_path,
     published_articles,
     published_authors,
@@ -32,10 +39,23 @@ from .sitemaps import sitemap_page_paths
 FEED_KINDS = ("rss", "atom")
 
 
+def in_its_edition(answer):
+    """`answer(obj, ...)` worked out in the edition `obj` belongs to."""
+
+    @functools.wraps(answer)
+    def answer_in_its_edition(obj, *args, **kwargs):
+        with in_edition_of(obj):
+            return answer(obj, *args, **kwargs)
+
+    return answer_in_its_edition
+
+
 def site_wide_urls(article=None):
-    """Feeds of the whole site, sitemaps, robots.txt: every published change touches most of them
-    (given an article, only the sitemap pages it is or was on)."""
-    return ["/rss.xml", "/atom.xml", "/news-sitemap.xml", "/sitemap.xml", *sitemap_page_paths(article), "/robots.txt"]
+    """The active edition's feeds and sitemaps, and robots.txt: every published change touches
+    most of them (given an article, only the sitemap pages it is or was on)."""
+    feeds_and_sitemaps = [reverse("news:site_feed", kwargs={"kind": kind}) for kind in FEED_KINDS]
+    feeds_and_sitemaps += [reverse("news:news_sitemap"), reverse("news:sitemap")]
+    return [*feeds_and_sitemaps, *sitemap_page_paths(article), "/robots.txt"]
 
 
 def listing_urls(path, articles, article=None):
@@ -61,10 +81,12 @@ def feeds(path):
     return [f"{path}{kind}.xml" for kind in FEED_KINDS]
 
 
+@in_its_edition
 def home_urls(home, article=None):
     return listing_urls(public_path(home) or "/", published_articles().descendant_of(home), article)
 
 
+@in_its_edition
 def section_urls(section, article=None):
     path = public_path(section)
     if path is None:
@@ -72,6 +94,7 @@ def section_urls(section, article=None):
     return listing_urls(path, published_articles().child_of(section), article) + feeds(path)
 
 
+@in_its_edition
 def author_urls(author, article=None):
     path = author.get_absolute_url()
     return listing_urls(path, articles_by(author), article) + feeds(path)
@@ -87,6 +110,7 @@ def article_urls(article):
     return [path] if path else []
 
 
+@in_its_edition
 def article_listed_on(article):
     """Where an article is shown besides its own page, whether or not it is live now: a story
     just taken down must leave the same listings it was in. First pages of listings come first,
@@ -101,14 +125,25 @@ def article_listed_on(article):
                 deeper.append(url)
             else:
                 first.append(url)
-    return first + feed_urls + site_wide_urls(article) + deeper
+    return first + translations_urls(article) + feed_urls + site_wide_urls(article) + deeper
 
 
+def translations_urls(article):
+    """The live translations of a story: their pages link to it (hreflang, the switcher)."""
+    urls = []
+    for translation in article.get_translations().live().public().specific():
+        with in_edition_of(translation):
+            urls.append(public_path(translation))
+    return [url for url in urls if url]
+
+
+@in_its_edition
 def author_listed_on(author):
     """Bylines are on the author's stories and on every listing and feed that shows them."""
     return urls_showing(author.article_links.values("page"))
 
 
+@in_its_edition
 def agency_listed_on(agency):
     """The credit line is on the stories that use the agency, and in the feeds' full text."""
     return urls_showing(agency.articles.values("pk"), feeds_only=True)
@@ -159,7 +194,17 @@ def pages_showing_picture(image):
 
 
 def extra_public_urls():
-    """Addresses that are not pages: site feeds, sitemaps, robots.txt, authors' and tags' pages."""
+    """Addresses that are not pages, in every edition: site feeds, sitemaps, robots.txt, authors'
+    and tags' pages."""
+    urls = []
+    for _language in each_edition():
+        if edition_is_open():
+            urls += edition_extra_urls()
+    return list(dict.fromkeys(urls))
+
+
+def edition_extra_urls():
+    """extra_public_urls() of the active edition."""
     yield from site_wide_urls()
     for author in published_authors().order_by("slug"):
         yield from author_urls(author)

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from wagtail.models import Page
 
+from samizdat.core.editions import in_edition_of
+
 from .listing import public_path, published_articles, site_of
 from .models import ArticlePage, ArticleTag
 from .story_index import story_index, story_index_read
@@ -25,7 +27,8 @@ class ReadMorePart:
     def pages_showing(self, obj):
         if not isinstance(obj, ArticlePage):
             return []
-        return [url for url in map(public_path, articles_whose_read_more_lists(obj)) if url]
+        with in_edition_of(obj):  # Read more lists stories of the story's own edition
+            return [url for url in map(public_path, articles_whose_read_more_lists(obj)) if url]
 
     def render(self, request, url):
         """The part of the story at `url` as its page shows it; None if no live story is there.

@@ -4,9 +4,6 @@ import re
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.utils.translation import get_language
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale
 
 from samizdat.core.search_backends.language import without_loose_marks
 
@@ -34,16 +31,6 @@ def page_number(raw):
         return 1
 
 
-def edition_locale():
-    """The Locale of the active language's edition; None for a language the interface speaks but
-    no edition is written in (then every story is searched, as before editions)."""
-    try:
-        code = get_supported_content_language_variant(get_language())
-    except LookupError:
-        return None
-    return Locale.objects.filter(language_code=code).first()
-
-
 def search_articles(raw_query, raw_page="1", per_page=None):
     """(the query as searched, one page of matching published articles or None for no query).
 
@@ -54,11 +41,8 @@ def search_articles(raw_query, raw_page="1", per_page=None):
         return query, None
     # The search backend ranks by relevance; the listing's date ordering is dropped, as some
     # backends refuse to order by fields they have not indexed. The backend reads the query in the
-    # active language, so only that edition's stories are searched.
+    # active language, and published_articles() are that edition's stories only.
     stories = published_articles().order_by()
-    edition = edition_locale()
-    if edition is not None:
-        stories = stories.filter(locale=edition)
     results = stories.search(query, operator="and")
     paginator = Paginator(results, per_page or settings.NEWS_PAGE_SIZE)
     return query, paginator.get_page(page_number(raw_page))

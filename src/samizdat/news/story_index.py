@@ -11,7 +11,7 @@ from django.core.cache import caches
 from django.db.models import Q
 from wagtail.models import Page
 
-from .listing import published_articles
+from .listing import edition_prefix, published_articles
 from .models.article import ArticleTag
 
 
@@ -55,8 +55,11 @@ class StoryIndex:
         return pk in self.order
 
     def story_at(self, site, url):
-        """The id of the live story at the public address `url` on `site`, percent-encoded or not."""
-        return self.at_url_path.get(site.root_page.url_path.rstrip("/") + unquote(urlsplit(url).path))
+        """The id of the live story at the public address `url` of the active edition on `site`,
+        percent-encoded or not."""
+        root = caches["batch"].get_or_set(("edition-root-path", site.pk), lambda: site.root_page.localized.url_path)
+        path = unquote(urlsplit(url).path)[len(edition_prefix()) :]
+        return self.at_url_path.get(root + path)
 
     def rows(self, pks):
         """(pk, url_path) of these live stories, newest first: enough for their public_path()."""

@@ -7,6 +7,7 @@ from .models import Agency, Author
 from .prefetch import prepare_story_pages
 from .public_urls import extra_public_urls, newsroom_addresses, pages_showing_picture
 from .related import ReadMorePart
+from .stories_admin import StoriesViewSet
 
 
 class AuthorViewSet(SnippetViewSet):
@@ -29,6 +30,7 @@ class AgencyViewSet(SnippetViewSet):
 
 register_snippet(AuthorViewSet)
 register_snippet(AgencyViewSet)
+hooks.register("register_admin_viewset", lambda: StoriesViewSet("stories"))
 
 
 # What the static publisher renders (publishing/hooks.py names these hooks): where stories,

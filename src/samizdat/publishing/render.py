@@ -12,6 +12,7 @@ from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
 from django.core.signals import request_finished
 from django.db import close_old_connections
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,12 @@ class Renderer:
         return PublisherRequest(self._environ(url))
 
     def render(self, url):
+        # Django's LocaleMiddleware activates the address's edition (/ru/) and leaves it active;
+        # what the publisher works out after this page must not be in that page's language.
+        with translation.override(translation.get_language()):
+            return self._render(url)
+
+    def _render(self, url):
         request = self.request_for(url)
         try:
             response = self.handler.get_response(request)
