@@ -58,7 +58,10 @@ def test_demo_has_a_russian_edition_of_about_ten_stories_some_translated(demo):
     assert front.html["lang"] == "ru"
     newest = stories.order_by("-published_at").first()
     assert front.find("a", href=newest.url) is not None and newest.url.startswith("/ru/")
-    assert "Ирина Волкова" in {a.name for story in stories.specific() for a in story.authors}
+    volkova = Author.objects.get(name="Ирина Волкова")
+    assert volkova.locale == russian and volkova.get_translation(Locale.objects.get(language_code="en-gb")).name == "Irina Volkova"
+    assert volkova in {a for story in stories.specific() for a in story.authors}
+    assert "Ирина Волкова" in soup(Client().get(volkova.get_absolute_url())).get_text()
     # A Russian newsletter offered on the Russian pages, and a Russian appeal in their appeals file.
     assert front.select_one("form.newsletter-form input[name=newsletter]")["value"] == "nedelya"
     appeals = Client().get("/ru/support/appeals.json").json()["appeals"]

@@ -26,15 +26,15 @@ SECTIONS = {
     "Arts & Life": ("Культура", "kultura", "Театр, музыка, книги, еда и вечерняя жизнь города."),
 }
 
-# The demo's people as the Russian stories name them.
-AUTHORS = [
-    ("Ирина Волкова", "Корреспондент в мэрии", "Ирина пишет о городском совете, жилье и коммунальных службах."),
-    ("Томас Брандт", "Корреспондент по порту и экономике", "Томас пишет о судоходстве, верфи и бизнесе вокруг гавани."),
-    ("Амара Окафор", "Редактор отдела мнений", "Амара ведёт раздел мнений и еженедельную колонку о жизни Линденпорта."),
-    ("Лена Хауген", "Редактор отдела культуры", "Лена пишет о театре, музыке, книгах и еде."),
-    ("Йонас Майер", "Корреспондент по судам и образованию", "Йонас пишет о районном суде, школах и университете."),
-    ("Питер де Вит", "Главный редактор", "Питер руководит «Курьером» с тех пор, как в 2019 году он стал кооперативом читателей."),
-]
+# English name -> the author in the Russian edition (their translation), as the Russian stories name them.
+AUTHORS = {
+    "Irina Volkova": ("Ирина Волкова", "Корреспондент в мэрии", "Ирина пишет о городском совете, жилье и коммунальных службах."),
+    "Tomas Brandt": ("Томас Брандт", "Корреспондент по порту и экономике", "Томас пишет о судоходстве, верфи и бизнесе вокруг гавани."),
+    "Amara Okafor": ("Амара Окафор", "Редактор отдела мнений", "Амара ведёт раздел мнений и еженедельную колонку о жизни Линденпорта."),
+    "Lena Haugen": ("Лена Хауген", "Редактор отдела культуры", "Лена пишет о театре, музыке, книгах и еде."),
+    "Jonas Meyer": ("Йонас Майер", "Корреспондент по судам и образованию", "Йонас пишет о районном суде, школах и университете."),
+    "Pieter de Wit": ("Питер де Вит", "Главный редактор", "Питер руководит «Курьером» с тех пор, как в 2019 году он стал кооперативом читателей."),
+}
 
 TRANSLATION_OF = re.compile(r"^translation_of:[ \t]*[\"']?([-\w]+)", re.M)
 
@@ -54,8 +54,10 @@ def load_russian_edition(home, folder):
             translated = translation_of(section, locale)
             translated.title, translated.slug, translated.description = title, slug, description
             translated.save_revision().publish()
-    for name, role, bio in AUTHORS:
-        Author.objects.update_or_create(name=name, defaults={"role": role, "bio": bio})
+    for english in Author.objects.filter(locale=home.locale, name__in=AUTHORS):
+        author = translation_of(english, locale)  # same slug: /ru/authors/irina-volkova/
+        author.name, author.role, author.bio = AUTHORS[english.name]
+        author.save()
     report, slugs_seen = ImportReport(), {}
     for path in markdown_files(folder):
         result = import_file(path, folder, home=russian_home, slugs_seen=slugs_seen)
@@ -66,13 +68,13 @@ def load_russian_edition(home, folder):
     return report
 
 
-def translation_of(page, locale):
-    """The page's translation into `locale`, made from it (every field copied, as an editor's
-    "Translate" does) when there is none."""
-    existing = page.get_translation_or_none(locale)
-    if existing is not None:
-        return existing.specific
-    return page.copy_for_translation(locale).specific
+def translation_of(original, locale):
+    """The translation of a page or an author into `locale`, made from it (every field copied, as
+    an editor's "Translate" does) when there is none."""
+    existing = original.get_translation_or_none(locale)
+    if existing is None:
+        existing = original.copy_for_translation(locale)
+    return existing.specific if isinstance(existing, Page) else existing
 
 
 def link_translation(story, original):
