@@ -36,7 +36,6 @@ def build_newsroom():
     novosti = news.copy_for_translation(russian, copy_parents=True)
     novosti.title, novosti.slug = "Новости", "novosti"
     novosti.save_revision().publish()
-    novosti.get_parent().save_revision().publish()  # the Russian front page: the edition is open
     make_article(novosti, "Докеры объявили забастовку", standfirst="Порт в Таллине стоит.",
                  body=paragraph("Забастовку поддержали крановщики."), minutes_ago=10)
     make_article(novosti, "Забастовка закончилась", body=paragraph("Паромы снова ходят в Хельсинки."), minutes_ago=20)
