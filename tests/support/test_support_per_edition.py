@@ -35,6 +35,7 @@ def test_the_russian_support_page_is_in_russian_and_its_form_stays_in_the_editio
     page = soup(client.get("/ru/support/"))
     assert page.html["lang"] == "ru"
     assert page.select_one("main form.donate-form")["action"] == "/ru/support/donate/"
+    assert page.select_one("p.support-manage a")["href"] == "/ru/support/manage/"
     words = page.select_one("main").get_text()
     assert "Ежемесячно" in words and "Monthly" not in words
 
