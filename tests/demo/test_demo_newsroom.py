@@ -8,6 +8,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import Client, RequestFactory
 from django.utils import timezone
+from wagtail.models import Locale
 
 from samizdat.core.models import NewsroomSettings
 from samizdat.demo import newsroom
@@ -31,16 +32,40 @@ def media_in_tmp(settings, shared_media, demo):
 
 
 def test_demo_has_about_thirty_articles_in_four_sections_by_six_authors(demo):
-    articles = ArticlePage.objects.live()
+    english = Locale.objects.get(language_code="en-gb")
+    articles = ArticlePage.objects.live().filter(locale=english)
     assert 28 <= articles.count() <= 40
-    sections = {section.title: section for section in SectionPage.objects.live()}
+    sections = {section.title: section for section in SectionPage.objects.live().filter(locale=english)}
     assert set(sections) == {"News", "Opinion", "Business", "Arts & Life"}
     for section in sections.values():
         assert articles.descendant_of(section).count() >= 5, section.title
-    authors = Author.objects.all()
+    authors = Author.objects.filter(name__in=[name for name, _role, _bio in newsroom.AUTHORS])
     assert authors.count() == 6
-    assert all(author.role and author.bio for author in authors)
+    assert all(author.role and author.bio for author in Author.objects.all())
     assert " 0 rejected" in demo
+
+
+def test_demo_has_a_russian_edition_of_about_ten_stories_some_translated(demo):
+    russian = Locale.objects.get(language_code="ru")
+    stories = ArticlePage.objects.live().filter(locale=russian)
+    assert 8 <= stories.count() <= 15
+    assert {s.title for s in SectionPage.objects.live().filter(locale=russian)} == {"Новости", "Мнения", "Экономика", "Культура"}
+    translated = [story for story in stories if story.get_translations().exists()]
+    assert 3 <= len(translated) < stories.count()  # some translations of English stories, some standing alone
+    english = translated[0].get_translations().get()
+    assert english.locale.language_code == "en-gb"
+    front = soup(Client().get("/ru/"))
+    assert front.html["lang"] == "ru"
+    newest = stories.order_by("-published_at").first()
+    assert front.find("a", href=newest.url) is not None and newest.url.startswith("/ru/")
+    volkova = Author.objects.get(name="Ирина Волкова")
+    assert volkova.locale == russian and volkova.get_translation(Locale.objects.get(language_code="en-gb")).name == "Irina Volkova"
+    assert volkova in {a for story in stories.specific() for a in story.authors}
+    assert "Ирина Волкова" in soup(Client().get(volkova.get_absolute_url())).get_text()
+    # A Russian newsletter offered on the Russian pages, and a Russian appeal in their appeals file.
+    assert front.select_one("form.newsletter-form input[name=newsletter]")["value"] == "nedelya"
+    appeals = Client().get("/ru/support/appeals.json").json()["appeals"]
+    assert [appeal["heading"] for appeal in appeals] == ["Письмо от редакции"]
 
 
 def test_every_demo_article_has_the_parts_a_reader_expects(demo):

@@ -1,7 +1,8 @@
 """The demo newsroom, The Lindenport Courier: its settings, pages and people, and how it is loaded.
 
 `samizdat load_demo` calls load_demo(): the articles in demo/content/ go through the same Markdown
-importer a newsroom uses (docs/import-format.md), with images generated on the fly.
+importer a newsroom uses (docs/import-format.md), with images generated on the fly; those in
+demo/content/ru/ make the Russian edition (russian.py).
 """
 
 import re
@@ -28,6 +29,7 @@ from samizdat.publishing.signals import paused as publishing_paused
 from samizdat.support.demo import load_support_demo
 
 from .images import generate_images_for
+from .russian import load_russian_edition
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
@@ -141,11 +143,16 @@ def load_demo(write=print):
         return False
     with tempfile.TemporaryDirectory(prefix="samizdat-demo-") as folder:
         content = prepare_content(Path(folder) / "content")
+        # The Russian stories go into their own edition, not below the English front page.
+        russian = (content / "ru").rename(Path(folder) / "ru")
         # All of the demo or none of it; published as one rebuild at the end, not story by story.
         with quiet_wagtail_log(), publishing_paused(), transaction.atomic():
             home = home_page()
             set_up_newsroom(home)
             report = import_directory(content)
+            russian_report = load_russian_edition(home, russian)
+            if russian_report is not None:
+                report.results += russian_report.results
             if report.rejected:
                 lines = "\n".join(result.line() for result in report.rejected)
                 raise DemoContentError(f"The demo content has files the importer refused:\n{lines}")

@@ -1,10 +1,11 @@
-"""The demo newsroom's newsletters: "The Week" (Fridays 09:00) and "Breaking" alerts, with this
-week's draft ready to curate. Called by the demo loader."""
+"""The demo newsroom's newsletters: "The Week" (Fridays 09:00) and "Breaking" alerts, and in the
+Russian edition "Неделя", The Week's translation; this week's drafts ready to curate. Called by
+the demo loader."""
 
 import datetime
 
 from django.contrib.auth.models import User
-from wagtail.models import Site
+from wagtail.models import Locale, Site
 
 from samizdat.core.models import NewsroomSettings, StandardPage
 
@@ -15,6 +16,7 @@ THE_WEEK = (
     "A hand-picked selection of news, features, analysis and more from the harbour city, "
     "in your inbox every Friday morning."
 )
+NEDELYA = "Главное за неделю из портового города: новости, репортажи и мнения. Каждую пятницу утром."
 BREAKING = "A short email when something big happens in Lindenport. A few times a year, never more than once a day."
 PRIVACY_POLICY = (
     "<p>If you subscribe to a newsletter, we keep your email address, the time you subscribed and the "
@@ -24,7 +26,7 @@ PRIVACY_POLICY = (
 
 
 def load_demo_newsletters(write=print):
-    Newsletter.objects.update_or_create(
+    the_week, _ = Newsletter.objects.update_or_create(
         slug="the-week",
         defaults={
             "name": "The Week",
@@ -42,10 +44,27 @@ def load_demo_newsletters(write=print):
         slug="breaking",
         defaults={"name": "Breaking", "description": BREAKING, "weekly": False, "from_name": "The Lindenport Courier", "position": 1},
     )
+    russian = Locale.objects.filter(language_code="ru").first()
+    if russian is not None:
+        Newsletter.objects.update_or_create(
+            slug="nedelya",
+            defaults={
+                "name": "Неделя",
+                "description": NEDELYA,
+                "weekly": True,
+                "send_weekday": 4,
+                "send_time": datetime.time(9, 0),
+                "from_name": "Линденпортский курьер",
+                "reply_to": "letters@lindenport-courier.example",
+                "promoted": True,
+                "locale": russian,
+                "translation_key": the_week.translation_key,
+            },
+        )
     _privacy_policy()
     _demo_emails()
     ensure_weekly_drafts()
-    write("Demo newsletters: The Week (Fridays 09:00) and Breaking; this week's draft is under Newsletter → Editions")
+    write("Demo newsletters: The Week (Fridays 09:00), Breaking, and Неделя in Russian; this week's drafts are under Newsletter → Editions")
 
 
 def _demo_emails():

@@ -4,11 +4,11 @@ for the editors to curate (reorder, cut, add blurbs, write the intro)."""
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
-
-from samizdat.news.listing import published_articles
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext
 
 from .models import Edition, EditionArticle, Newsletter
+from .rendering import newest_articles
 
 DRAFT_ARTICLES = 8
 
@@ -25,7 +25,7 @@ def recent_articles(newsletter, now, limit=DRAFT_ARTICLES):
     last = newsletter.editions.filter(status=Edition.SENT).order_by("-sent_at").values_list("sent_at", flat=True).first()
     if last and last > since:
         since = last
-    return list(published_articles().filter(published_at__gt=since, published_at__lte=now)[:limit])
+    return list(newest_articles(newsletter).filter(published_at__gt=since, published_at__lte=now)[:limit])
 
 
 def ensure_weekly_drafts(now=None):
@@ -45,12 +45,11 @@ def ensure_weekly_drafts(now=None):
 
 
 def weekly_draft(newsletter, monday, now):
-    edition = Edition.objects.create(
-        newsletter=newsletter,
-        week_of=monday,
-        subject=f"{newsletter.name}: the week of {monday:%-d %B %Y}",
-        intro="",
-    )
+    with translation.override(newsletter.language):  # the subject readers get, in their language
+        subject = gettext("%(name)s: the week of %(date)s") % {
+            "name": newsletter.name, "date": formats.date_format(monday, "DATE_FORMAT"),
+        }
+    edition = Edition.objects.create(newsletter=newsletter, week_of=monday, subject=subject, intro="")
     refill(edition, now)
     return edition
 

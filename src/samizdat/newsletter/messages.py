@@ -12,16 +12,19 @@ lines stay within 76 characters and an "=" in a value can't be read as an escape
 
 import re
 from datetime import datetime, timezone
+from email.header import Header
 from email.utils import format_datetime, formataddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext
 
 from samizdat.core.links import absolute_url, site_domain
 from samizdat.core.models import newsroom_name
 
+from .addresses import address
 from .dkim import dkim_sign, signing
 from .return_paths import return_path
 from .rendering import PREFERENCES, UNSUBSCRIBE
@@ -50,6 +53,11 @@ class PreparedMessage(EmailMultiAlternatives):
         """The message's bytes before signing: 7-bit when it is to be signed, its 8-bit parts made
         quoted-printable through `encode`."""
         mime = super().message()
+        if not str(self.subject).isascii():
+            # Django folds an encoded subject after an empty "Subject:" line when its first encoded
+            # word won't fit beside the name, and mail programs then read it with a leading space.
+            # A Header that knows its name starts on that line.
+            mime.replace_header("Subject", Header(str(self.subject), "utf-8", header_name="Subject"))
         if signing():
             to_seven_bit(mime, encode)
         return mime.as_bytes(linesep="\r\n")
@@ -93,6 +101,8 @@ class EditionMessages:
     def __init__(self, edition, subject, html, text):
         self.edition = edition
         self.newsletter = edition.newsletter
+        # Readers' links name pages in the newsletter's edition (/ru/newsletter/...).
+        self.language = self.newsletter.language
         self.domain = mail_domain(self.newsletter)
         self.subject, self.html, self.text = subject, html, text
         # Worked out here, once: readers' copies are made in sending threads that don't touch the database.
@@ -132,8 +142,8 @@ class EditionMessages:
     def values(self, delivery_id, subscriber_id):
         return {
             MESSAGE_ID: f"<edition-{self.edition.pk}.{delivery_id}@{self.domain}>",
-            UNSUBSCRIBE: absolute_url(f"/newsletter/unsubscribe/{unsubscribe_token(subscriber_id, self.newsletter.pk)}/"),
-            PREFERENCES: absolute_url(f"/newsletter/preferences/{preferences_token(subscriber_id)}/"),
+            UNSUBSCRIBE: absolute_url(address(self.language, "unsubscribe", unsubscribe_token(subscriber_id, self.newsletter.pk))),
+            PREFERENCES: absolute_url(address(self.language, "preferences", preferences_token(subscriber_id))),
         }
 
     def for_reader(self, email, delivery_id, subscriber_id):
@@ -168,17 +178,20 @@ def quoted_printable_keeping_placeholders(data):
 
 
 def confirmation_message(subscription):
-    context = {
-        "newsletter": subscription.newsletter,
-        "newsroom": newsroom_name(),
-        "confirm_url": absolute_url(f"/newsletter/confirm/{confirm_token(subscription.pk)}/"),
-    }
-    message = PreparedMessage(
-        subject=gettext("Confirm your subscription to %(name)s") % {"name": subscription.newsletter.name},
-        body=render_to_string("newsletter/email/confirm.txt", context),
-        from_email=sender(subscription.newsletter),
-        to=[subscription.subscriber.email],
-        reply_to=[subscription.newsletter.reply_to] if subscription.newsletter.reply_to else None,
-    )
-    message.attach_alternative(render_to_string("newsletter/email/confirm.html", context), "text/html")
+    """The confirmation email, in the newsletter's language whoever sends it (the worker has none)."""
+    newsletter = subscription.newsletter
+    with translation.override(newsletter.language):
+        context = {
+            "newsletter": newsletter,
+            "newsroom": newsroom_name(),
+            "confirm_url": absolute_url(address(newsletter.language, "confirm", confirm_token(subscription.pk))),
+        }
+        message = PreparedMessage(
+            subject=gettext("Confirm your subscription to %(name)s") % {"name": newsletter.name},
+            body=render_to_string("newsletter/email/confirm.txt", context),
+            from_email=sender(newsletter),
+            to=[subscription.subscriber.email],
+            reply_to=[newsletter.reply_to] if newsletter.reply_to else None,
+        )
+        message.attach_alternative(render_to_string("newsletter/email/confirm.html", context), "text/html")
     return message

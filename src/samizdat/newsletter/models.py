@@ -14,12 +14,19 @@ from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
-from wagtail.models import Orderable
+from wagtail.models import Orderable, TranslatableMixin
+
+from .addresses import address
+from .edition_form import EditionForm
 
 WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"), (5, "Saturday"), (6, "Sunday")]
 
 
-class Newsletter(models.Model):
+class Newsletter(TranslatableMixin, models.Model):
+    """One newsletter of one edition (its locale): sent, archived and offered in that language.
+    The same newsletter in another edition ("The Week", "Неделя") is its translation, made with
+    the admin's "Translate"; each keeps its own subscribers."""
+
     name = models.CharField(max_length=100)
     slug = models.SlugField(unique=True, help_text="Its address: /newsletter/<slug>/archive/")
     description = models.TextField(
@@ -34,7 +41,8 @@ class Newsletter(models.Model):
     from_email = models.EmailField(blank=True, help_text="Defaults to DEFAULT_FROM_EMAIL.")
     reply_to = models.EmailField(blank=True)
     promoted = models.BooleanField(
-        default=False, help_text="Offered in the signup block on articles and the front page (one newsletter at a time)."
+        default=False,
+        help_text="Offered in the signup block on its edition's articles and front page (one newsletter per edition).",
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on /newsletter/.")
     created_at = models.DateTimeField(default=timezone.now)
@@ -51,17 +59,27 @@ class Newsletter(models.Model):
         FieldRowPanel([FieldPanel("promoted"), FieldPanel("position")]),
     ]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         ordering = ["position", "name"]
 
     def __str__(self):
         return self.name
 
+    @property
+    def language(self):
+        """The language its emails and pages are written in: its edition's."""
+        return self.locale.language_code
+
+    def address(self, name, *args):
+        """The address of one of the newsletter's pages (`newsletter:<name>`) in its edition: the
+        same view under /ru/ for a Russian newsletter."""
+        return address(self.language, name, *args)
+
     def get_absolute_url(self):
-        return f"/newsletter/{self.slug}/archive/"
+        return self.address("archive", self.slug)
 
     def preview_url(self):
-        return f"/newsletter/{self.slug}/preview/"
+        return self.address("preview", self.slug)
 
     def public_urls(self):
         return [self.get_absolute_url(), self.preview_url()]
@@ -70,7 +88,7 @@ class Newsletter(models.Model):
         # A newsletter's name and description may be in the signup block on every article and the
         # front page (the promoted one, or the first when none is): like the newsroom's settings,
         # a change is a full rebuild. Newsletters change rarely.
-        return ["/newsletter/", "*"]
+        return [self.address("index"), "*"]
 
 
 class Subscriber(models.Model):
@@ -78,6 +96,9 @@ class Subscriber(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     imported = models.BooleanField(default=False, help_text="Came from a CSV import, not the signup form.")
+    language = models.CharField(
+        max_length=15, blank=True, help_text="The language of the page they signed up on (empty for imports)."
+    )
 
     panels = [FieldPanel("email")]
 
@@ -176,6 +197,7 @@ class Edition(ClusterableModel):
     # (NEWSLETTER_DELIVERY_LOG_DAYS) or a reader erased: the editors still see how many got it.
     delivery_counts = models.JSONField(default=dict, blank=True, editable=False)
 
+    base_form_class = EditionForm
     panels = [
         FieldPanel("newsletter"),
         FieldPanel("subject"),
@@ -198,7 +220,7 @@ class Edition(ClusterableModel):
         return self.status == self.SENT
 
     def get_absolute_url(self):
-        return f"/newsletter/{self.newsletter.slug}/archive/{self.pk}/"
+        return self.newsletter.address("edition", self.newsletter.slug, self.pk)
 
     def public_urls(self):
         return [self.get_absolute_url()] if self.is_public else []

@@ -1,15 +1,17 @@
 """The newsletter's public addresses, for the static publisher (registered in wagtail_hooks.py):
 all of them for a full rebuild, and the sample previews a story is shown on."""
 
-from samizdat.news.listing import published_articles
+from wagtail.models import Locale
+
 from samizdat.news.models import ArticlePage
 
+from .addresses import address
 from .models import Edition, Newsletter
-from .rendering import SAMPLE_SIZE
+from .rendering import SAMPLE_SIZE, newest_articles
 
 
 def newsletter_public_urls():
-    urls = ["/newsletter/"]
+    urls = [address(language, "index") for language in Locale.objects.values_list("language_code", flat=True)]
     for newsletter in Newsletter.objects.all():
         urls += newsletter.public_urls()
     for edition in Edition.objects.filter(status=Edition.SENT).select_related("newsletter").order_by("-sent_at"):
@@ -22,10 +24,10 @@ def sample_previews(article):
     published, edited or taken down among them changes it."""
     if not isinstance(article, ArticlePage):
         return []
-    newsletters = Newsletter.objects.exclude(editions__status=Edition.SENT)
-    if not newsletters.exists():
-        return []
-    newest = set(published_articles().values_list("pk", flat=True)[:SAMPLE_SIZE])
-    if article.live and article.pk not in newest:
-        return []
-    return [newsletter.preview_url() for newsletter in newsletters]
+    newsletters = Newsletter.objects.exclude(editions__status=Edition.SENT).filter(locale_id=article.locale_id)
+    urls = []
+    for newsletter in newsletters:
+        newest = set(newest_articles(newsletter).values_list("pk", flat=True)[:SAMPLE_SIZE])
+        if not article.live or article.pk in newest:
+            urls.append(newsletter.preview_url())
+    return urls

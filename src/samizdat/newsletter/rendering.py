@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import css_inline
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from samizdat.core.links import absolute_url
 from samizdat.core.models import newsroom_name
@@ -62,9 +62,15 @@ def edition_items(edition):
     return [item_for(link.article.specific, link.blurb) for link in links if link.article.live]
 
 
-def sample_items():
+def newest_articles(newsletter):
+    """The newest stories of the newsletter's edition."""
+    with translation.override(newsletter.language):
+        return published_articles().filter(locale_id=newsletter.locale_id)
+
+
+def sample_items(newsletter):
     """Before the first send, the preview shows what an edition looks like with recent stories."""
-    return [item_for(article) for article in published_articles().select_related("lead_image")[:SAMPLE_SIZE]]
+    return [item_for(article) for article in newest_articles(newsletter).select_related("lead_image")[:SAMPLE_SIZE]]
 
 
 def intro_paragraphs(text):
@@ -79,8 +85,13 @@ class RenderedEdition:
 
 
 def render_email(edition, items=None):
-    """The edition's email, once for everyone: UNSUBSCRIBE and PREFERENCES mark the reader's links."""
-    items = edition_items(edition) if items is None else items
+    """The edition's email, once for everyone: UNSUBSCRIBE and PREFERENCES mark the reader's links.
+    Written in the newsletter's language, whoever asks (the worker has no request to set one)."""
+    with translation.override(edition.newsletter.language):
+        return _render_email(edition, edition_items(edition) if items is None else items)
+
+
+def _render_email(edition, items):
     context = {
         "edition": edition,
         "newsletter": edition.newsletter,

@@ -22,7 +22,6 @@ from samizdat.core.models import NewsroomSettings
 from .models import Newsletter, Subscriber, Subscription, Suppression
 from .privacy import is_erased
 from .tasks import send_confirmation_task
-from .tokens import preferences_token, unsubscribe_token
 
 CONFIRMATION_INTERVAL = timedelta(hours=1)
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")  # Newsletter.slug, a SlugField
@@ -93,11 +92,12 @@ def consent_wording(newsletter):
     return " ".join(parts)
 
 
-def sign_up(email, newsletter, *, source="signup form", now=None, confirmation_allowed=None):
+def sign_up(email, newsletter, *, source="signup form", now=None, confirmation_allowed=None, language=""):
     """Record the wish to subscribe and send a confirmation (at most one an hour per address).
 
     `confirmation_allowed(email)`, when given, is asked only when a confirmation is due, and False
-    keeps it from going (a flood of +tag variants of one inbox: newsletter/limits.py).
+    keeps it from going (a flood of +tag variants of one inbox: newsletter/limits.py). `language`
+    is the one the signup page was in, kept with a new subscriber.
     Returns nothing a caller could tell apart: the reader is told to check their inbox either way."""
     email = normalise_email(email)
     if is_erased(email):
@@ -105,7 +105,7 @@ def sign_up(email, newsletter, *, source="signup form", now=None, confirmation_a
     now = now or timezone.now()
     double_opt_in = settings.NEWSLETTER_DOUBLE_OPT_IN
     with transaction.atomic():
-        subscriber = _subscriber_for(email, now)
+        subscriber = _subscriber_for(email, now, language)
         subscription, created = Subscription.objects.select_for_update().get_or_create(
             subscriber=subscriber,
             newsletter=newsletter,
@@ -140,13 +140,13 @@ def _no_confirmation_since(moment):
     return Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lte=moment)
 
 
-def _subscriber_for(email, now):
+def _subscriber_for(email, now, language=""):
     subscriber = Subscriber.objects.filter(email=email).first()
     if subscriber:
         return subscriber
     try:
         with transaction.atomic():
-            return Subscriber.objects.create(email=email, created_at=now)
+            return Subscriber.objects.create(email=email, created_at=now, language=language)
     except IntegrityError:  # created by a request running at the same moment
         return Subscriber.objects.get(email=email)
 
@@ -253,10 +253,3 @@ def suppress(email, reason, detail=""):
         return
     Suppression.objects.update_or_create(email=email, defaults={"reason": reason, "detail": detail[:255], "created_at": timezone.now()})
 
-
-def unsubscribe_url(subscriber_id, newsletter_id):
-    return absolute_url(f"/newsletter/unsubscribe/{unsubscribe_token(subscriber_id, newsletter_id)}/")
-
-
-def preferences_url(subscriber_id):
-    return absolute_url(f"/newsletter/preferences/{preferences_token(subscriber_id)}/")

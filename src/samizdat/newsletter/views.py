@@ -10,6 +10,8 @@ from functools import partial
 
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from samizdat.core.cross_origin import readable_by_mirrors
 from samizdat.core.limits import limited
+from samizdat.news.listing import in_edition
 
 from . import subscriptions
 from .limits import confirmation_allowed, signup_mailbox, signup_mailbox_rate
@@ -31,7 +34,7 @@ def check_inbox():
 
 
 def index(request):
-    return render(request, "newsletter/index.html", {"newsletters": Newsletter.objects.all()})
+    return render(request, "newsletter/index.html", {"newsletters": in_edition(Newsletter.objects.all())})
 
 
 @never_cache
@@ -42,7 +45,7 @@ def index(request):
 @limited("newsletter.signup-mailbox", signup_mailbox_rate, key=signup_mailbox)
 def signup(request):
     if request.method == "GET":
-        return HttpResponseRedirect("/newsletter/")
+        return HttpResponseRedirect(reverse("newsletter:index"))
     wants_json = "application/json" in request.headers.get("Accept", "")
     newsletter = subscriptions.newsletter_named(request.POST.get("newsletter", ""))
     error = None
@@ -51,7 +54,8 @@ def signup(request):
     elif not request.POST.get("website"):  # a field people never see; bots fill it in
         try:
             subscriptions.sign_up(
-                request.POST.get("email", ""), newsletter, confirmation_allowed=partial(confirmation_allowed, request)
+                request.POST.get("email", ""), newsletter, language=get_language(),
+                confirmation_allowed=partial(confirmation_allowed, request),
             )
         except subscriptions.SignupError as problem:
             error = str(problem)
@@ -113,7 +117,7 @@ def unsubscribe(request, token):
         return render(request, "newsletter/message.html", {
             "title": _("You've unsubscribed"),
             "text": _("You won't get %(name)s any more.") % {"name": newsletter.name} if newsletter else _("You won't get this newsletter any more."),
-            "links": [(f"/newsletter/preferences/{preferences_token(subscriber_id)}/", _("Choose your newsletters"))],
+            "links": [(reverse("newsletter:preferences", args=[preferences_token(subscriber_id)]), _("Choose your newsletters"))],
         })
     return render(request, "newsletter/unsubscribe.html", {"newsletter": newsletter})
 
@@ -130,7 +134,7 @@ def preferences(request, token):
         return render(request, "newsletter/message.html", {
             "title": _("This link doesn't work"),
             "text": _("It may be damaged, or you are no longer on our lists. You can sign up again on the newsletter page."),
-            "links": [("/newsletter/", _("Our newsletters"))],
+            "links": [(reverse("newsletter:index"), _("Our newsletters"))],
         }, status=400)
     saved, error = False, ""
     if request.method == "POST":
@@ -146,24 +150,25 @@ def preferences(request, token):
 
 
 def archive(request, slug):
-    newsletter = get_object_or_404(Newsletter, slug=slug)
+    newsletter = get_object_or_404(in_edition(Newsletter.objects.all()), slug=slug)
     editions = newsletter.editions.filter(status=Edition.SENT).order_by("-sent_at")
     return render(request, "newsletter/archive.html", {"newsletter": newsletter, "editions": editions})
 
 
 def edition_page(request, slug, pk):
-    edition = get_object_or_404(Edition.objects.select_related("newsletter"), newsletter__slug=slug, pk=pk, status=Edition.SENT)
+    editions = Edition.objects.select_related("newsletter").filter(newsletter__in=in_edition(Newsletter.objects.all()))
+    edition = get_object_or_404(editions, newsletter__slug=slug, pk=pk, status=Edition.SENT)
     return _edition_response(request, edition, edition_items(edition))
 
 
 def preview(request, slug):
     """The latest edition, or before the first send a sample made of the newest stories."""
-    newsletter = get_object_or_404(Newsletter, slug=slug)
+    newsletter = get_object_or_404(in_edition(Newsletter.objects.all()), slug=slug)
     edition = newsletter.editions.filter(status=Edition.SENT).order_by("-sent_at").first()
     if edition is not None:
         return _edition_response(request, edition, edition_items(edition), preview=True)
     sample = Edition(newsletter=newsletter, subject=_("A sample of %(name)s") % {"name": newsletter.name})
-    return _edition_response(request, sample, sample_items(), preview=True, sample=True)
+    return _edition_response(request, sample, sample_items(newsletter), preview=True, sample=True)
 
 
 def _edition_response(request, edition, items, preview=False, sample=False):

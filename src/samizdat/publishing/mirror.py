@@ -8,6 +8,11 @@ the pictures and styles the pages use, and writes MANIFEST.sha256 (the format `s
 
 A mirror is for readers who can't reach the main site: nothing in it may send them there. Its
 forms, which need the app, post to `--api-origin` when one is given and are switched off otherwise.
+
+A mirror holds every edition (language), or the ones asked for (`--edition ru`). Pages keep the
+addresses they have on the main site (/ru/...), so a link moves from one mirror to another by its
+host alone; a mirror without the default edition gets a front door at its root that leads to its
+edition. Links to an edition the mirror doesn't hold are dropped: the words stay, not the link.
 """
 
 import hashlib
@@ -22,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from samizdat.core.content_security import meta_policy
@@ -44,6 +50,12 @@ STRUCTURED_DATA = re.compile(
     r"""(<script\b[^>]*type=["']application/ld\+json["'][^>]*>)(.*?)(</script>)""", re.S | re.I
 )
 FORM = re.compile(r"(<form\b[^>]*>)(.*?)(</form>)", re.S | re.I)
+HREF_ATTRIBUTE = re.compile(r"""\shref=(["'])(.*?)\1""", re.S)
+# In sitemaps: the alternates of a page in other editions; in robots.txt: each edition's sitemaps.
+ALTERNATE_LINK = re.compile(r"""<xhtml:link\b[^>]*?\shref=(["'])(.*?)\1[^>]*>""", re.S)
+SITEMAP_LINE = re.compile(r"^Sitemap:[ \t]*(\S+)[ \t]*\n?", re.M | re.I)
+# Files every edition's mirror needs, whichever editions it holds.
+SHARED_FILES = {"robots.txt"}
 CHARSET = re.compile(r"<meta\s+charset=[^>]*>", re.I)
 ASSET_PREFIXES = (settings.STATIC_URL, settings.MEDIA_URL)
 
@@ -59,14 +71,34 @@ class MirrorReport:
     missing_assets: list = field(default_factory=list)
 
 
-def build_mirror(folder, base_url, api_origin=None):
+def editions():
+    """{language code: the address prefix of its pages}: "/" for LANGUAGE_CODE, "/ru/" for Russian."""
+    return {code: "/" if code == settings.LANGUAGE_CODE else f"/{code}/" for code, _name in settings.LANGUAGES}
+
+
+def edition_of(path):
+    """The language whose edition the published path belongs to."""
+    found = editions()
+    for code, prefix in found.items():
+        if prefix != "/" and path.startswith(prefix):
+            return code
+    return settings.LANGUAGE_CODE
+
+
+def build_mirror(folder, base_url, api_origin=None, languages=None):
+    """Write the mirror into `folder`: of every edition, or of those `languages` name."""
+    known = editions()
+    languages = list(known) if languages is None else list(languages)
+    unknown = [code for code in languages if code not in known]
+    if unknown or not languages:
+        raise MirrorError(f"No edition {', '.join(unknown) or '(none given)'}: the editions are {', '.join(known)}.")
     source = output.public_dir()
     if not source.is_dir() or not any(source.iterdir()):
         raise MirrorError("Nothing is published yet: run `samizdat publish --all` first.")
     folder = Path(folder)
     if folder.exists() and any(folder.iterdir()) and not (folder / MANIFEST).exists():
         raise MirrorError(f"{folder} is not empty and is not a mirror: choose an empty folder.")
-    mirror = Mirror(base_url.rstrip("/"), (api_origin or "").rstrip("/"))
+    mirror = Mirror(base_url.rstrip("/"), (api_origin or "").rstrip("/"), languages)
     temporary = folder.with_name(f".{folder.name}.building")
     shutil.rmtree(temporary, ignore_errors=True)
     temporary.mkdir(parents=True)
@@ -77,14 +109,20 @@ def build_mirror(folder, base_url, api_origin=None):
         if not path.is_file() or path.suffix in (".gz", ".br") or path.name.startswith("."):
             continue
         relative = path.relative_to(source).as_posix()
+        if not mirror.holds("/" + relative) and relative not in SHARED_FILES:
+            continue
         content = path.read_bytes()
         if path.suffix == ".html":
-            text, used = mirror.page(content.decode("utf-8"), relative)
+            with translation.override(edition_of("/" + relative)):  # the note on forms, in the page's language
+                text, used = mirror.page(content.decode("utf-8"), relative)
             content = text.encode("utf-8")
             assets |= used
         elif path.suffix in (".xml", ".txt"):
             content = mirror.document(content.decode("utf-8")).encode("utf-8")
         output.write(temporary, "/" + relative, content)
+        report.pages += 1
+    if settings.LANGUAGE_CODE not in languages:
+        output.write(temporary, "/index.html", front_door(languages).encode("utf-8"))
         report.pages += 1
     for asset in sorted(assets):
         found = find_asset(asset)
@@ -101,10 +139,24 @@ def build_mirror(folder, base_url, api_origin=None):
     return report
 
 
+def front_door(languages):
+    """The root page of a mirror without the default edition: a link to each edition it holds,
+    named in its own language, and straight on to the first."""
+    names = dict(settings.LANGUAGES)
+    targets = [(code, editions()[code].lstrip("/") + "index.html") for code in languages]
+    links = "".join(f'<li><a href="{target}" lang="{code}">{html.escape(names[code])}</a></li>' for code, target in targets)
+    return (
+        f'<!doctype html>\n<html lang="{languages[0]}"><head><meta charset="utf-8">'
+        f'<meta http-equiv="refresh" content="0; url={targets[0][1]}">'
+        f'<title>{html.escape(names[languages[0]])}</title></head><body><ul>{links}</ul></body></html>\n'
+    )
+
+
 class Mirror:
-    def __init__(self, base_url, api_origin):
+    def __init__(self, base_url, api_origin, languages=None):
         self.base_url = base_url
         self.api_origin = api_origin
+        self.languages = set(languages or editions())
         # The address the files name: the one they were published with, whatever this process says.
         self.site = (published_address() or settings.SITE_URL).rstrip("/")
         # The mirror's host sends its own headers, if any: the pages carry the readers' policy
@@ -122,6 +174,9 @@ class Mirror:
             tag = match.group(0)
             if CANONICAL.search(tag):
                 return tag
+            if not self._links_within(tag):
+                # A link to an edition the mirror doesn't hold: a <link> goes, an <a> keeps its words.
+                return "" if tag[:5].lower() == "<link" else HREF_ATTRIBUTE.sub("", tag, count=1)
             if PREVIEW_META.search(tag):
                 return CONTENT_ATTRIBUTE.sub(lambda m: f"{m[1]}{m[2]}{self.on_mirror(m[3])}{m[2]}", tag)
             is_form = tag[:5].lower() == "<form"
@@ -138,8 +193,28 @@ class Mirror:
         return text, used
 
     def document(self, text):
-        """Feeds, sitemaps, robots.txt: the same addresses on the mirror's host."""
+        """Feeds, sitemaps, robots.txt: the same addresses on the mirror's host, without the
+        alternates and sitemaps of editions it doesn't hold."""
+        text = ALTERNATE_LINK.sub(lambda m: m.group(0) if self._held(m.group(2)) else "", text)
+        text = SITEMAP_LINE.sub(lambda m: m.group(0) if self._held(m.group(1)) else "", text)
         return self.on_mirror(text)
+
+    def holds(self, path):
+        """Whether the mirror has the edition of this path on the site."""
+        return edition_of(path) in self.languages
+
+    def _held(self, value):
+        """False for an address of a page in an edition the mirror doesn't hold; True otherwise
+        (another site, an asset, a fragment)."""
+        path = self._site_path(html.unescape(value))
+        if path is None:
+            return True
+        target = urlsplit(path).path
+        return target.startswith(ASSET_PREFIXES) or self.holds(target)
+
+    def _links_within(self, tag):
+        found = HREF_ATTRIBUTE.search(tag)
+        return found is None or self._held(found.group(2))
 
     def on_mirror(self, text):
         """Full addresses on the main site made the same addresses on the mirror, as written and

@@ -11,6 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from wagtail.rich_text import expand_db_html
 
+from samizdat.core.editions import active_locale
+
 from .donate import blank_form
 from .models import Appeal, support_settings
 
@@ -22,10 +24,14 @@ def _millis(moment):
 
 
 def current_appeals(now=None):
-    """Appeals switched on that haven't ended: the browser checks start and end again itself,
-    since the file may be read long after it was written."""
+    """The active edition's appeals switched on that haven't ended: the browser checks start and
+    end again itself, since the file may be read long after it was written."""
     now = now or timezone.now()
-    return [a for a in Appeal.objects.filter(live=True).order_by("pk") if a.ends_at is None or a.ends_at > now]
+    appeals = Appeal.objects.filter(live=True).order_by("pk")
+    locale = active_locale()
+    if locale is not None:
+        appeals = appeals.filter(locale=locale)
+    return [a for a in appeals if a.ends_at is None or a.ends_at > now]
 
 
 def appeals_document():

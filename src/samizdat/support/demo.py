@@ -1,6 +1,8 @@
 """Reader revenue in the demo newsroom: the test provider on (no money moves), suggested amounts,
 and an appeal at the end of articles plus a banner. Called by samizdat.demo's load_demo()."""
 
+from wagtail.models import Locale
+
 from samizdat.core.models import for_default_site
 
 from .models import Appeal, support_settings
@@ -29,6 +31,13 @@ APPEAL = (
 )
 
 
+APPEAL_RU = (
+    "<p>Мы пишем о городском совете, порте и судах, потому что за это платят наши читатели. Между вами и "
+    "новостями нет ни владельца, ни рекламодателя, ни платного доступа. Если наша работа для вас важна, "
+    "<b>поддержите её</b>: ежемесячные пожертвования помогают нам больше всего.</p>"
+)
+
+
 def load_support_demo():
     staff = support_settings()
     staff.suggested_amounts = SUGGESTED
@@ -43,8 +52,13 @@ def load_support_demo():
     )
     manual.save()
     if not Appeal.objects.exists():
-        Appeal.objects.create(name="Reader drive (demo)", placement=Appeal.Placement.ARTICLE,
-                              heading="A message from the newsroom", body=APPEAL, show_form=True)
+        drive = Appeal.objects.create(name="Reader drive (demo)", placement=Appeal.Placement.ARTICLE,
+                                      heading="A message from the newsroom", body=APPEAL, show_form=True)
         Appeal.objects.create(name="Site banner (demo)", placement=Appeal.Placement.BANNER,
                               heading="Support The Lindenport Courier!",
                               body="<p>Independent news, paid for by its readers.</p>", show_form=False)
+        russian = Locale.objects.filter(language_code="ru").first()
+        if russian is not None:  # the same reader drive in the Russian edition: its translation
+            Appeal.objects.create(name="Сбор читателей (демо)", placement=Appeal.Placement.ARTICLE,
+                                  heading="Письмо от редакции", body=APPEAL_RU, show_form=True,
+                                  locale=russian, translation_key=drive.translation_key)

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from .edition_currencies import edition_currency
 from .models import Donation, Frequency, support_settings
 from .money import AmountError, check_limits, currencies, format_amount, format_number, maximum, minimum, parse_amount
 from .providers import get_provider, offered
@@ -69,8 +70,9 @@ class DonateForm:
 
 
 def default_currency():
+    """The active edition's currency (Settings → Reader revenue), else the first one we take."""
     found = currencies()
-    return found[0] if found else "EUR"
+    return edition_currency(support_settings().edition_currencies) or (found[0] if found else "EUR")
 
 
 def blank_form(currency=None):

@@ -15,10 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
+from wagtail.models import TranslatableMixin
 
 from samizdat.core.models import for_default_site
 
 from .money import AmountError, format_amount, format_number
+from .public_urls import edition_address, support_urls
+from .edition_currencies import parse_edition_currencies
 from .suggestions import parse_suggestions
 
 
@@ -152,9 +155,10 @@ class ProcessedEvent(models.Model):
         return f"{self.provider} {self.event_id}"
 
 
-class Appeal(models.Model):
+class Appeal(TranslatableMixin, models.Model):
     """A message asking readers to give: a banner across the site, a box at the end of articles, or
-    a modal. Shown by the reader's browser according to its schedule and the reader's choices."""
+    a modal. Shown by the reader's browser according to its schedule and the reader's choices, on
+    the pages of its edition (locale); the same campaign in another edition is its translation."""
 
     class Placement(models.TextChoices):
         BANNER = "banner", "Banner across the top of every page"
@@ -179,7 +183,7 @@ class Appeal(models.Model):
         MultiFieldPanel([FieldPanel("live"), FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")])], heading="Schedule"),
     ]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         ordering = ["placement", "-pk"]
 
     def __str__(self):
@@ -190,8 +194,8 @@ class Appeal(models.Model):
             raise ValidationError({"ends_at": "The appeal must end after it starts."})
 
     def public_urls(self):
-        """An appeal lives in one small published file; changing it rewrites that file only."""
-        return ["/support/appeals.json"]
+        """An appeal lives in one small published file of its edition; changing it rewrites that file only."""
+        return [edition_address(self.locale.language_code, "appeals")]
 
 
 def default_snooze_days():
@@ -218,10 +222,16 @@ class SupportSettings(BaseSiteSetting):
     modal_every_days = models.PositiveSmallIntegerField(
         default=3, help_text="A modal appeal shows at most once in this many days on one browser."
     )
+    edition_currencies = models.TextField(
+        blank=True,
+        help_text="The currency each edition's donate form starts with, one line per language: 'ru: EUR'. "
+        "Other editions start with the first currency of SUPPORT_CURRENCIES.",
+    )
 
     panels = [
         FieldPanel("intro"),
         FieldPanel("suggested_amounts"),
+        FieldPanel("edition_currencies"),
         MultiFieldPanel(
             [FieldPanel("snooze_days"), FieldPanel("quiet_days_after_giving"), FieldPanel("modal_every_days")],
             heading="Appeals",
@@ -236,9 +246,13 @@ class SupportSettings(BaseSiteSetting):
             parse_suggestions(self.suggested_amounts)
         except (AmountError, ValueError) as error:
             raise ValidationError({"suggested_amounts": str(error)})
+        try:
+            parse_edition_currencies(self.edition_currencies)
+        except ValueError as error:
+            raise ValidationError({"edition_currencies": str(error)})
 
     def public_urls(self):
-        return ["/support/", "/support/appeals.json"]
+        return support_urls()
 
 
 def support_settings():

@@ -1,13 +1,20 @@
 """The published files reader revenue adds to the site (the samizdat_published_urls hook,
-registered in wagtail_hooks.py)."""
+registered in wagtail_hooks.py): the support page and the appeals file of every edition."""
 
 from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from wagtail.models import Locale
 
-SUPPORT_PAGE = "/support/"
-APPEALS_FILE = "/support/appeals.json"
+
+def edition_address(language, name):
+    """The path of the view `support:<name>` in `language`'s edition: /ru/support/ for Russian."""
+    with translation.override(language):
+        return reverse(f"support:{name}")
 
 
 def support_urls():
     if not settings.SUPPORT_ENABLED:
         return []
-    return [SUPPORT_PAGE, APPEALS_FILE]
+    languages = Locale.objects.values_list("language_code", flat=True)
+    return [edition_address(language, name) for language in languages for name in ("page", "appeals")]

@@ -1,0 +1,31 @@
+import uuid
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("newsletter", "0007_newsletters_per_edition"),
+        ("wagtailcore", "0094_alter_page_locale"),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name="newsletter",
+            name="translation_key",
+            field=models.UUIDField(default=uuid.uuid4, editable=False),
+        ),
+        migrations.AlterField(
+            model_name="newsletter",
+            name="locale",
+            field=models.ForeignKey(
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="wagtailcore.locale",
+                verbose_name="locale",
+            ),
+        ),
+        migrations.AlterUniqueTogether(name="newsletter", unique_together={("translation_key", "locale")}),
+    ]
