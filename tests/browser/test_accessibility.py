@@ -2,7 +2,8 @@
 
 axe-core comes from the axe-playwright-python package (axe.min.js inside it), so the check needs
 no network. One browser, one live server, the pages in a loop; a failure lists each violation by
-page, theme, width, rule and the element it found. Screenshots: tests/artifacts/a11y-*.png.
+page, theme, width, rule and the element it found. Screenshots of the dark
+scheme's first screen: tests/artifacts/dark-<page>-<width>.png.
 """
 
 import pytest
@@ -13,6 +14,7 @@ from samizdat.core.models import NewsroomSettings, StandardPage
 from samizdat.newsletter.models import Newsletter
 from samizdat.support.models import Appeal, support_settings
 from samizdat.support.providers.test.models import TestPaymentSettings
+from tests.browser.conftest import ARTIFACTS
 from tests.factories import home_page, make_article, make_author, make_image, make_section
 from tests.support.conftest import staff_set
 
@@ -20,6 +22,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 WIDTHS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 THEMES = ("light", "dark")
+# The appeals script fills the banner slot once the appeals file arrives; axe must see it filled.
+APPEALS_SETTLED = """() => { const slot = document.querySelector('[data-support-slot=banner]');
+  return !slot || !!document.querySelector('main .donate-form') || slot.children.length > 0; }"""
 
 
 @pytest.fixture
@@ -68,17 +73,17 @@ def newsroom(settings):
 
 def test_every_public_page_has_no_axe_violations_in_either_theme_at_either_width(newsroom, reader):
     page, axe, found = reader.page, Axe(), []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for width, viewport in WIDTHS.items():
         page.set_viewport_size(viewport)
         for theme in THEMES:
             page.emulate_media(color_scheme=theme)
             for name, path in newsroom.items():
                 page.goto(reader.server_url + path)
-                # The appeals script fills its slots after the appeals file arrives.
-                page.wait_for_load_state("networkidle")
+                page.wait_for_function(APPEALS_SETTLED)
                 for violation in axe.run(page).response["violations"]:
                     for node in violation["nodes"]:
                         found.append(f"{name} {theme} {width}: {violation['id']} {node['target']}")
-                if width == "desktop" or name in ("front", "article", "author"):
-                    reader.screenshot(f"a11y-{name.replace(' ', '-')}-{theme}-{width}.png")
+                if theme == "dark":
+                    page.screenshot(path=ARTIFACTS / f"dark-{name.replace(' ', '-')}-{width}.png")
     assert not found, f"{len(found)} axe-core violations:\n" + "\n".join(found)
