@@ -2,8 +2,8 @@
 
 axe-core comes from the axe-playwright-python package (axe.min.js inside it), so the check needs
 no network. One browser, one live server, the pages in a loop; a failure lists each violation by
-page, theme, width, rule and the element it found. Screenshots of the dark
-scheme's first screen: tests/artifacts/dark-<page>-<width>.png.
+page, theme, width, rule and the element it found. Screenshots of each
+page's first screen: tests/artifacts/<light|dark>-<page>-<desktop|phone>.png.
 """
 
 import pytest
@@ -39,6 +39,5 @@ def test_every_public_page_has_no_axe_violations_in_either_theme_at_either_width
                 for violation in axe.run(page).response["violations"]:
                     for node in violation["nodes"]:
                         found.append(f"{name} {theme} {width}: {violation['id']} {node['target']}")
-                if theme == "dark":
-                    page.screenshot(path=ARTIFACTS / f"dark-{name.replace(' ', '-')}-{width}.png")
+                page.screenshot(path=ARTIFACTS / f"{theme}-{name.replace(' ', '-')}-{width}.png")
     assert not found, f"{len(found)} axe-core violations:\n" + "\n".join(found)
