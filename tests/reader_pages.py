@@ -11,12 +11,10 @@ from tests.factories import home_page, make_article, make_author, make_image, ma
 from tests.support.conftest import staff_set
 
 
-def every_public_page(settings):
-    """Every kind of public page with what fills it in: teasers with pictures, a byline, tags, the
-    banner and article appeals with the donate form, the newsletter's signup, a privacy page.
-    Returns each page's address by its name."""
+def appeals_and_signup(settings):
+    """What fills in around a story: a banner and an end-of-article appeal with the donate form (test
+    payments), and the newsletter's signup."""
     settings.SUPPORT_TEST_PAYMENTS = True
-    settings.MIRROR_URLS = ["https://mirror.example/"]
     staff_set(TestPaymentSettings, enabled=True)
     support = support_settings()
     support.suggested_amounts = "EUR monthly: 5, 10, 20\nEUR once: 25, 50"
@@ -27,6 +25,13 @@ def every_public_page(settings):
                           body="<p>Independent news needs you.</p>", show_form=False)
     Newsletter.objects.create(name="The Week", slug="the-week", promoted=True,
                               description="A hand-picked selection of news, every Friday.")
+
+
+def every_public_page(settings):
+    """Every kind of public page with what fills it in: teasers with pictures, a byline, tags, the
+    appeals, the newsletter's signup, a privacy page. Returns each page's address by its name."""
+    settings.MIRROR_URLS = ["https://mirror.example/"]
+    appeals_and_signup(settings)
     privacy = StandardPage(title="Privacy policy", slug="privacy")
     home_page().add_child(instance=privacy)
     privacy.save_revision().publish()

@@ -6,11 +6,8 @@ Screenshots: tests/artifacts/listing-author-desktop.png, listing-author-phone.pn
 
 import pytest
 
-from samizdat.newsletter.models import Newsletter
-from samizdat.support.models import Appeal, support_settings
-from samizdat.support.providers.test.models import TestPaymentSettings
 from tests.factories import make_article, make_author, make_image, make_section
-from tests.support.conftest import staff_set
+from tests.reader_pages import appeals_and_signup
 
 pytestmark = [
     pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -82,16 +79,7 @@ def test_a_listing_on_a_phone_keeps_each_picture_above_its_text_across_the_scree
 
 @pytest.fixture
 def story_with_appeals(settings):
-    settings.SUPPORT_TEST_PAYMENTS = True
-    staff_set(TestPaymentSettings, enabled=True)
-    support = support_settings()
-    support.suggested_amounts = "EUR monthly: 5, 10, 20\nEUR once: 25, 50"
-    support.save()
-    Appeal.objects.create(name="Winter drive", placement="article", heading="A message from the newsroom",
-                          body="<p>Our reporting is paid for by readers like you.</p>", show_form=True)
-    Appeal.objects.create(name="Banner", placement="banner", heading="Support samizdat!",
-                          body="<p>Independent news needs you.</p>", show_form=False)
-    Newsletter.objects.create(name="The Week", slug="the-week", promoted=True, description="Every Friday.")
+    appeals_and_signup(settings)
     news = make_section("News")
     make_article(news, "Dockers' union sets its terms", minutes_ago=120)
     return make_article(news, STORY, authors=[make_author("Irina Volkova")],
