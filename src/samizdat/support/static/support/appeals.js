@@ -12,11 +12,19 @@
   function remember(name, value) {
     try { window.localStorage.setItem(KEY + name, String(value)); } catch (e) { /* storage off: nothing to keep */ }
   }
+  /* support.css keeps the banner's space from the first paint, so the page does not jump when it
+     fills in; once this script knows no banner will show there, it gives the space back. */
+  function releaseBannerSpace() {
+    var slot = document.querySelector('[data-support-slot="banner"]');
+    if (slot && !slot.firstChild) { slot.classList.add("support-slot-unused"); }
+  }
   var site = document.getElementById("support-site");
   if (!site) { return; }
   if (document.querySelector("[data-support-gave]")) { remember("gaveAt", Date.now()); }
-  if (window.location.protocol === "file:") { return; }  /* a mirror read from disk: nothing to fetch */
-  if (document.querySelector("main .donate-form")) { return; }  /* the page is an appeal already */
+  if (window.location.protocol === "file:") { releaseBannerSpace(); return; }  /* a mirror read from disk: nothing to fetch */
+  if (document.querySelector("main .donate-form")) { releaseBannerSpace(); return; }  /* the page is an appeal already */
+  /* Told "later": known before the appeals file arrives, so the space goes at once. */
+  if (Date.now() < recall("snoozeUntil")) { releaseBannerSpace(); }
   var link = site.querySelector("a.support-link");
   var words = site.dataset;  /* the page's own words, in its language (support/includes/site.html) */
   var endpoint = document.querySelector("form.support-endpoint");
@@ -28,6 +36,7 @@
       element.remove();
     });
     shown = [];
+    releaseBannerSpace();
   }
 
   function later() {
@@ -89,6 +98,11 @@
   }
 
   function show(data) {
+    decide(data);
+    releaseBannerSpace();
+  }
+
+  function decide(data) {
     if (!data || !Array.isArray(data.appeals)) { return; }
     SNOOZE = Number(data.snoozeDays) || 0;
     var now = Date.now();
@@ -120,5 +134,5 @@
   window.fetch(source, { credentials: "omit" })
     .then(function (response) { return response.ok ? response.json() : null; })
     .then(show)
-    .catch(function () { /* offline or no appeals file: the page reads fine without */ });
+    .catch(function () { releaseBannerSpace(); /* offline or no appeals file: the page reads fine without */ });
 })();
