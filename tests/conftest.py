@@ -5,6 +5,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.test.utils import override_settings
 from django.urls import clear_url_caches
+from django.utils import translation
 
 from tests.subprocesses import MigratedDatabase
 
@@ -117,6 +118,16 @@ class PublicFolder:
         return sorted(
             str(p.relative_to(self.path.resolve())) for p in self.path.resolve().rglob("*") if p.is_file() and p.suffix not in (".gz", ".br")
         )
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language. Django's LocaleMiddleware activates the
+    language of each request's address and leaves it active in the thread afterwards: after a
+    /ru/ request, a later test's listings would be the Russian edition's."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
