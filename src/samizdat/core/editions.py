@@ -7,7 +7,7 @@ from django.core.cache import caches
 from django.utils import translation
 from django.utils.translation import get_language
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale
+from wagtail.models import Locale, Page
 
 
 def create_locales(**kwargs):
@@ -53,3 +53,17 @@ def each_edition():
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             yield code
+
+
+def open_languages():
+    """The language codes of the editions that are open: those with a live front page (a live page
+    at the top of the tree in their Locale). Until an editor publishes one, an edition publishes
+    nothing, its newsletter and support pages included. Read once per publishing batch."""
+    return caches["batch"].get_or_set(
+        "open-editions",
+        lambda: list(
+            Locale.objects.filter(pk__in=Page.objects.filter(depth=2, live=True).values("locale_id"))
+            .order_by("pk")
+            .values_list("language_code", flat=True)
+        ),
+    )

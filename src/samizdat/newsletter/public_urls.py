@@ -1,8 +1,7 @@
 """The newsletter's public addresses, for the static publisher (registered in wagtail_hooks.py):
 all of them for a full rebuild, and the sample previews a story is shown on."""
 
-from wagtail.models import Locale
-
+from samizdat.core.editions import open_languages
 from samizdat.news.models import ArticlePage
 
 from .addresses import address
@@ -11,10 +10,12 @@ from .rendering import SAMPLE_SIZE, newest_articles
 
 
 def newsletter_public_urls():
-    urls = [address(language, "index") for language in Locale.objects.values_list("language_code", flat=True)]
-    for newsletter in Newsletter.objects.all():
+    languages = open_languages()
+    urls = [address(language, "index") for language in languages]
+    for newsletter in Newsletter.objects.filter(locale__language_code__in=languages):
         urls += newsletter.public_urls()
-    for edition in Edition.objects.filter(status=Edition.SENT).select_related("newsletter").order_by("-sent_at"):
+    sent = Edition.objects.filter(status=Edition.SENT, newsletter__locale__language_code__in=languages)
+    for edition in sent.select_related("newsletter").order_by("-sent_at"):
         urls += edition.public_urls()
     return urls
 

@@ -54,6 +54,7 @@ HREF_ATTRIBUTE = re.compile(r"""\shref=(["'])(.*?)\1""", re.S)
 # In sitemaps: the alternates of a page in other editions; in robots.txt: each edition's sitemaps.
 ALTERNATE_LINK = re.compile(r"""<xhtml:link\b[^>]*?\shref=(["'])(.*?)\1[^>]*>""", re.S)
 SITEMAP_LINE = re.compile(r"^Sitemap:[ \t]*(\S+)[ \t]*\n?", re.M | re.I)
+DISALLOW_LINE = re.compile(r"^Disallow:[ \t]*(/\S*)[ \t]*\n?", re.M | re.I)
 # Files every edition's mirror needs, whichever editions it holds.
 SHARED_FILES = {"robots.txt"}
 CHARSET = re.compile(r"<meta\s+charset=[^>]*>", re.I)
@@ -194,9 +195,10 @@ class Mirror:
 
     def document(self, text):
         """Feeds, sitemaps, robots.txt: the same addresses on the mirror's host, without the
-        alternates and sitemaps of editions it doesn't hold."""
+        alternates, sitemaps and robots rules of editions it doesn't hold."""
         text = ALTERNATE_LINK.sub(lambda m: m.group(0) if self._held(m.group(2)) else "", text)
         text = SITEMAP_LINE.sub(lambda m: m.group(0) if self._held(m.group(1)) else "", text)
+        text = DISALLOW_LINE.sub(lambda m: m.group(0) if self.holds(m.group(1)) else "", text)
         return self.on_mirror(text)
 
     def holds(self, path):

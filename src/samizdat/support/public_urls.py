@@ -1,10 +1,11 @@
 """The published files reader revenue adds to the site (the samizdat_published_urls hook,
-registered in wagtail_hooks.py): the support page and the appeals file of every edition."""
+registered in wagtail_hooks.py): the support page and the appeals file of every open edition."""
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
-from wagtail.models import Locale
+
+from samizdat.core.editions import open_languages
 
 
 def edition_address(language, name):
@@ -16,5 +17,4 @@ def edition_address(language, name):
 def support_urls():
     if not settings.SUPPORT_ENABLED:
         return []
-    languages = Locale.objects.values_list("language_code", flat=True)
-    return [edition_address(language, name) for language in languages for name in ("page", "appeals")]
+    return [edition_address(language, name) for language in open_languages() for name in ("page", "appeals")]
