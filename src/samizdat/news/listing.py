@@ -16,7 +16,7 @@ from django.utils import translation
 from taggit.models import Tag
 from wagtail.models import Page, Site
 
-from samizdat.core.editions import active_locale
+from samizdat.core.editions import active_locale, open_languages
 from samizdat.core.links import absolute_url
 
 from .models.article import ArticleAuthor, ArticlePage, ArticleTag
@@ -57,14 +57,11 @@ def published_articles():
 
 
 def edition_is_open():
-    """Whether the active edition has a live front page (a live page at the top of the tree in its
-    Locale): until an editor publishes one, the edition shows and publishes nothing."""
+    """Whether the active edition has a live front page (core.editions.open_languages): until an
+    editor publishes one, the edition shows and publishes nothing."""
     locale = active_locale()
-    if locale is None:  # a language no edition is written in: the pages are the first edition's
-        return True
-    return caches["batch"].get_or_set(
-        "edition-is-open", lambda: Page.objects.filter(depth=2, live=True, locale=locale).exists()
-    )
+    # A language no edition is written in shows the first edition's pages.
+    return locale is None or locale.language_code in open_languages()
 
 
 def in_edition(rows):
